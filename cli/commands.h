@@ -1,0 +1,40 @@
+// The subcommands of the `pochta` executable. Each Add* registers its options
+// on the app; the matching Run* executes it once parsing succeeded and
+// returns the process exit code (0 success, 1 bad input, 2 usage error,
+// 3 no route).
+// Errors go to stderr, results to stdout.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+
+namespace pochta::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitBadInput = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNoRoute = 3;
+
+// The network file used when --network is not given.
+std::string DefaultNetworkFile();
+
+struct NetworkOptions {
+  std::string network_file = DefaultNetworkFile();
+};
+CLI::App* AddNetworkCommand(CLI::App& app, NetworkOptions& options);
+int RunNetwork(const NetworkOptions& options);
+
+struct RouteOptions {
+  std::string network_file = DefaultNetworkFile();
+  std::string postcode;
+  std::string from;                           // facility code; the office of exchange when empty
+  std::vector<std::string> close_links;       // "A:B" or "A:B:MODE"
+  std::vector<std::string> close_facilities;  // facility codes
+  bool json = false;
+};
+CLI::App* AddRouteCommand(CLI::App& app, RouteOptions& options);
+int RunRoute(const RouteOptions& options);
+
+}  // namespace pochta::cli

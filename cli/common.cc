@@ -1,0 +1,28 @@
+#include "cli/common.h"
+
+#include "cli/commands.h"
+#include "fmt/format.h"
+
+namespace pochta::cli {
+
+std::string DefaultNetworkFile() { return POCHTA_NETWORK_FILE; }
+
+std::optional<core::Network> LoadNetworkOrReport(const std::string& path, std::string_view command) {
+  absl::StatusOr<core::Network> network = core::Network::Load(path);
+  if (!network.ok()) {
+    fmt::print(stderr, "pochta {}: {}\n", command, std::string(network.status().message()));
+    return std::nullopt;
+  }
+  return *std::move(network);
+}
+
+std::string FormatMinutes(uint32_t minutes) {
+  const uint32_t days = minutes / (24 * 60);
+  const uint32_t hours = minutes / 60 % 24;
+  const uint32_t mins = minutes % 60;
+  if (days > 0) return fmt::format("{} d {} h {:02d} min", days, hours, mins);
+  if (hours > 0) return fmt::format("{} h {:02d} min", hours, mins);
+  return fmt::format("{} min", mins);
+}
+
+}  // namespace pochta::cli

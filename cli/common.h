@@ -1,0 +1,19 @@
+// Helpers shared by the subcommands.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/network.h"
+
+namespace pochta::cli {
+
+// Loads and validates the network file; on failure prints
+// "pochta <command>: <reason>" to stderr and returns nothing.
+std::optional<core::Network> LoadNetworkOrReport(const std::string& path, std::string_view command);
+
+// "40 min", "5 h 04 min", "2 d 3 h 10 min".
+std::string FormatMinutes(uint32_t minutes);
+
+}  // namespace pochta::cli

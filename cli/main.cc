@@ -1,0 +1,20 @@
+// pochta: inbound international mail for Uzbekiston Pochtasi.
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"pochta: tracking and simulation of inbound international mail for Uzbekiston Pochtasi"};
+  app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);  // a usage error shows the subcommands and options
+  pochta::cli::NetworkOptions network;
+  pochta::cli::RouteOptions route;
+  CLI::App* network_command = pochta::cli::AddNetworkCommand(app, network);
+  CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? pochta::cli::kExitOk : pochta::cli::kExitUsage;  // --help exits 0
+  }
+  if (network_command->parsed()) return pochta::cli::RunNetwork(network);
+  if (route_command->parsed()) return pochta::cli::RunRoute(route);
+  return pochta::cli::kExitUsage;
+}

@@ -1,0 +1,31 @@
+// Mail classes and the S10 service indicators that name them.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace pochta::core {
+
+// The three streams a postal operator processes separately.
+enum class MailClass : uint8_t {
+  kLetterPost,  // letters, small packets (up to 2 kg), registered and tracked letters
+  kParcels,     // parcel post, including e-commerce parcels
+  kEms,         // Express Mail Service
+};
+
+std::string_view Name(MailClass mail_class);  // "letter-post", "parcels", "ems"
+std::optional<MailClass> ParseMailClass(std::string_view name);
+
+// What UPU S10 says about a two-letter service indicator.
+struct ServiceIndicatorInfo {
+  std::string_view meaning;
+  // The mail class the indicator implies; empty for the ranges S10 leaves to
+  // bilateral agreement, where the pre-advice must say.
+  std::optional<MailClass> mail_class;
+};
+
+// Returns nothing for indicators S10 leaves unassigned (e.g. "FA", "MA", "XX")
+// and for anything that is not two capital letters.
+std::optional<ServiceIndicatorInfo> LookupServiceIndicator(std::string_view indicator);
+
+}  // namespace pochta::core

@@ -1,0 +1,132 @@
+// Network: Uzbekiston Pochtasi's inland network as loaded from a network file
+// (data/uz-network.txt documents the format): the inward office of exchange,
+// one sorting centre per region, delivery post offices keyed by 6-digit
+// postcode, and the transport links between them.
+//
+// A Network is validated on load and immutable afterwards; closures of links
+// and facilities are routing state (see routing.h), not part of the network.
+// Thread-safety: const methods may be called concurrently.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "core/strong_id.h"
+
+namespace pochta::core {
+
+using FacilityId = StrongId<struct FacilityTag>;
+using LinkId = StrongId<struct LinkTag>;
+using RegionId = StrongId<struct RegionTag>;
+using DistrictId = StrongId<struct DistrictTag>;
+
+enum class FacilityKind : uint8_t {
+  kOfficeOfExchange,  // where international dispatches arrive (UZTASA)
+  kSortingCentre,     // one per region
+  kDeliveryOffice,    // a post office that delivers to addresses of one postcode
+};
+
+enum class TransportMode : uint8_t { kTruck, kVan, kRail, kAir };
+
+std::string_view Name(FacilityKind kind);   // "exchange", "sorting", "office"
+std::string_view Name(TransportMode mode);  // "truck", "van", "rail", "air"
+std::optional<TransportMode> ParseTransportMode(std::string_view name);
+
+// A postcode of Uzbekistan: six digits, 1-2 region (Tashkent city: 1-3 = 100),
+// 3-4 district, 5-6 office. Held as the number 0..999,999.
+class Postcode {
+ public:
+  static constexpr uint32_t kCount = 1'000'000;
+  constexpr Postcode() = default;                                                   // 000000
+  static std::optional<Postcode> Parse(std::string_view text);                      // exactly six digits
+  static constexpr Postcode FromNumber(uint32_t value) { return Postcode(value); }  // REQUIRES: value < kCount
+  constexpr uint32_t value() const { return value_; }
+  constexpr uint32_t district_code() const { return value_ / 100; }  // the first four digits
+  std::string ToString() const;
+  friend constexpr auto operator<=>(Postcode, Postcode) = default;
+
+ private:
+  constexpr explicit Postcode(uint32_t value) : value_(value) {}
+  uint32_t value_ = 0;
+};
+
+struct Region {
+  std::string prefix;  // postcode prefix, 2 digits ("14") or 3 for Tashkent city ("100")
+  std::string name;
+  FacilityId sorting_centre;
+  int line = 0;
+};
+
+struct District {
+  uint32_t code = 0;  // the first four digits of its postcodes
+  RegionId region;
+  std::string name;
+  FacilityId head_office;  // the office whose postcode ends in 00
+  int line = 0;
+};
+
+struct Facility {
+  std::string code;  // e.g. "UZTASA", "SC-SKD", or the postcode of a delivery office
+  FacilityKind kind = FacilityKind::kDeliveryOffice;
+  std::string name;
+  RegionId region;                   // invalid for the office of exchange
+  DistrictId district;               // delivery offices only
+  std::optional<Postcode> postcode;  // delivery offices only
+  int line = 0;
+};
+
+// One direction of a transport connection. A two-way line in the file gives two links.
+struct Link {
+  FacilityId from;
+  FacilityId to;
+  TransportMode mode = TransportMode::kTruck;
+  uint32_t minutes = 0;  // scheduled transit time, door to door
+  int line = 0;
+};
+
+class Network {
+ public:
+  // Parses and validates a network file. `source` names it in error messages
+  // ("uz-network.txt:120: ..."). Every problem found is reported, one per line.
+  static absl::StatusOr<Network> Parse(std::string_view text, std::string_view source);
+  static absl::StatusOr<Network> Load(const std::string& path);
+
+  std::span<const Facility> facilities() const { return facilities_; }
+  std::span<const Link> links() const { return links_; }
+  std::span<const Region> regions() const { return regions_; }
+  std::span<const District> districts() const { return districts_; }
+
+  const Facility& facility(FacilityId id) const { return facilities_[id.value()]; }
+  const Link& link(LinkId id) const { return links_[id.value()]; }
+  const Region& region(RegionId id) const { return regions_[id.value()]; }
+  const District& district(DistrictId id) const { return districts_[id.value()]; }
+
+  std::optional<FacilityId> Find(std::string_view code) const;
+  // The delivery office with exactly this postcode.
+  std::optional<FacilityId> FindOffice(Postcode postcode) const;
+  std::optional<DistrictId> FindDistrict(uint32_t district_code) const;
+  // The links of both directions between a and b, optionally of one mode only.
+  std::vector<LinkId> LinksBetween(FacilityId a, FacilityId b, std::optional<TransportMode> mode = {}) const;
+
+  FacilityId office_of_exchange() const { return office_of_exchange_; }
+  size_t CountOf(FacilityKind kind) const;
+
+ private:
+  std::vector<Facility> facilities_;
+  std::vector<Link> links_;
+  std::vector<Region> regions_;
+  std::vector<District> districts_;
+  absl::flat_hash_map<std::string, FacilityId> by_code_;
+  absl::flat_hash_map<uint32_t, DistrictId> district_by_code_;
+  FacilityId office_of_exchange_;
+
+  friend class NetworkParser;
+};
+
+}  // namespace pochta::core

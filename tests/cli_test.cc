@@ -1,0 +1,154 @@
+// Runs the `pochta` executable and checks exit codes, stdout and stderr.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "core/test_support.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace {
+
+namespace testing_names = pochta::testing_names;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs `pochta <args>` through the shell; args are trusted test literals.
+Result Pochta(const std::string& args) {
+  // ctest runs tests as parallel processes: one stderr file per process.
+  const std::string err_path = testing::TempDir() + "pochta_stderr_" + std::to_string(getpid()) + ".txt";
+  const std::string command = std::string(POCHTA_BINARY) + " " + args + " 2>" + err_path;
+  Result run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.err = ReadFile(err_path);
+  return run;
+}
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(CliTest, RoutesAPostcodeFromTheOfficeOfExchange) {
+  const Result run = Pochta("route 140105");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "140105 Samarkand city post office 5")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "from UZTASA: 3 legs")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "SC-SKD")) << run.out;
+  EXPECT_TRUE(run.err.empty()) << run.err;
+}
+
+TEST(CliTest, JsonPathIsContiguousAndAddsUp) {
+  const Result run = Pochta("route 140105 --from SC-NCU --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json answer = nlohmann::json::parse(run.out);
+  EXPECT_EQ(answer["office"]["code"], "140105");
+  EXPECT_EQ(answer["match"], "exact");
+  EXPECT_EQ(answer["from"], "SC-NCU");
+  ASSERT_TRUE(answer["reachable"].get<bool>());
+  std::string at = "SC-NCU";
+  int minutes = 0;
+  for (const auto& leg : answer["legs"]) {
+    EXPECT_EQ(leg["from"], at);
+    at = leg["to"];
+    minutes += leg["minutes"].get<int>();
+  }
+  EXPECT_EQ(at, "140105");
+  EXPECT_EQ(answer["minutes"].get<int>(), minutes);
+}
+
+TEST(CliTest, ClosingTheTrunkReroutesViaJizzakh) {
+  const Result run = Pochta("route 140105 --close-link UZTASA:SC-SKD --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json answer = nlohmann::json::parse(run.out);
+  EXPECT_EQ(answer["legs"][0]["to"], "SC-JIZ");
+  EXPECT_GT(answer["closures"]["changed_destinations"].get<int>(), 0);
+  EXPECT_EQ(answer["closures"]["unreachable_offices"].get<int>(), 0);
+}
+
+TEST(CliTest, UnknownOfficeInAKnownDistrictGoesToTheHeadOffice) {
+  const Result run = Pochta("route 140199");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "140100 ")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "no office has postcode 140199")) << run.out;
+}
+
+TEST(CliTest, ClosedSortingCentreMakesTheOfficeUnreachable) {
+  const Result run = Pochta("route 140105 --close-facility SC-SKD");
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(Contains(run.out, "unreachable")) << run.out;
+}
+
+struct BadCall {
+  const char* args;
+  int exit_code;      // 1 bad input, 2 usage error
+  const char* error;  // expected on stderr
+};
+
+class CliErrorTest : public testing::TestWithParam<BadCall> {};
+
+TEST_P(CliErrorTest, ExitsNonZeroWithTheReasonOnStderr) {
+  const Result run = Pochta(GetParam().args);
+  EXPECT_EQ(run.exit_code, GetParam().exit_code);
+  EXPECT_TRUE(Contains(run.err, GetParam().error)) << "stderr: " << run.err;
+  EXPECT_TRUE(run.out.empty()) << "stdout: " << run.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(BadInput, CliErrorTest,
+                         testing::Values(BadCall{"route 12345", 1, "postcode \"12345\" is not six digits"},
+                                         BadCall{"route 990101", 1, "no delivery office serves postcode 990101"},
+                                         BadCall{"route 140105 --from NOPE", 1, "--from \"NOPE\" is not a facility"},
+                                         BadCall{"route 140105 --close-link UZTASA", 1, "must be FROM:TO"},
+                                         BadCall{"route 140105 --close-link UZTASA:140105", 1, "there is no such link"},
+                                         BadCall{"route 140105 --close-link UZTASA:SC-SKD:boat", 1, "mode \"boat\""},
+                                         BadCall{"route 140105 --network /nonexistent.txt", 1,
+                                                 "cannot open network file"},
+                                         BadCall{"network --network /nonexistent.txt", 1, "cannot open network file"},
+                                         BadCall{"route", 2, "postcode is required"},
+                                         BadCall{"", 2, "A subcommand is required"}, BadCall{"fly", 2, "Subcommands:"}),
+                         [](const auto& info) { return testing_names::CaseName(info.index, info.param.args); });
+
+TEST(CliTest, BrokenNetworkFileNamesTheLine) {
+  const std::string path = testing::TempDir() + "broken-network-" + std::to_string(getpid()) + ".txt";
+  std::ofstream(path) << "network 1\nexchange UZTASA X\nlink UZTASA SC-X truck 5\n";
+  const Result run = Pochta("network --network " + path);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, ".txt:3: unknown facility SC-X")) << run.err;
+}
+
+TEST(CliTest, NetworkSummarisesTheShippedFile) {
+  const Result run = Pochta("network");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "valid")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "14 sorting centres")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "Karakalpakstan")) << run.out;
+}
+
+TEST(CliTest, EverySubcommandHasHelp) {
+  for (const char* args : {"--help", "route --help", "network --help"}) {
+    const Result run = Pochta(args);
+    EXPECT_EQ(run.exit_code, 0) << args;
+    EXPECT_TRUE(Contains(run.out, "Usage")) << args << ": " << run.out;
+  }
+}
+
+}  // namespace
