@@ -91,25 +91,22 @@ std::optional<NonDeliveryMeasure> ParseNonDeliveryMeasure(std::string_view name)
 }
 
 bool CanonicalLess(const TrackingEvent& a, const TrackingEvent& b) {
-  return std::tie(a.time, a.code, a.office, a.measure) < std::tie(b.time, b.code, b.office, b.measure);
+  return std::tie(a.time, a.code, a.measure, a.office) < std::tie(b.time, b.code, b.measure, b.office);
+}
+
+ItemStatus FoldStatus(ItemStatus status, const TrackingEvent* latest, const TrackingEvent& added) {
+  if (status == ItemStatus::kDelivered || added.code == EventCode::kEMI) return ItemStatus::kDelivered;
+  if (status == ItemStatus::kReturned || IsReturn(added)) return ItemStatus::kReturned;
+  const TrackingEvent& newest = (latest != nullptr && !CanonicalLess(*latest, added)) ? *latest : added;
+  return Info(newest.code).status;
 }
 
 DerivedState DeriveState(std::span<const TrackingEvent> events) {
   DerivedState state;
-  bool delivered = false;
-  bool returned = false;
   for (size_t i = 0; i < events.size(); ++i) {
-    const TrackingEvent& e = events[i];
-    delivered |= e.code == EventCode::kEMI;
-    returned |= IsReturn(e);
-    if (state.latest < 0 || CanonicalLess(events[size_t(state.latest)], e)) state.latest = int(i);
-  }
-  if (delivered) {
-    state.status = ItemStatus::kDelivered;
-  } else if (returned) {
-    state.status = ItemStatus::kReturned;
-  } else if (state.latest >= 0) {
-    state.status = Info(events[size_t(state.latest)].code).status;
+    const TrackingEvent* latest = state.latest < 0 ? nullptr : &events[size_t(state.latest)];
+    state.status = FoldStatus(state.status, latest, events[i]);
+    if (latest == nullptr || CanonicalLess(*latest, events[i])) state.latest = int(i);
   }
   return state;
 }

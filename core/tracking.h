@@ -107,8 +107,16 @@ struct TrackingEvent {
   friend bool operator==(const TrackingEvent&, const TrackingEvent&) = default;
 };
 
-// The canonical order of events (a strict weak order; equal only for identical events).
+// The canonical order of events: time, then the code's place in the mail
+// flow, then measure, then office. A strict weak order, equal only for
+// identical events.
 bool CanonicalLess(const TrackingEvent& a, const TrackingEvent& b);
+
+// One step of the fold behind DeriveState: the status once `added` joins
+// events whose status was `status` and whose latest event was `latest`
+// (null when there were none). Folding a set of events in any order gives
+// DeriveState's answer.
+ItemStatus FoldStatus(ItemStatus status, const TrackingEvent* latest, const TrackingEvent& added);
 
 struct DerivedState {
   ItemStatus status = ItemStatus::kInfoReceived;

@@ -1,0 +1,724 @@
+#include "storage/tracking_store.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "core/dispatch_id.h"
+#include "fmt/format.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "storage/internal/codec.h"
+#include "storage/internal/keys.h"
+#include "storage/internal/state_update.h"
+
+namespace pochta::storage {
+
+using internal::Family;
+
+namespace {
+
+constexpr const char* kSchemaKey = "pochta.schema";
+constexpr const char* kSchemaVersion = "1";
+constexpr size_t kMaxPageSize = 1000;
+constexpr size_t kMaxReportedProblems = 100;
+constexpr char kTokenVersion = 1;
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  const std::string message = fmt::format("{}: {}", what, s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsIOError() && s.subcode() == rocksdb::Status::kNoSpace) return absl::ResourceExhaustedError(message);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return absl::UnavailableError(message);
+  return absl::InternalError(message);
+}
+
+std::string Country(core::ItemId id) {
+  const auto c = id.country();
+  return std::string(c.data(), 2);
+}
+
+std::string FacilityIndexKey(const ItemState& s) { return internal::FacilityKey(s.facility, s.status, s.since, s.id); }
+
+std::string CountryIndexKey(const ItemState& s) { return internal::CountryDayKey(Country(s.id), s.posting_day, s.id); }
+
+// Puts the state and moves its index entries from where `before` had them.
+void WriteState(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFamilyHandle*>& cf,
+                const std::optional<ItemState>& before, const ItemState& after) {
+  const std::string item_key = internal::ItemKey(after.id);
+  batch.Put(cf[internal::kState], item_key, internal::EncodeState(after));
+  const std::string facility_key = FacilityIndexKey(after);
+  const std::string country_key = CountryIndexKey(after);
+  if (before) {
+    if (const std::string old = FacilityIndexKey(*before); old != facility_key)
+      batch.Delete(cf[internal::kIdxFacility], old);
+    if (const std::string old = CountryIndexKey(*before); old != country_key)
+      batch.Delete(cf[internal::kIdxCountry], old);
+  }
+  batch.Put(cf[internal::kIdxFacility], facility_key, "");
+  batch.Put(cf[internal::kIdxCountry], country_key, "");
+}
+
+// The dispatch-index entry of pre-advice that names its receptacle; nothing
+// when it names none. InvalidArgument for malformed or mismatched ids.
+absl::StatusOr<std::optional<std::string>> DispatchIndexKeyOf(const core::Item& item) {
+  if (item.dispatch_id.empty() && item.receptacle_id.empty()) return std::optional<std::string>();
+  absl::StatusOr<core::DispatchId> dispatch = core::DispatchId::Parse(item.dispatch_id);
+  if (!dispatch.ok()) return dispatch.status();
+  if (item.receptacle_id.empty()) return std::optional<std::string>();
+  absl::StatusOr<core::ReceptacleId> receptacle = core::ReceptacleId::Parse(item.receptacle_id);
+  if (!receptacle.ok()) return receptacle.status();
+  if (receptacle->dispatch() != *dispatch) {
+    return absl::InvalidArgumentError(
+        fmt::format("receptacle {} does not belong to dispatch {}", item.receptacle_id, item.dispatch_id));
+  }
+  return std::optional<std::string>(internal::DispatchKey(item.dispatch_id, uint16_t(receptacle->number()), item.id));
+}
+
+// A 64-bit FNV-1a hash of a query's selection, so a page token only resumes
+// the query it came from.
+uint64_t QueryHash(const WorkListQuery& q) {
+  std::string text =
+      fmt::format("{}|{}|{}|{}|{}|{}|{}", int(q.kind), q.facility, q.status ? int(*q.status) : -1,
+                  q.not_after ? q.not_after->time_since_epoch().count() : -1, q.dispatch_id, q.country, q.day);
+  uint64_t h = 1469598103934665603ull;
+  for (char c : text) h = (h ^ uint8_t(c)) * 1099511628211ull;
+  return h;
+}
+
+core::Timestamp Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+}  // namespace
+
+std::string_view Name(Durability durability) {
+  switch (durability) {
+    case Durability::kSync: return "sync";
+    case Durability::kGroup: return "group";
+    case Durability::kBuffered: return "buffered";
+  }
+  return "?";
+}
+
+std::optional<Durability> ParseDurability(std::string_view name) {
+  for (Durability d : {Durability::kSync, Durability::kGroup, Durability::kBuffered}) {
+    if (Name(d) == name) return d;
+  }
+  return std::nullopt;
+}
+
+std::string_view Name(WriteOutcome outcome) {
+  switch (outcome) {
+    case WriteOutcome::kAccepted: return "accepted";
+    case WriteOutcome::kDuplicate: return "duplicate";
+    case WriteOutcome::kUpdated: return "updated";
+    case WriteOutcome::kRejected: return "rejected";
+  }
+  return "?";
+}
+
+class TrackingStore::Impl {
+ public:
+  explicit Impl(const StoreOptions& options) : options(options) {}
+
+  ~Impl() {
+    if (syncer.joinable()) {
+      {
+        std::lock_guard lock(sync_mu);
+        stopping = true;
+      }
+      sync_cv.notify_all();
+      syncer.join();
+    }
+    if (db) {
+      db->SyncWAL().PermitUncheckedError();
+      for (rocksdb::ColumnFamilyHandle* h : cf) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      db->Close().PermitUncheckedError();
+    }
+  }
+
+  absl::Status Open(const std::string& path) {
+    rocksdb::DBOptions db_options;
+    db_options.create_if_missing = options.create_if_missing;
+    db_options.create_missing_column_families = true;
+    db_options.max_background_jobs = 2;
+    db_options.bytes_per_sync = 1 << 20;
+
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = true;
+    rocksdb::ColumnFamilyOptions base;
+    base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    base.write_buffer_size = 64 << 20;
+
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (size_t f = 0; f < internal::kFamilyCount; ++f) {
+      rocksdb::ColumnFamilyOptions cf_options = base;
+      if (f == internal::kEvents) {
+        // An item's history is one prefix scan; the prefix bloom skips files
+        // without the item.
+        cf_options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(internal::kItemKeySize));
+        cf_options.memtable_prefix_bloom_size_ratio = 0.05;
+      }
+      if (f == internal::kState || f == internal::kItems) cf_options.optimize_filters_for_hits = false;
+      families.emplace_back(internal::FamilyName(Family(f)), cf_options);
+    }
+    rocksdb::DB* raw = nullptr;
+    if (absl::Status s = FromRocks(rocksdb::DB::Open(db_options, path, families, &cf, &raw),
+                                   fmt::format("cannot open tracking store {}", path));
+        !s.ok()) {
+      return s;
+    }
+    db.reset(raw);
+
+    std::string version;
+    const rocksdb::Status got = db->Get({}, cf[internal::kDefault], kSchemaKey, &version);
+    if (got.IsNotFound()) {
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      if (absl::Status s = FromRocks(db->Put(sync, cf[internal::kDefault], kSchemaKey, kSchemaVersion),
+                                     "cannot write the schema version");
+          !s.ok()) {
+        return s;
+      }
+    } else if (!got.ok()) {
+      return FromRocks(got, "cannot read the schema version");
+    } else if (version != kSchemaVersion) {
+      return absl::FailedPreconditionError(fmt::format(
+          "tracking store {} has schema version {}; this pochta reads version {}", path, version, kSchemaVersion));
+    }
+    if (options.durability == Durability::kGroup) syncer = std::thread([this] { SyncLoop(); });
+    return absl::OkStatus();
+  }
+
+  // Writes `batch`, then releases `lock` (the writer lock) and waits until
+  // the batch is as durable as the options promise.
+  absl::Status Commit(rocksdb::WriteBatch& batch, std::unique_lock<std::mutex>& lock) {
+    rocksdb::WriteOptions write;
+    write.sync = options.durability == Durability::kSync;
+    if (absl::Status s = FromRocks(db->Write(write, &batch), "write failed"); !s.ok()) return s;
+    if (options.durability != Durability::kGroup) return absl::OkStatus();
+    uint64_t ticket;
+    {
+      std::lock_guard guard(sync_mu);
+      ticket = ++written;
+    }
+    sync_cv.notify_all();
+    lock.unlock();
+    std::unique_lock guard(sync_mu);
+    sync_cv.wait(guard, [&] { return synced >= ticket || !sync_error.ok(); });
+    return sync_error;
+  }
+
+  // Group commit: after the first unsynced write, wait up to the delay for
+  // others to join, then one fsync acknowledges them all. A failed fsync
+  // fails every later group write: the store must be reopened.
+  void SyncLoop() {
+    std::unique_lock lock(sync_mu);
+    while (true) {
+      sync_cv.wait(lock, [&] { return stopping || written > synced; });
+      if (written == synced) return;  // stopping, nothing pending
+      sync_cv.wait_for(lock, options.group_commit_delay, [&] { return stopping; });
+      const uint64_t target = written;
+      lock.unlock();
+      const rocksdb::Status s = db->SyncWAL();
+      lock.lock();
+      if (!s.ok() && sync_error.ok()) sync_error = FromRocks(s, "fsync of the write-ahead log failed");
+      synced = target;
+      sync_cv.notify_all();
+    }
+  }
+
+  absl::StatusOr<std::optional<ItemState>> ReadState(core::ItemId id) const {
+    const std::string key = internal::ItemKey(id);
+    std::string value;
+    const rocksdb::Status s = db->Get({}, cf[internal::kState], key, &value);
+    if (s.IsNotFound()) return std::optional<ItemState>();
+    if (!s.ok()) return FromRocks(s, "cannot read state");
+    absl::StatusOr<ItemState> state = internal::DecodeState(id, value, key);
+    if (!state.ok()) return state.status();
+    return std::optional<ItemState>(*std::move(state));
+  }
+
+  // States of several items at once; keys must be sorted and unique.
+  absl::StatusOr<std::vector<std::optional<ItemState>>> ReadStates(std::span<const core::ItemId> ids) const {
+    std::vector<std::string> keys;
+    keys.reserve(ids.size());
+    for (core::ItemId id : ids) keys.push_back(internal::ItemKey(id));
+    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db->MultiGet({}, cf[internal::kState], keys.size(), slices.data(), values.data(), statuses.data(),
+                 /*sorted_input=*/false);
+    std::vector<std::optional<ItemState>> states(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (statuses[i].IsNotFound()) continue;
+      if (!statuses[i].ok()) return FromRocks(statuses[i], "cannot read state");
+      absl::StatusOr<ItemState> state = internal::DecodeState(ids[i], values[i].ToStringView(), keys[i]);
+      if (!state.ok()) return state.status();
+      states[i] = *std::move(state);
+    }
+    return states;
+  }
+
+  StoreOptions options;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cf;
+  std::mutex write_mu;  // one write batch at a time: read-modify-write of states
+
+  std::mutex sync_mu;
+  std::condition_variable sync_cv;
+  uint64_t written = 0;  // group-commit tickets handed out
+  uint64_t synced = 0;   // tickets covered by a completed fsync
+  absl::Status sync_error;
+  bool stopping = false;
+  std::thread syncer;
+};
+
+TrackingStore::TrackingStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TrackingStore::~TrackingStore() = default;
+
+absl::StatusOr<std::unique_ptr<TrackingStore>> TrackingStore::Open(const std::string& path,
+                                                                   const StoreOptions& options) {
+  auto impl = std::make_unique<Impl>(options);
+  if (absl::Status s = impl->Open(path); !s.ok()) return s;
+  return std::unique_ptr<TrackingStore>(new TrackingStore(std::move(impl)));
+}
+
+absl::StatusOr<std::vector<Outcome>> TrackingStore::PutItems(std::span<const core::Item> items) {
+  Impl& d = *impl_;
+  std::vector<Outcome> outcomes(items.size());
+  struct Pending {
+    core::Item item;                   // the newest pre-advice of this call
+    std::optional<core::Item> stored;  // what the store had before the call
+    std::optional<ItemState> before;
+  };
+  std::map<uint64_t, Pending> pending;  // by item key: one state write per item
+  std::unique_lock lock(d.write_mu);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const core::Item& item = items[i];
+    if (absl::StatusOr<std::optional<std::string>> key = DispatchIndexKeyOf(item); !key.ok()) {
+      outcomes[i] = {WriteOutcome::kRejected, std::string(key.status().message())};
+      continue;
+    }
+    auto it = pending.find(item.id.Pack());
+    if (it == pending.end()) {
+      Pending entry{item, std::nullopt, std::nullopt};
+      const std::string key = internal::ItemKey(item.id);
+      std::string value;
+      const rocksdb::Status s = d.db->Get({}, d.cf[internal::kItems], key, &value);
+      if (s.ok()) {
+        absl::StatusOr<core::Item> decoded = internal::DecodeItem(item.id, value, key);
+        if (!decoded.ok()) return decoded.status();
+        entry.stored = *std::move(decoded);
+      } else if (!s.IsNotFound()) {
+        return FromRocks(s, "cannot read item");
+      }
+      absl::StatusOr<std::optional<ItemState>> before = d.ReadState(item.id);
+      if (!before.ok()) return before.status();
+      entry.before = *std::move(before);
+      const bool same = entry.stored && *entry.stored == item;
+      outcomes[i].outcome =
+          same ? WriteOutcome::kDuplicate : (entry.stored ? WriteOutcome::kUpdated : WriteOutcome::kAccepted);
+      if (!same) pending.emplace(item.id.Pack(), std::move(entry));
+      continue;
+    }
+    if (it->second.item == item) {
+      outcomes[i].outcome = WriteOutcome::kDuplicate;
+      continue;
+    }
+    outcomes[i].outcome = WriteOutcome::kUpdated;
+    it->second.item = item;
+  }
+
+  rocksdb::WriteBatch batch;
+  for (auto& [packed, entry] : pending) {
+    ItemState after = entry.before.value_or(internal::EmptyState(entry.item.id));
+    internal::AddPreAdvice(after, entry.item);
+    internal::PredictRoute(after, d.options.route_predictor);
+    batch.Put(d.cf[internal::kItems], internal::ItemKey(entry.item.id), internal::EncodeItem(entry.item));
+    WriteState(batch, d.cf, entry.before, after);
+    const std::optional<std::string> old_key = entry.stored ? *DispatchIndexKeyOf(*entry.stored) : std::nullopt;
+    const std::optional<std::string> new_key = *DispatchIndexKeyOf(entry.item);
+    if (old_key && old_key != new_key) batch.Delete(d.cf[internal::kIdxDispatch], *old_key);
+    if (new_key) batch.Put(d.cf[internal::kIdxDispatch], *new_key, "");
+  }
+  if (batch.Count() == 0) return outcomes;
+  if (absl::Status s = d.Commit(batch, lock); !s.ok()) return s;
+  return outcomes;
+}
+
+absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const ReportedEvent> events) {
+  Impl& d = *impl_;
+  const core::Timestamp received_at = Now();
+  std::vector<Outcome> outcomes(events.size());
+
+  // Events of one item are applied together, in the order given.
+  std::vector<uint32_t> order;
+  order.reserve(events.size());
+  for (uint32_t i = 0; i < events.size(); ++i) {
+    const std::string& office = events[i].event.office;
+    if (office.empty() || office.size() > internal::kMaxOfficeSize) {
+      outcomes[i] = {WriteOutcome::kRejected,
+                     fmt::format("office \"{}\" must have 1 to {} characters", office, internal::kMaxOfficeSize)};
+      continue;
+    }
+    order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return events[a].item.Pack() < events[b].item.Pack(); });
+  std::vector<core::ItemId> ids;
+  for (uint32_t i : order) {
+    if (ids.empty() || ids.back() != events[i].item) ids.push_back(events[i].item);
+  }
+
+  std::unique_lock lock(d.write_mu);
+  absl::StatusOr<std::vector<std::optional<ItemState>>> states = d.ReadStates(ids);
+  if (!states.ok()) return states.status();
+
+  rocksdb::WriteBatch batch;
+  std::vector<std::string> item_keys;  // new event keys of the current item, for duplicates within the call
+  std::string stored_value;
+  size_t next = 0;
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const std::optional<ItemState>& before = (*states)[k];
+    ItemState after = before.value_or(internal::EmptyState(ids[k]));
+    const std::string latest_key = before && before->latest ? internal::EventKey(ids[k], *before->latest) : "";
+    item_keys.clear();
+    for (; next < order.size() && events[order[next]].item == ids[k]; ++next) {
+      const ReportedEvent& e = events[order[next]];
+      std::string key = internal::EventKey(e.item, e.event);
+      // Only an event at or before the item's latest can already be stored.
+      bool duplicate = std::find(item_keys.begin(), item_keys.end(), key) != item_keys.end();
+      if (!duplicate && !latest_key.empty() && key <= latest_key) {
+        const rocksdb::Status s = d.db->Get({}, d.cf[internal::kEvents], key, &stored_value);
+        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "cannot read event");
+        duplicate = s.ok();
+      }
+      if (duplicate) {
+        outcomes[order[next]].outcome = WriteOutcome::kDuplicate;
+        continue;
+      }
+      batch.Put(d.cf[internal::kEvents], key, internal::EncodeEvent(e, received_at));
+      internal::AddEvent(after, e.event);
+      item_keys.push_back(std::move(key));
+    }
+    if (item_keys.empty()) continue;
+    internal::PredictRoute(after, d.options.route_predictor);
+    WriteState(batch, d.cf, before, after);
+  }
+  if (batch.Count() == 0) return outcomes;
+  if (absl::Status s = d.Commit(batch, lock); !s.ok()) return s;
+  return outcomes;
+}
+
+absl::Status TrackingStore::DeclareDispatch(const DispatchDeclaration& dispatch) {
+  absl::StatusOr<core::DispatchId> id = core::DispatchId::Parse(dispatch.dispatch_id);
+  if (!id.ok()) return id.status();
+  std::vector<uint16_t> numbers;
+  for (const DispatchDeclaration::Receptacle& r : dispatch.receptacles) {
+    absl::StatusOr<core::ReceptacleId> receptacle = core::ReceptacleId::Parse(r.receptacle_id);
+    if (!receptacle.ok()) return receptacle.status();
+    if (receptacle->dispatch() != *id) {
+      return absl::InvalidArgumentError(
+          fmt::format("receptacle {} does not belong to dispatch {}", r.receptacle_id, dispatch.dispatch_id));
+    }
+    numbers.push_back(uint16_t(receptacle->number()));
+  }
+  Impl& d = *impl_;
+  rocksdb::WriteBatch batch;
+  const std::string prefix = dispatch.dispatch_id;
+  const std::string end = internal::PrefixEnd(prefix);
+  std::unique_lock lock(d.write_mu);
+  // A re-declaration replaces the earlier item lists.
+  batch.DeleteRange(d.cf[internal::kIdxDispatch], prefix, end);
+  for (size_t r = 0; r < dispatch.receptacles.size(); ++r) {
+    for (core::ItemId item : dispatch.receptacles[r].items) {
+      batch.Put(d.cf[internal::kIdxDispatch], internal::DispatchKey(prefix, numbers[r], item), "");
+    }
+  }
+  batch.Put(d.cf[internal::kDispatches], prefix, internal::EncodeDispatch(dispatch, Now()));
+  return d.Commit(batch, lock);
+}
+
+absl::StatusOr<core::Item> TrackingStore::GetItem(core::ItemId id) const {
+  const std::string key = internal::ItemKey(id);
+  std::string value;
+  const rocksdb::Status s = impl_->db->Get({}, impl_->cf[internal::kItems], key, &value);
+  if (s.IsNotFound()) return absl::NotFoundError(fmt::format("no pre-advice for item {}", id.ToString()));
+  if (!s.ok()) return FromRocks(s, "cannot read item");
+  return internal::DecodeItem(id, value, key);
+}
+
+absl::StatusOr<ItemState> TrackingStore::GetState(core::ItemId id) const {
+  absl::StatusOr<std::optional<ItemState>> state = impl_->ReadState(id);
+  if (!state.ok()) return state.status();
+  if (!*state) return absl::NotFoundError(fmt::format("item {} is not known", id.ToString()));
+  return **std::move(state);
+}
+
+absl::StatusOr<std::vector<std::optional<ItemState>>> TrackingStore::GetStates(
+    std::span<const core::ItemId> ids) const {
+  return impl_->ReadStates(ids);
+}
+
+absl::StatusOr<std::vector<StoredEvent>> TrackingStore::ListEvents(core::ItemId id) const {
+  const std::string prefix = internal::ItemKey(id);
+  const std::string end = internal::PrefixEnd(prefix);
+  rocksdb::ReadOptions read;
+  const rocksdb::Slice upper(end);
+  read.iterate_upper_bound = &upper;
+  read.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, impl_->cf[internal::kEvents]));
+  std::vector<StoredEvent> history;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    const std::string_view key = it->key().ToStringView();
+    const std::optional<core::TrackingEvent> event = internal::DecodeEventKey(key);
+    if (!event) return absl::DataLossError(fmt::format("event {}: malformed key", internal::Hex(key)));
+    absl::StatusOr<StoredEvent> stored = internal::DecodeEvent(*event, it->value().ToStringView(), key);
+    if (!stored.ok()) return stored.status();
+    history.push_back(*std::move(stored));
+  }
+  if (absl::Status s = FromRocks(it->status(), "cannot read events"); !s.ok()) return s;
+  return history;
+}
+
+absl::StatusOr<WorkListPage> TrackingStore::ListItems(const WorkListQuery& q) const {
+  if (q.page_size == 0 || q.page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(fmt::format("page_size {} must be 1 to {}", q.page_size, kMaxPageSize));
+  }
+  Family family = internal::kIdxFacility;
+  std::string prefix;
+  switch (q.kind) {
+    case WorkListQuery::Kind::kFacility:
+      if (q.facility.size() > internal::kMaxOfficeSize) {
+        return absl::InvalidArgumentError(fmt::format("facility \"{}\" is too long", q.facility));
+      }
+      family = internal::kIdxFacility;
+      prefix = internal::FacilityPrefix(q.facility, q.status);
+      break;
+    case WorkListQuery::Kind::kDispatch:
+      if (absl::StatusOr<core::DispatchId> id = core::DispatchId::Parse(q.dispatch_id); !id.ok()) return id.status();
+      family = internal::kIdxDispatch;
+      prefix = q.dispatch_id;
+      break;
+    case WorkListQuery::Kind::kCountryDay:
+      if (q.country.size() != 2) {
+        return absl::InvalidArgumentError(fmt::format("country \"{}\" is not a two-letter code", q.country));
+      }
+      family = internal::kIdxCountry;
+      prefix = internal::CountryDayPrefix(q.country, q.day);
+      break;
+  }
+
+  // The token is the last key returned, bound to the query it came from.
+  std::string after;
+  const uint64_t hash = QueryHash(q);
+  if (!q.page_token.empty()) {
+    std::string raw;
+    if (!absl::WebSafeBase64Unescape(q.page_token, &raw) || raw.size() < 9 || raw[0] != kTokenVersion ||
+        internal::ReadBigEndian(std::string_view(raw).substr(1), 8) != hash) {
+      return absl::InvalidArgumentError("page_token is not a token of this query");
+    }
+    after = raw.substr(9);
+  }
+
+  const std::string end = internal::PrefixEnd(prefix);
+  rocksdb::ReadOptions read;
+  const rocksdb::Slice upper(end);
+  if (!end.empty()) read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, impl_->cf[family]));
+  it->Seek(after.empty() ? prefix : after);
+  if (!after.empty() && it->Valid() && it->key().ToStringView() == after) it->Next();
+
+  // With a cut-off time, entries past it are skipped: keys run by status,
+  // then time, so the rest of that status is skipped at once.
+  const bool older_than = q.kind == WorkListQuery::Kind::kFacility && q.not_after.has_value();
+  const size_t status_at = internal::FacilityPrefix(q.facility, std::nullopt).size();
+  const auto skip_too_recent = [&]() -> absl::Status {
+    while (older_than && it->Valid()) {
+      const std::string_view key = it->key().ToStringView();
+      if (key.size() < status_at + 9)
+        return absl::DataLossError(fmt::format("index {}: malformed", internal::Hex(key)));
+      if (internal::DecodeTime(internal::ReadBigEndian(key.substr(status_at + 1), 8)) <= *q.not_after) break;
+      it->Seek(internal::PrefixEnd(std::string(key.substr(0, status_at + 1))));
+    }
+    return absl::OkStatus();
+  };
+
+  WorkListPage page;
+  std::string last;
+  if (absl::Status s = skip_too_recent(); !s.ok()) return s;
+  while (it->Valid() && page.items.size() < q.page_size) {
+    const std::string_view key = it->key().ToStringView();
+    const std::optional<core::ItemId> id = internal::ItemFromTail(key);
+    if (!id) return absl::DataLossError(fmt::format("index {}: not an item key", internal::Hex(key)));
+    page.items.push_back(*id);
+    last.assign(key);
+    it->Next();
+    if (absl::Status s = skip_too_recent(); !s.ok()) return s;
+  }
+  if (absl::Status s = FromRocks(it->status(), "cannot read index"); !s.ok()) return s;
+  if (it->Valid()) {
+    std::string raw(1, kTokenVersion);
+    internal::AppendBigEndian(&raw, hash, 8);
+    raw += last;
+    page.next_page_token = absl::WebSafeBase64Escape(raw);
+  }
+  return page;
+}
+
+absl::StatusOr<VerifyReport> TrackingStore::Verify() const {
+  const Impl& d = *impl_;
+  VerifyReport report;
+  const auto problem = [&report](std::string text) {
+    if (report.problems.size() < kMaxReportedProblems) report.problems.push_back(std::move(text));
+    ++report.problem_count;
+  };
+  const rocksdb::Snapshot* snapshot = d.db->GetSnapshot();
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  read.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> states(d.db->NewIterator(read, d.cf[internal::kState]));
+  std::unique_ptr<rocksdb::Iterator> events(d.db->NewIterator(read, d.cf[internal::kEvents]));
+  std::unique_ptr<rocksdb::Iterator> items(d.db->NewIterator(read, d.cf[internal::kItems]));
+  events->SeekToFirst();
+  items->SeekToFirst();
+  const auto index_has = [&](Family family, const std::string& key) {
+    std::string ignored;
+    return d.db->Get(read, d.cf[family], key, &ignored).ok();
+  };
+
+  // The three families are keyed by item first: walk them side by side.
+  for (states->SeekToFirst(); states->Valid(); states->Next()) {
+    const std::string state_key(states->key().ToStringView());
+    ++report.items;
+    const std::optional<core::ItemId> id = internal::ItemFromHead(state_key);
+    if (!id || state_key.size() != internal::kItemKeySize) {
+      problem(fmt::format("state {}: not an S10 item key", internal::Hex(state_key)));
+      continue;
+    }
+    ItemState recomputed = internal::EmptyState(*id);
+    for (; events->Valid() && events->key().ToStringView() < state_key; events->Next()) {
+      problem(fmt::format("event {}: no state for its item", internal::Hex(events->key().ToStringView())));
+    }
+    for (; events->Valid() && events->key().starts_with(state_key); events->Next()) {
+      ++report.events;
+      const std::string_view key = events->key().ToStringView();
+      const std::optional<core::TrackingEvent> event = internal::DecodeEventKey(key);
+      if (!event) {
+        problem(fmt::format("event {}: malformed key", internal::Hex(key)));
+        continue;
+      }
+      if (absl::StatusOr<StoredEvent> e = internal::DecodeEvent(*event, events->value().ToStringView(), key); !e.ok()) {
+        problem(std::string(e.status().message()));
+      }
+      internal::AddEvent(recomputed, *event);
+    }
+    for (; items->Valid() && items->key().ToStringView() < state_key; items->Next()) {
+      problem(fmt::format("item {}: pre-advice without state", internal::Hex(items->key().ToStringView())));
+    }
+    if (items->Valid() && items->key().ToStringView() == state_key) {
+      absl::StatusOr<core::Item> item = internal::DecodeItem(*id, items->value().ToStringView(), state_key);
+      if (item.ok()) {
+        internal::AddPreAdvice(recomputed, *item);
+      } else {
+        problem(std::string(item.status().message()));
+      }
+      items->Next();
+    }
+    absl::StatusOr<ItemState> stored = internal::DecodeState(*id, states->value().ToStringView(), state_key);
+    if (!stored.ok()) {
+      problem(std::string(stored.status().message()));
+      continue;
+    }
+    if (!internal::SameDerivedState(*stored, recomputed)) {
+      problem(
+          fmt::format("state {} ({}): stored status {} with {} events differs from its history: status {} with {} "
+                      "events",
+                      internal::Hex(state_key), id->ToString(), core::Name(stored->status), stored->event_count,
+                      core::Name(recomputed.status), recomputed.event_count));
+    }
+    if (!index_has(internal::kIdxFacility, FacilityIndexKey(*stored))) {
+      problem(fmt::format("state {} ({}): missing from the facility index", internal::Hex(state_key), id->ToString()));
+    }
+    if (!index_has(internal::kIdxCountry, CountryIndexKey(*stored))) {
+      problem(fmt::format("state {} ({}): missing from the country index", internal::Hex(state_key), id->ToString()));
+    }
+  }
+  for (; events->Valid(); events->Next()) {
+    problem(fmt::format("event {}: no state for its item", internal::Hex(events->key().ToStringView())));
+  }
+  for (; items->Valid(); items->Next()) {
+    problem(fmt::format("item {}: pre-advice without state", internal::Hex(items->key().ToStringView())));
+  }
+
+  // Every index entry must be the one its item's state asks for.
+  for (Family family : {internal::kIdxFacility, internal::kIdxCountry}) {
+    std::unique_ptr<rocksdb::Iterator> index(d.db->NewIterator(read, d.cf[family]));
+    for (index->SeekToFirst(); index->Valid(); index->Next()) {
+      const std::string key(index->key().ToStringView());
+      const std::optional<core::ItemId> id = internal::ItemFromTail(key);
+      std::string value;
+      const rocksdb::Status s =
+          id ? d.db->Get(read, d.cf[internal::kState], internal::ItemKey(*id), &value) : rocksdb::Status::NotFound();
+      if (!s.ok() && !s.IsNotFound()) {
+        problem(fmt::format("{} {}: {}", internal::FamilyName(family), internal::Hex(key), s.ToString()));
+        continue;
+      }
+      if (s.ok()) {
+        absl::StatusOr<ItemState> state = internal::DecodeState(*id, value, internal::ItemKey(*id));
+        if (!state.ok()) continue;  // reported with the state above
+        const std::string expected =
+            family == internal::kIdxFacility ? FacilityIndexKey(*state) : CountryIndexKey(*state);
+        if (expected == key) continue;
+      }
+      problem(fmt::format("{} {}: stale entry", internal::FamilyName(family), internal::Hex(key)));
+    }
+  }
+  for (rocksdb::Iterator* it : {states.get(), events.get(), items.get()}) {
+    if (!it->status().ok()) problem(fmt::format("read error: {}", it->status().ToString()));
+  }
+  d.db->ReleaseSnapshot(snapshot);
+  return report;
+}
+
+absl::StatusOr<StoreStats> TrackingStore::Stats() const {
+  const Impl& d = *impl_;
+  StoreStats stats;
+  std::map<std::string, uint64_t> by_status, by_country, by_facility;
+  std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator({}, d.cf[internal::kState]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key = it->key().ToStringView();
+    const std::optional<core::ItemId> id = internal::ItemFromHead(key);
+    if (!id) return absl::DataLossError(fmt::format("state {}: not an S10 item key", internal::Hex(key)));
+    absl::StatusOr<ItemState> state = internal::DecodeState(*id, it->value().ToStringView(), key);
+    if (!state.ok()) return state.status();
+    ++stats.items;
+    ++by_status[std::string(core::Name(state->status))];
+    ++by_country[Country(*id)];
+    ++by_facility[state->facility.empty() ? "(not scanned yet)" : state->facility];
+  }
+  if (absl::Status s = FromRocks(it->status(), "cannot read states"); !s.ok()) return s;
+  rocksdb::ReadOptions keys_only;
+  keys_only.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> events(d.db->NewIterator(keys_only, d.cf[internal::kEvents]));
+  for (events->SeekToFirst(); events->Valid(); events->Next()) ++stats.events;
+  if (absl::Status s = FromRocks(events->status(), "cannot read events"); !s.ok()) return s;
+  stats.by_status.assign(by_status.begin(), by_status.end());
+  stats.by_country.assign(by_country.begin(), by_country.end());
+  stats.by_facility.assign(by_facility.begin(), by_facility.end());
+  std::stable_sort(stats.by_facility.begin(), stats.by_facility.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return stats;
+}
+
+}  // namespace pochta::storage

@@ -1,0 +1,231 @@
+// TrackingStore: the durable tracking state of every item, in an embedded
+// RocksDB database. The gRPC services and the simulator both write through
+// it, so it is the single source of truth an operator queries.
+//
+// What it keeps:
+//  * items: the pre-advice of each item (core::Item);
+//  * events: every tracking event, forever, as the item's history;
+//  * state: what is derived from an item's events and pre-advice (status,
+//    latest event, current facility, next facility, expected delivery);
+//  * dispatches: which items travel in which receptacle of which dispatch;
+//  * work-list indexes: items at a facility in a status (oldest first),
+//    items of a dispatch, items of an issuing country by posting day.
+//
+// The contract:
+//  * Idempotent: an event is identified by (item, time, code, measure,
+//    office); storing it again changes nothing and is reported kDuplicate.
+//  * Order-independent: the state depends only on the set of events and the
+//    pre-advice, never on the order they arrived in (see core/tracking.h).
+//  * Atomic: one call (a batch of events or of items) is one RocksDB write
+//    batch, with the derived state and indexes it changes: all or nothing.
+//  * Durable: a call returns once its batch is as durable as
+//    StoreOptions::durability promises (see Durability).
+//
+// Thread-safety: all methods may be called concurrently. Writes are applied
+// one batch at a time; reads never block writes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/item.h"
+#include "core/operators.h"
+#include "core/tracking.h"
+
+namespace pochta::storage {
+
+// When a write call returns, relative to the disk.
+enum class Durability {
+  // Every batch is fsynced before the call returns: survives a power cut.
+  kSync,
+  // Batches are written at once and fsynced together at most
+  // group_commit_delay later; the call returns after that fsync. Survives a
+  // power cut, with fewer fsyncs under concurrent writers.
+  kGroup,
+  // The batch is in the operating system's buffers when the call returns:
+  // survives the process being killed, not a power cut or kernel crash.
+  // For simulations, where the run can be repeated.
+  kBuffered,
+};
+
+std::string_view Name(Durability durability);  // "sync", "group", "buffered"
+std::optional<Durability> ParseDurability(std::string_view name);
+
+// Given where an item is, where it goes next and when it should arrive.
+// Implementations must be thread-safe; the store calls Predict on writes.
+class RoutePredictor {
+ public:
+  struct Prediction {
+    std::string next_facility;  // empty when the item is at its delivery office
+    core::Timestamp expected_delivery;
+  };
+  virtual ~RoutePredictor() = default;
+  // Nothing when the facility or postcode is unknown or no route exists.
+  virtual std::optional<Prediction> Predict(const std::string& facility, const std::string& destination_postcode,
+                                            core::Timestamp at) const = 0;
+};
+
+struct StoreOptions {
+  // Default: kGroup.
+  Durability durability = Durability::kGroup;
+  // Longest wait before a group fsync under kGroup. Default: 2 ms.
+  std::chrono::microseconds group_commit_delay{2000};
+  // Shared block cache for all column families. Default: 256 MiB.
+  size_t block_cache_bytes = 256u << 20;
+  // Create the database when the directory holds none. Default: true.
+  bool create_if_missing = true;
+  // Fills next facility and expected delivery in the state; may be null.
+  // REQUIRES: outlives the store. Default: null.
+  const RoutePredictor* route_predictor = nullptr;
+};
+
+// A tracking event as reported by an operator.
+struct ReportedEvent {
+  core::ItemId item;
+  core::TrackingEvent event;
+  core::Operator reported_by = core::Operator::kUZ;
+  std::string reason;  // free text, e.g. a non-delivery reason; not part of the identity
+};
+
+enum class WriteOutcome : uint8_t {
+  kAccepted,   // new, stored
+  kDuplicate,  // already stored; nothing changed
+  kUpdated,    // pre-advice that replaced a different earlier one
+  kRejected,   // not stored; see the reason
+};
+
+std::string_view Name(WriteOutcome outcome);
+
+struct Outcome {
+  WriteOutcome outcome = WriteOutcome::kAccepted;
+  std::string reason;  // for kRejected
+};
+
+// The derived state of one item.
+struct ItemState {
+  core::ItemId id;
+  core::ItemStatus status = core::ItemStatus::kInfoReceived;
+  std::optional<core::TrackingEvent> latest;  // in canonical order
+  uint32_t event_count = 0;
+  std::string facility;                        // where the latest event happened; empty before the first scan
+  core::Timestamp since{};                     // time of the latest event, or posting time when there is none
+  std::optional<core::Timestamp> first_event;  // the earliest event
+  bool has_preadvice = false;
+  core::Timestamp posted_at{};  // from the pre-advice
+  std::string destination_postcode;
+  std::string next_facility;  // from the RoutePredictor, when one is set
+  std::optional<core::Timestamp> expected_delivery;
+  int32_t posting_day = 0;  // days since 1970-01-01: pre-advice posting time, else the earliest event
+
+  friend bool operator==(const ItemState&, const ItemState&) = default;
+};
+
+struct StoredEvent {
+  core::TrackingEvent event;
+  core::Operator reported_by = core::Operator::kUZ;
+  std::string reason;
+  core::Timestamp received_at{};
+};
+
+// A dispatch (PREDES): its receptacles and the items in each.
+struct DispatchDeclaration {
+  std::string dispatch_id;  // S8, 20 characters
+  struct Receptacle {
+    std::string receptacle_id;  // S9, 29 characters, of this dispatch
+    std::vector<core::ItemId> items;
+  };
+  std::vector<Receptacle> receptacles;
+};
+
+// One work-list question; exactly one of the three selections.
+struct WorkListQuery {
+  enum class Kind : uint8_t { kFacility, kDispatch, kCountryDay };
+  Kind kind = Kind::kFacility;
+  // kFacility: items whose latest event happened at `facility` (empty: items
+  // not scanned yet), optionally only in `status`, optionally only those
+  // whose latest event is at or before `not_after` ("older than N hours").
+  // Oldest first.
+  std::string facility;
+  std::optional<core::ItemStatus> status;
+  std::optional<core::Timestamp> not_after;
+  // kDispatch: the items of this S8 dispatch, by receptacle.
+  std::string dispatch_id;
+  // kCountryDay: items whose S10 country is `country`, posted on `day`
+  // (days since 1970-01-01, UTC).
+  std::string country;
+  int32_t day = 0;
+
+  size_t page_size = 100;  // 1..1000
+  std::string page_token;  // from the previous page; empty for the first
+};
+
+struct WorkListPage {
+  std::vector<core::ItemId> items;
+  std::string next_page_token;  // empty on the last page
+};
+
+// What Verify found. Problems name the record's key in hex.
+struct VerifyReport {
+  uint64_t items = 0;
+  uint64_t events = 0;
+  std::vector<std::string> problems;  // the first 100
+  uint64_t problem_count = 0;
+};
+
+struct StoreStats {
+  uint64_t items = 0;
+  uint64_t events = 0;
+  std::vector<std::pair<std::string, uint64_t>> by_status;    // status name -> items
+  std::vector<std::pair<std::string, uint64_t>> by_country;   // S10 country -> items
+  std::vector<std::pair<std::string, uint64_t>> by_facility;  // facility -> items, most first
+};
+
+class TrackingStore {
+ public:
+  // Opens (or creates) the store in directory `path`.
+  static absl::StatusOr<std::unique_ptr<TrackingStore>> Open(const std::string& path, const StoreOptions& options);
+  ~TrackingStore();
+  TrackingStore(const TrackingStore&) = delete;
+  TrackingStore& operator=(const TrackingStore&) = delete;
+
+  // Stores pre-advice. One outcome per item, in order: kAccepted, kDuplicate
+  // (identical to what is stored) or kUpdated (a correction).
+  absl::StatusOr<std::vector<Outcome>> PutItems(std::span<const core::Item> items);
+
+  // Stores tracking events and updates the state of their items. One
+  // outcome per event, in order. Events may name items without pre-advice.
+  absl::StatusOr<std::vector<Outcome>> AppendEvents(std::span<const ReportedEvent> events);
+
+  // Records which items travel in which receptacle. A dispatch declared again
+  // replaces the earlier declaration. InvalidArgument for a malformed id or a
+  // receptacle of another dispatch.
+  absl::Status DeclareDispatch(const DispatchDeclaration& dispatch);
+
+  // NotFound when nothing is known about the item.
+  absl::StatusOr<core::Item> GetItem(core::ItemId id) const;
+  absl::StatusOr<ItemState> GetState(core::ItemId id) const;
+  // One entry per id, in order; nothing for unknown items.
+  absl::StatusOr<std::vector<std::optional<ItemState>>> GetStates(std::span<const core::ItemId> ids) const;
+  // The item's history in canonical order (event time first). Empty when none.
+  absl::StatusOr<std::vector<StoredEvent>> ListEvents(core::ItemId id) const;
+  // InvalidArgument for a bad query or a page token of another query.
+  absl::StatusOr<WorkListPage> ListItems(const WorkListQuery& query) const;
+
+  // Recomputes every item's state from its events and pre-advice and checks
+  // it, and every index entry, against what is stored.
+  absl::StatusOr<VerifyReport> Verify() const;
+  absl::StatusOr<StoreStats> Stats() const;
+
+ private:
+  class Impl;
+  explicit TrackingStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pochta::storage

@@ -1,0 +1,473 @@
+#include "storage/tracking_store.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "core/routing.h"
+#include "fmt/format.h"
+#include "fmt/ranges.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/internal/keys.h"
+#include "storage/network_route_predictor.h"
+#include "storage/testing/histories.h"
+
+namespace pochta::storage {
+namespace {
+
+using core::EventCode;
+using core::ItemStatus;
+using std::chrono::hours;
+using testing::kEpoch2025;
+using testing::Reported;
+using testing::TestHistory;
+using testing::TestItemId;
+using testing::TestPreAdvice;
+
+std::string NewDir() {
+  std::string dir = ::testing::TempDir() + "pochta_store_XXXXXX";
+  if (mkdtemp(dir.data()) == nullptr) std::abort();
+  return dir;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // Tests run buffered unless they are about durability: fsyncs only slow them down.
+  static StoreOptions Buffered() {
+    StoreOptions options;
+    options.durability = Durability::kBuffered;
+    return options;
+  }
+  void Reopen(const StoreOptions& options = Buffered()) {
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<TrackingStore>> store = TrackingStore::Open(dir_, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+  std::vector<WriteOutcome> Append(const std::vector<ReportedEvent>& events) {
+    absl::StatusOr<std::vector<Outcome>> outcomes = store_->AppendEvents(events);
+    EXPECT_TRUE(outcomes.ok()) << outcomes.status();
+    std::vector<WriteOutcome> result;
+    for (const Outcome& o : *outcomes) result.push_back(o.outcome);
+    return result;
+  }
+  std::vector<ReportedEvent> Events(core::ItemId id, const std::vector<core::TrackingEvent>& history) {
+    std::vector<ReportedEvent> events;
+    for (const core::TrackingEvent& e : history) events.push_back(Reported(id, e));
+    return events;
+  }
+  std::vector<std::string> ListAll(WorkListQuery q) {
+    std::vector<std::string> ids;
+    do {
+      absl::StatusOr<WorkListPage> page = store_->ListItems(q);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (core::ItemId id : page->items) ids.push_back(id.ToString());
+      q.page_token = page->next_page_token;
+    } while (!q.page_token.empty());
+    return ids;
+  }
+
+  std::string dir_ = NewDir();
+  std::unique_ptr<TrackingStore> store_;
+};
+
+TEST_F(StoreTest, PreAdviceRoundTripsAndStartsAsInfoReceived) {
+  const core::Item item = TestPreAdvice(TestItemId(1), kEpoch2025);
+  absl::StatusOr<std::vector<Outcome>> put = store_->PutItems({&item, 1});
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_EQ((*put)[0].outcome, WriteOutcome::kAccepted);
+  EXPECT_EQ(*store_->GetItem(item.id), item);
+  const ItemState state = *store_->GetState(item.id);
+  EXPECT_EQ(state.status, ItemStatus::kInfoReceived);
+  EXPECT_TRUE(state.has_preadvice);
+  EXPECT_EQ(state.destination_postcode, "140105");
+  EXPECT_EQ(state.since, kEpoch2025);
+  EXPECT_EQ(store_->GetItem(TestItemId(2)).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetState(TestItemId(2)).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, PreAdviceIsIdempotentAndCorrectable) {
+  core::Item item = TestPreAdvice(TestItemId(1), kEpoch2025);
+  store_->PutItems({&item, 1}).IgnoreError();
+  EXPECT_EQ((*store_->PutItems({&item, 1}))[0].outcome, WriteOutcome::kDuplicate);
+  item.weight_grams = 900;
+  item.recipient.postcode = "100000";
+  EXPECT_EQ((*store_->PutItems({&item, 1}))[0].outcome, WriteOutcome::kUpdated);
+  EXPECT_EQ(store_->GetItem(item.id)->weight_grams, 900u);
+  EXPECT_EQ(store_->GetState(item.id)->destination_postcode, "100000");
+  EXPECT_TRUE(store_->Verify()->problems.empty());
+}
+
+TEST_F(StoreTest, PreAdviceWithAMalformedDispatchIsRejectedAlone) {
+  core::Item good = TestPreAdvice(TestItemId(1), kEpoch2025);
+  core::Item bad = TestPreAdvice(TestItemId(2), kEpoch2025);
+  bad.dispatch_id = "CNSHAAUZTASAAUN5004X";
+  const std::vector<core::Item> items = {good, bad};
+  const std::vector<Outcome> outcomes = *store_->PutItems(items);
+  EXPECT_EQ(outcomes[0].outcome, WriteOutcome::kAccepted);
+  EXPECT_EQ(outcomes[1].outcome, WriteOutcome::kRejected);
+  EXPECT_NE(outcomes[1].reason.find("dispatch number"), std::string::npos) << outcomes[1].reason;
+  EXPECT_EQ(store_->GetItem(bad.id).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, EventsAreStoredOnceAndReportedAsDuplicates) {
+  const core::ItemId id = TestItemId(7);
+  const std::vector<ReportedEvent> events = Events(id, TestHistory(kEpoch2025));
+  EXPECT_EQ(Append(events), std::vector<WriteOutcome>(events.size(), WriteOutcome::kAccepted));
+  EXPECT_EQ(Append(events), std::vector<WriteOutcome>(events.size(), WriteOutcome::kDuplicate));
+  // A duplicate within one call, and one of an older event.
+  EXPECT_EQ(Append({events[3], events[3]}),
+            (std::vector<WriteOutcome>{WriteOutcome::kDuplicate, WriteOutcome::kDuplicate}));
+  const std::vector<StoredEvent> history = *store_->ListEvents(id);
+  ASSERT_EQ(history.size(), events.size());
+  for (size_t i = 0; i < history.size(); ++i) EXPECT_EQ(history[i].event, events[i].event) << i;
+  const ItemState state = *store_->GetState(id);
+  EXPECT_EQ(state.status, ItemStatus::kDelivered);
+  EXPECT_EQ(state.event_count, events.size());
+  EXPECT_EQ(state.facility, "140105");
+}
+
+TEST_F(StoreTest, DuplicatesWithinOneCallAreStoredOnce) {
+  const core::ItemId id = TestItemId(8);
+  const ReportedEvent e = Reported(id, {EventCode::kEMD, kEpoch2025, "UZTASA"});
+  EXPECT_EQ(Append({e, e, e}),
+            (std::vector<WriteOutcome>{WriteOutcome::kAccepted, WriteOutcome::kDuplicate, WriteOutcome::kDuplicate}));
+  EXPECT_EQ(store_->GetState(id)->event_count, 1u);
+}
+
+TEST_F(StoreTest, ALateArrivalScanNeverUndoesDelivery) {
+  const core::ItemId id = TestItemId(9);
+  std::vector<core::TrackingEvent> history = TestHistory(kEpoch2025);
+  const core::TrackingEvent emd = history[5];
+  history.erase(history.begin() + 5);
+  Append(Events(id, history));
+  ASSERT_EQ(store_->GetState(id)->status, ItemStatus::kDelivered);
+  EXPECT_EQ(Append(Events(id, {emd})), std::vector<WriteOutcome>{WriteOutcome::kAccepted});
+  EXPECT_EQ(store_->GetState(id)->status, ItemStatus::kDelivered);
+  EXPECT_EQ(store_->GetState(id)->latest->code, EventCode::kEMI);
+}
+
+TEST_F(StoreTest, BadOfficeIsRejectedAndTheRestStored) {
+  const core::ItemId id = TestItemId(10);
+  const std::vector<ReportedEvent> events = {Reported(id, {EventCode::kEMD, kEpoch2025, ""}),
+                                             Reported(id, {EventCode::kEMF, kEpoch2025 + hours(1), "UZTASA"})};
+  const std::vector<Outcome> outcomes = *store_->AppendEvents(events);
+  EXPECT_EQ(outcomes[0].outcome, WriteOutcome::kRejected);
+  EXPECT_NE(outcomes[0].reason.find("office"), std::string::npos);
+  EXPECT_EQ(outcomes[1].outcome, WriteOutcome::kAccepted);
+  EXPECT_EQ(store_->GetState(id)->event_count, 1u);
+}
+
+// The whole logical content of a store, for comparing two stores.
+struct Snapshot {
+  std::vector<std::string> states;
+  std::vector<std::string> histories;
+  std::vector<std::string> facility_lists;
+  bool operator==(const Snapshot&) const = default;
+};
+
+TEST_F(StoreTest, AnyArrivalOrderGivesTheSameStore) {
+  // 24 items: pre-advice and 14-20 events each, delivered or returned.
+  std::vector<core::Item> items;
+  std::vector<ReportedEvent> events;
+  for (uint32_t i = 0; i < 24; ++i) {
+    const core::ItemId id = TestItemId(100 + i);
+    const core::Timestamp start = kEpoch2025 + hours(7 * i);
+    items.push_back(TestPreAdvice(id, start - hours(2)));
+    for (const core::TrackingEvent& e : TestHistory(start, int(i % 3), i % 5 == 0)) events.push_back(Reported(id, e));
+  }
+  const auto snapshot = [&](TrackingStore& store) {
+    Snapshot s;
+    for (const core::Item& item : items) {
+      const ItemState state = *store.GetState(item.id);
+      s.states.push_back(fmt::format("{} {} {} {} {} {}", item.id.ToString(), core::Name(state.status),
+                                     state.event_count, state.facility, state.since.time_since_epoch().count(),
+                                     state.posting_day));
+      const std::vector<StoredEvent> history = *store.ListEvents(item.id);
+      std::string h;
+      std::vector<core::TrackingEvent> plain;
+      for (const StoredEvent& e : history) {
+        h += std::string(core::Name(e.event.code)) + " ";
+        plain.push_back(e.event);
+      }
+      s.histories.push_back(h);
+      // Cross-check with the pure derivation.
+      EXPECT_EQ(core::DeriveState(plain).status, state.status);
+    }
+    for (const char* facility : {"140105", "UZTASA", "SC-SKD", ""}) {
+      WorkListQuery q;
+      q.facility = facility;
+      q.page_size = 7;
+      for (const std::string& id : ListAll(q)) s.facility_lists.push_back(std::string(facility) + ":" + id);
+    }
+    EXPECT_TRUE(store.Verify()->problems.empty());
+    return s;
+  };
+
+  ASSERT_TRUE(store_->PutItems(items).ok());
+  Append(events);
+  const Snapshot in_order = snapshot(*store_);
+
+  std::mt19937 rng(424242);
+  for (int trial = 0; trial < 12; ++trial) {
+    const std::string dir = NewDir();
+    std::unique_ptr<TrackingStore> store = *TrackingStore::Open(dir, Buffered());
+    // Shuffle, duplicate some, and deliver pre-advice and events in random
+    // batches, pre-advice anywhere in the stream.
+    std::vector<ReportedEvent> arrived = events;
+    for (int d = 0; d < 40; ++d) arrived.push_back(events[rng() % events.size()]);
+    std::shuffle(arrived.begin(), arrived.end(), rng);
+    std::vector<core::Item> advice = items;
+    std::shuffle(advice.begin(), advice.end(), rng);
+    size_t a = 0;
+    for (size_t e = 0; e < arrived.size();) {
+      const size_t n = std::min(arrived.size() - e, size_t(1 + rng() % 60));
+      ASSERT_TRUE(store->AppendEvents(std::span(arrived).subspan(e, n)).ok());
+      e += n;
+      const size_t m = std::min(advice.size() - a, size_t(rng() % 4));
+      ASSERT_TRUE(store->PutItems(std::span(advice).subspan(a, m)).ok());
+      a += m;
+    }
+    ASSERT_TRUE(store->PutItems(std::span(advice).subspan(a)).ok());
+    EXPECT_EQ(snapshot(*store), in_order) << "trial " << trial;
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+}
+
+TEST_F(StoreTest, WorkListsFindItemsByFacilityStatusAndAge) {
+  // Ten items arrive at UZTASA an hour apart; three go on to customs.
+  for (uint32_t i = 0; i < 10; ++i) {
+    const core::ItemId id = TestItemId(200 + i);
+    Append({Reported(id, {EventCode::kEMD, kEpoch2025 + hours(i), "UZTASA"})});
+    if (i % 3 == 0)
+      Append({Reported(id, {EventCode::kEDB, kEpoch2025 + hours(i) + std::chrono::minutes(5), "UZTASA"})});
+  }
+  WorkListQuery q;
+  q.facility = "UZTASA";
+  q.status = ItemStatus::kInTransit;
+  EXPECT_EQ(ListAll(q), (std::vector<std::string>{TestItemId(201).ToString(), TestItemId(202).ToString(),
+                                                  TestItemId(204).ToString(), TestItemId(205).ToString(),
+                                                  TestItemId(207).ToString(), TestItemId(208).ToString()}));
+  q.status = ItemStatus::kAtCustoms;
+  EXPECT_EQ(ListAll(q).size(), 4u);
+  // In transit since 04:00 or earlier.
+  q.status = ItemStatus::kInTransit;
+  q.not_after = kEpoch2025 + hours(4);
+  EXPECT_EQ(ListAll(q), (std::vector<std::string>{TestItemId(201).ToString(), TestItemId(202).ToString(),
+                                                  TestItemId(204).ToString()}));
+  // Any status, older than 04:00, one item per page.
+  q.status.reset();
+  q.page_size = 1;
+  EXPECT_EQ(ListAll(q).size(), 5u);  // 200, 203 at customs; 201, 202, 204 in transit
+}
+
+TEST_F(StoreTest, PageTokensResumeOnlyTheirOwnQuery) {
+  for (uint32_t i = 0; i < 25; ++i) Append({Reported(TestItemId(300 + i), {EventCode::kEMD, kEpoch2025, "UZTASA"})});
+  WorkListQuery q;
+  q.facility = "UZTASA";
+  q.page_size = 10;
+  const WorkListPage first = *store_->ListItems(q);
+  ASSERT_EQ(first.items.size(), 10u);
+  ASSERT_FALSE(first.next_page_token.empty());
+  std::set<std::string> seen;
+  for (const std::string& id : ListAll(q)) EXPECT_TRUE(seen.insert(id).second) << id;
+  EXPECT_EQ(seen.size(), 25u);
+
+  WorkListQuery other = q;
+  other.facility = "SC-SKD";
+  other.page_token = first.next_page_token;
+  EXPECT_EQ(store_->ListItems(other).status().code(), absl::StatusCode::kInvalidArgument);
+  q.page_token = "not a token";
+  EXPECT_EQ(store_->ListItems(q).status().code(), absl::StatusCode::kInvalidArgument);
+  q.page_token.clear();
+  q.page_size = 0;
+  EXPECT_EQ(store_->ListItems(q).status().code(), absl::StatusCode::kInvalidArgument);
+  q.page_size = 1001;
+  EXPECT_EQ(store_->ListItems(q).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, WorkListsByDispatchAndByCountryAndDay) {
+  const std::string dispatch = "CNSHAAUZTASAAUN50042";
+  DispatchDeclaration declaration{
+      dispatch,
+      {{dispatch + "00100" + "0150", {TestItemId(1), TestItemId(2)}}, {dispatch + "00210" + "0090", {TestItemId(3)}}}};
+  ASSERT_TRUE(store_->DeclareDispatch(declaration).ok());
+  WorkListQuery q;
+  q.kind = WorkListQuery::Kind::kDispatch;
+  q.dispatch_id = dispatch;
+  EXPECT_EQ(ListAll(q),
+            (std::vector<std::string>{TestItemId(1).ToString(), TestItemId(2).ToString(), TestItemId(3).ToString()}));
+  // Declared again with fewer items: the old list is replaced.
+  declaration.receptacles.pop_back();
+  ASSERT_TRUE(store_->DeclareDispatch(declaration).ok());
+  EXPECT_EQ(ListAll(q).size(), 2u);
+  declaration.receptacles[0].receptacle_id = "LVRIXAUZTASAAUN50042001000150";
+  EXPECT_EQ(store_->DeclareDispatch(declaration).code(), absl::StatusCode::kInvalidArgument);
+  q.dispatch_id = "nonsense";
+  EXPECT_EQ(store_->ListItems(q).status().code(), absl::StatusCode::kInvalidArgument);
+
+  const core::Item cn = TestPreAdvice(TestItemId(10, "CN"), kEpoch2025 + hours(30));
+  const core::Item lv = TestPreAdvice(TestItemId(11, "LV"), kEpoch2025 + hours(30));
+  const std::vector<core::Item> items = {cn, lv};
+  ASSERT_TRUE(store_->PutItems(items).ok());
+  Append({Reported(TestItemId(12, "CN"), {EventCode::kEMA, kEpoch2025 + hours(31), "CN518000"})});
+  WorkListQuery by_day;
+  by_day.kind = WorkListQuery::Kind::kCountryDay;
+  by_day.country = "CN";
+  by_day.day = internal::DayOf(kEpoch2025) + 1;
+  EXPECT_EQ(ListAll(by_day),
+            (std::vector<std::string>{TestItemId(10, "CN").ToString(), TestItemId(12, "CN").ToString()}));
+  by_day.country = "LV";
+  EXPECT_EQ(ListAll(by_day).size(), 1u);
+  by_day.day -= 1;
+  EXPECT_TRUE(ListAll(by_day).empty());
+}
+
+TEST_F(StoreTest, StatsCountItemsAndEvents) {
+  Append(Events(TestItemId(1), TestHistory(kEpoch2025)));
+  Append({Reported(TestItemId(2), {EventCode::kEMD, kEpoch2025, "UZTASA"})});
+  const core::Item lv = TestPreAdvice(TestItemId(3, "LV"), kEpoch2025);
+  ASSERT_TRUE(store_->PutItems({&lv, 1}).ok());
+  const StoreStats stats = *store_->Stats();
+  EXPECT_EQ(stats.items, 3u);
+  EXPECT_EQ(stats.events, TestHistory(kEpoch2025).size() + 1);
+  EXPECT_EQ(stats.by_status,
+            (std::vector<std::pair<std::string, uint64_t>>{{"delivered", 1}, {"in-transit", 1}, {"info-received", 1}}));
+  EXPECT_EQ(stats.by_country, (std::vector<std::pair<std::string, uint64_t>>{{"CN", 2}, {"LV", 1}}));
+}
+
+// Writes raw bytes into one column family of a closed store.
+void Tamper(const std::string& dir, internal::Family family, const std::string& key, const std::string* value) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (size_t f = 0; f < internal::kFamilyCount; ++f)
+    families.emplace_back(internal::FamilyName(internal::Family(f)), rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir, families, &handles, &db).ok());
+  if (value) {
+    ASSERT_TRUE(db->Put({}, handles[family], key, *value).ok());
+  } else {
+    ASSERT_TRUE(db->Delete({}, handles[family], key).ok());
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  delete db;
+}
+
+TEST_F(StoreTest, VerifyReportsCorruptionWithTheKeyAndNeverCrashes) {
+  const core::ItemId id = TestItemId(1);
+  Append(Events(id, TestHistory(kEpoch2025)));
+  Append(Events(TestItemId(2), TestHistory(kEpoch2025)));
+  EXPECT_EQ(store_->Verify()->problem_count, 0u);
+  EXPECT_EQ(store_->Verify()->events, 2 * TestHistory(kEpoch2025).size());
+  store_.reset();
+
+  const std::string garbage = "\x01\xff\xff\xff";
+  Tamper(dir_, internal::kState, internal::ItemKey(id), &garbage);
+  const std::string empty;
+  Tamper(dir_, internal::kIdxFacility,
+         internal::FacilityKey("UZTASA", ItemStatus::kAtCustoms, kEpoch2025, TestItemId(2)), &empty);
+  Reopen();
+  const VerifyReport report = *store_->Verify();
+  EXPECT_EQ(report.problem_count, 2u);
+  const std::string all = fmt::format("{}", fmt::join(report.problems, "\n"));
+  EXPECT_NE(all.find(internal::Hex(internal::ItemKey(id))), std::string::npos) << all;
+  EXPECT_NE(all.find("undecodable"), std::string::npos) << all;
+  EXPECT_NE(all.find("idx_facility"), std::string::npos) << all;
+  EXPECT_EQ(store_->GetState(id).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(store_->Stats().status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(StoreTest, VerifyFindsAStateThatDisagreesWithItsHistory) {
+  const core::ItemId id = TestItemId(1);
+  const std::vector<core::TrackingEvent> history = TestHistory(kEpoch2025);
+  Append(Events(id, history));
+  store_.reset();
+  Tamper(dir_, internal::kEvents, internal::EventKey(id, history.back()), nullptr);  // EMI lost
+  Reopen();
+  const VerifyReport report = *store_->Verify();
+  ASSERT_EQ(report.problem_count, 1u);
+  EXPECT_NE(report.problems[0].find("stored status delivered"), std::string::npos) << report.problems[0];
+}
+
+TEST_F(StoreTest, RefusesANewerSchema) {
+  store_.reset();
+  const std::string newer = "2";
+  Tamper(dir_, internal::kDefault, "pochta.schema", &newer);
+  EXPECT_EQ(TrackingStore::Open(dir_, {}).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(StoreTest, EveryDurabilityModeKeepsAcknowledgedWrites) {
+  for (Durability mode : {Durability::kSync, Durability::kGroup, Durability::kBuffered}) {
+    StoreOptions options;
+    options.durability = mode;
+    store_.reset();
+    std::unique_ptr<TrackingStore> store = *TrackingStore::Open(dir_, options);
+    const core::ItemId id = TestItemId(500 + uint32_t(mode));
+    ASSERT_TRUE(store->AppendEvents(Events(id, TestHistory(kEpoch2025))).ok()) << Name(mode);
+    store.reset();
+    Reopen();
+    EXPECT_EQ(store_->GetState(id)->status, ItemStatus::kDelivered) << Name(mode);
+  }
+}
+
+TEST_F(StoreTest, GroupCommitAcknowledgesConcurrentWriters) {
+  StoreOptions options;
+  options.durability = Durability::kGroup;
+  store_.reset();
+  std::unique_ptr<TrackingStore> store = *TrackingStore::Open(dir_, options);
+  std::vector<std::thread> writers;
+  for (uint32_t w = 0; w < 8; ++w) {
+    writers.emplace_back([&, w] {
+      for (uint32_t i = 0; i < 20; ++i) {
+        const core::ItemId id = TestItemId(1000 + w * 100 + i);
+        const std::vector<ReportedEvent> events = {Reported(id, {EventCode::kEMD, kEpoch2025, "UZTASA"})};
+        ASSERT_TRUE(store->AppendEvents(events).ok());
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(store->Stats()->items, 160u);
+  EXPECT_EQ(store->Verify()->problem_count, 0u);
+}
+
+TEST_F(StoreTest, DurabilityNamesRoundTrip) {
+  for (Durability d : {Durability::kSync, Durability::kGroup, Durability::kBuffered})
+    EXPECT_EQ(ParseDurability(Name(d)), d);
+  EXPECT_FALSE(ParseDurability("maybe").has_value());
+}
+
+TEST_F(StoreTest, StatePredictsTheRouteWithinUzbekistan) {
+  const core::Network network = *core::Network::Load(POCHTA_NETWORK_FILE);
+  const core::RoutePlanner planner(network);
+  const NetworkRoutePredictor predictor(planner.router());
+  StoreOptions options = Buffered();
+  options.route_predictor = &predictor;
+  Reopen(options);
+  const core::ItemId id = TestItemId(1);
+  const core::Item item = TestPreAdvice(id, kEpoch2025);
+  ASSERT_TRUE(store_->PutItems({&item, 1}).ok());
+  EXPECT_TRUE(store_->GetState(id)->next_facility.empty());  // not scanned yet
+  Append({Reported(id, {EventCode::kEMD, kEpoch2025 + hours(60), "UZTASA"})});
+  ItemState state = *store_->GetState(id);
+  EXPECT_EQ(state.next_facility, "SC-SKD");
+  EXPECT_EQ(state.expected_delivery, kEpoch2025 + hours(60) + std::chrono::minutes(324));
+  Append({Reported(id, {EventCode::kEMD, kEpoch2025 - hours(1), "CNSHAA"})});  // abroad, but older
+  EXPECT_EQ(store_->GetState(id)->next_facility, "SC-SKD");
+  Append({Reported(id, {EventCode::kEMI, kEpoch2025 + hours(70), "140105"})});
+  state = *store_->GetState(id);
+  EXPECT_TRUE(state.next_facility.empty());
+  EXPECT_FALSE(state.expected_delivery.has_value());
+}
+
+}  // namespace
+}  // namespace pochta::storage
