@@ -37,4 +37,11 @@ struct RouteOptions {
 CLI::App* AddRouteCommand(CLI::App& app, RouteOptions& options);
 int RunRoute(const RouteOptions& options);
 
+struct StoreOptions {
+  std::string action;  // "verify" or "stats"
+  std::string db;
+};
+CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options);
+int RunStore(const StoreOptions& options);
+
 }  // namespace pochta::cli

@@ -7,8 +7,10 @@ int main(int argc, char** argv) {
   app.failure_message(CLI::FailureMessage::help);  // a usage error shows the subcommands and options
   pochta::cli::NetworkOptions network;
   pochta::cli::RouteOptions route;
+  pochta::cli::StoreOptions store;
   CLI::App* network_command = pochta::cli::AddNetworkCommand(app, network);
   CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
+  CLI::App* store_command = pochta::cli::AddStoreCommand(app, store);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -16,5 +18,6 @@ int main(int argc, char** argv) {
   }
   if (network_command->parsed()) return pochta::cli::RunNetwork(network);
   if (route_command->parsed()) return pochta::cli::RunRoute(route);
+  if (store_command->parsed()) return pochta::cli::RunStore(store);
   return pochta::cli::kExitUsage;
 }

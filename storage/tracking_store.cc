@@ -1,6 +1,7 @@
 #include "storage/tracking_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -10,12 +11,10 @@
 #include "core/dispatch_id.h"
 #include "fmt/format.h"
 #include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/slice_transform.h"
-#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "storage/internal/codec.h"
 #include "storage/internal/keys.h"
+#include "storage/internal/options.h"
 #include "storage/internal/state_update.h"
 
 namespace pochta::storage {
@@ -44,27 +43,6 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 std::string Country(core::ItemId id) {
   const auto c = id.country();
   return std::string(c.data(), 2);
-}
-
-std::string FacilityIndexKey(const ItemState& s) { return internal::FacilityKey(s.facility, s.status, s.since, s.id); }
-
-std::string CountryIndexKey(const ItemState& s) { return internal::CountryDayKey(Country(s.id), s.posting_day, s.id); }
-
-// Puts the state and moves its index entries from where `before` had them.
-void WriteState(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFamilyHandle*>& cf,
-                const std::optional<ItemState>& before, const ItemState& after) {
-  const std::string item_key = internal::ItemKey(after.id);
-  batch.Put(cf[internal::kState], item_key, internal::EncodeState(after));
-  const std::string facility_key = FacilityIndexKey(after);
-  const std::string country_key = CountryIndexKey(after);
-  if (before) {
-    if (const std::string old = FacilityIndexKey(*before); old != facility_key)
-      batch.Delete(cf[internal::kIdxFacility], old);
-    if (const std::string old = CountryIndexKey(*before); old != country_key)
-      batch.Delete(cf[internal::kIdxCountry], old);
-  }
-  batch.Put(cf[internal::kIdxFacility], facility_key, "");
-  batch.Put(cf[internal::kIdxCountry], country_key, "");
 }
 
 // The dispatch-index entry of pre-advice that names its receptacle; nothing
@@ -145,34 +123,9 @@ class TrackingStore::Impl {
   }
 
   absl::Status Open(const std::string& path) {
-    rocksdb::DBOptions db_options;
-    db_options.create_if_missing = options.create_if_missing;
-    db_options.create_missing_column_families = true;
-    db_options.max_background_jobs = 2;
-    db_options.bytes_per_sync = 1 << 20;
-
-    rocksdb::BlockBasedTableOptions table;
-    table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    table.whole_key_filtering = true;
-    rocksdb::ColumnFamilyOptions base;
-    base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-    base.write_buffer_size = 64 << 20;
-
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (size_t f = 0; f < internal::kFamilyCount; ++f) {
-      rocksdb::ColumnFamilyOptions cf_options = base;
-      if (f == internal::kEvents) {
-        // An item's history is one prefix scan; the prefix bloom skips files
-        // without the item.
-        cf_options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(internal::kItemKeySize));
-        cf_options.memtable_prefix_bloom_size_ratio = 0.05;
-      }
-      if (f == internal::kState || f == internal::kItems) cf_options.optimize_filters_for_hits = false;
-      families.emplace_back(internal::FamilyName(Family(f)), cf_options);
-    }
+    const internal::RocksOptions rocks = internal::MakeRocksOptions(options);
     rocksdb::DB* raw = nullptr;
-    if (absl::Status s = FromRocks(rocksdb::DB::Open(db_options, path, families, &cf, &raw),
+    if (absl::Status s = FromRocks(rocksdb::DB::Open(rocks.db, path, rocks.families, &cf, &raw),
                                    fmt::format("cannot open tracking store {}", path));
         !s.ok()) {
       return s;
@@ -205,6 +158,8 @@ class TrackingStore::Impl {
     rocksdb::WriteOptions write;
     write.sync = options.durability == Durability::kSync;
     if (absl::Status s = FromRocks(db->Write(write, &batch), "write failed"); !s.ok()) return s;
+    batches_written.fetch_add(1, std::memory_order_relaxed);
+    bytes_written.fetch_add(batch.GetDataSize(), std::memory_order_relaxed);
     if (options.durability != Durability::kGroup) return absl::OkStatus();
     uint64_t ticket;
     {
@@ -248,8 +203,9 @@ class TrackingStore::Impl {
     return std::optional<ItemState>(*std::move(state));
   }
 
-  // States of several items at once; keys must be sorted and unique.
-  absl::StatusOr<std::vector<std::optional<ItemState>>> ReadStates(std::span<const core::ItemId> ids) const {
+  // States of several items at once, `sorted` when the ids ascend.
+  absl::StatusOr<std::vector<std::optional<ItemState>>> ReadStates(std::span<const core::ItemId> ids,
+                                                                   bool sorted = false) const {
     std::vector<std::string> keys;
     keys.reserve(ids.size());
     for (core::ItemId id : ids) keys.push_back(internal::ItemKey(id));
@@ -257,7 +213,7 @@ class TrackingStore::Impl {
     std::vector<rocksdb::PinnableSlice> values(keys.size());
     std::vector<rocksdb::Status> statuses(keys.size());
     db->MultiGet({}, cf[internal::kState], keys.size(), slices.data(), values.data(), statuses.data(),
-                 /*sorted_input=*/false);
+                 /*sorted_input=*/sorted);
     std::vector<std::optional<ItemState>> states(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) {
       if (statuses[i].IsNotFound()) continue;
@@ -273,6 +229,8 @@ class TrackingStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> cf;
   std::mutex write_mu;  // one write batch at a time: read-modify-write of states
+  std::atomic<uint64_t> batches_written{0};
+  std::atomic<uint64_t> bytes_written{0};
 
   std::mutex sync_mu;
   std::condition_variable sync_cv;
@@ -345,7 +303,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::PutItems(std::span<const cor
     internal::AddPreAdvice(after, entry.item);
     internal::PredictRoute(after, d.options.route_predictor);
     batch.Put(d.cf[internal::kItems], internal::ItemKey(entry.item.id), internal::EncodeItem(entry.item));
-    WriteState(batch, d.cf, entry.before, after);
+    internal::PutStateRecords(batch, d.cf, entry.before, after);
     const std::optional<std::string> old_key = entry.stored ? *DispatchIndexKeyOf(*entry.stored) : std::nullopt;
     const std::optional<std::string> new_key = *DispatchIndexKeyOf(entry.item);
     if (old_key && old_key != new_key) batch.Delete(d.cf[internal::kIdxDispatch], *old_key);
@@ -381,7 +339,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
   }
 
   std::unique_lock lock(d.write_mu);
-  absl::StatusOr<std::vector<std::optional<ItemState>>> states = d.ReadStates(ids);
+  absl::StatusOr<std::vector<std::optional<ItemState>>> states = d.ReadStates(ids, /*sorted=*/true);
   if (!states.ok()) return states.status();
 
   rocksdb::WriteBatch batch;
@@ -413,7 +371,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
     }
     if (item_keys.empty()) continue;
     internal::PredictRoute(after, d.options.route_predictor);
-    WriteState(batch, d.cf, before, after);
+    internal::PutStateRecords(batch, d.cf, before, after);
   }
   if (batch.Count() == 0) return outcomes;
   if (absl::Status s = d.Commit(batch, lock); !s.ok()) return s;
@@ -576,6 +534,11 @@ absl::StatusOr<WorkListPage> TrackingStore::ListItems(const WorkListQuery& q) co
   return page;
 }
 
+StoreMetrics TrackingStore::Metrics() const {
+  return StoreMetrics{impl_->batches_written.load(std::memory_order_relaxed),
+                      impl_->bytes_written.load(std::memory_order_relaxed)};
+}
+
 absl::StatusOr<VerifyReport> TrackingStore::Verify() const {
   const Impl& d = *impl_;
   VerifyReport report;
@@ -647,10 +610,10 @@ absl::StatusOr<VerifyReport> TrackingStore::Verify() const {
                       internal::Hex(state_key), id->ToString(), core::Name(stored->status), stored->event_count,
                       core::Name(recomputed.status), recomputed.event_count));
     }
-    if (!index_has(internal::kIdxFacility, FacilityIndexKey(*stored))) {
+    if (!index_has(internal::kIdxFacility, internal::FacilityIndexKey(*stored))) {
       problem(fmt::format("state {} ({}): missing from the facility index", internal::Hex(state_key), id->ToString()));
     }
-    if (!index_has(internal::kIdxCountry, CountryIndexKey(*stored))) {
+    if (!index_has(internal::kIdxCountry, internal::CountryIndexKey(*stored))) {
       problem(fmt::format("state {} ({}): missing from the country index", internal::Hex(state_key), id->ToString()));
     }
   }
@@ -678,7 +641,7 @@ absl::StatusOr<VerifyReport> TrackingStore::Verify() const {
         absl::StatusOr<ItemState> state = internal::DecodeState(*id, value, internal::ItemKey(*id));
         if (!state.ok()) continue;  // reported with the state above
         const std::string expected =
-            family == internal::kIdxFacility ? FacilityIndexKey(*state) : CountryIndexKey(*state);
+            family == internal::kIdxFacility ? internal::FacilityIndexKey(*state) : internal::CountryIndexKey(*state);
         if (expected == key) continue;
       }
       problem(fmt::format("{} {}: stale entry", internal::FamilyName(family), internal::Hex(key)));

@@ -186,6 +186,12 @@ struct StoreStats {
   std::vector<std::pair<std::string, uint64_t>> by_facility;  // facility -> items, most first
 };
 
+// Counters since the store was opened.
+struct StoreMetrics {
+  uint64_t batches_written = 0;  // write batches committed
+  uint64_t bytes_written = 0;    // their size: records, derived state and index entries
+};
+
 class TrackingStore {
  public:
   // Opens (or creates) the store in directory `path`.
@@ -221,6 +227,7 @@ class TrackingStore {
   // it, and every index entry, against what is stored.
   absl::StatusOr<VerifyReport> Verify() const;
   absl::StatusOr<StoreStats> Stats() const;
+  StoreMetrics Metrics() const;
 
  private:
   class Impl;

@@ -14,6 +14,7 @@
 #include "storage/internal/keys.h"
 #include "storage/network_route_predictor.h"
 #include "storage/testing/histories.h"
+#include "storage/testing/tamper.h"
 
 namespace pochta::storage {
 namespace {
@@ -346,21 +347,8 @@ TEST_F(StoreTest, StatsCountItemsAndEvents) {
   EXPECT_EQ(stats.by_country, (std::vector<std::pair<std::string, uint64_t>>{{"CN", 2}, {"LV", 1}}));
 }
 
-// Writes raw bytes into one column family of a closed store.
 void Tamper(const std::string& dir, internal::Family family, const std::string& key, const std::string* value) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (size_t f = 0; f < internal::kFamilyCount; ++f)
-    families.emplace_back(internal::FamilyName(internal::Family(f)), rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir, families, &handles, &db).ok());
-  if (value) {
-    ASSERT_TRUE(db->Put({}, handles[family], key, *value).ok());
-  } else {
-    ASSERT_TRUE(db->Delete({}, handles[family], key).ok());
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  delete db;
+  ASSERT_TRUE(testing::Tamper(dir, family, key, value));
 }
 
 TEST_F(StoreTest, VerifyReportsCorruptionWithTheKeyAndNeverCrashes) {

@@ -11,6 +11,8 @@
 #include "core/test_support.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "storage/testing/histories.h"
+#include "storage/testing/tamper.h"
 
 namespace {
 
@@ -143,8 +145,66 @@ TEST(CliTest, NetworkSummarisesTheShippedFile) {
   EXPECT_TRUE(Contains(run.out, "Karakalpakstan")) << run.out;
 }
 
+namespace storage = pochta::storage;
+namespace histories = pochta::storage::testing;
+
+// A store with three items: one delivered, one in transit, one pre-advised.
+std::string MakeStore() {
+  std::string dir = testing::TempDir() + "pochta_cli_store_XXXXXX";
+  if (mkdtemp(dir.data()) == nullptr) std::abort();
+  storage::StoreOptions options;
+  options.durability = storage::Durability::kBuffered;
+  std::unique_ptr<storage::TrackingStore> store = *storage::TrackingStore::Open(dir, options);
+  std::vector<storage::ReportedEvent> events;
+  for (const auto& e : histories::TestHistory(histories::kEpoch2025)) {
+    events.push_back(histories::Reported(histories::TestItemId(1), e));
+  }
+  events.push_back(
+      histories::Reported(histories::TestItemId(2), {pochta::core::EventCode::kEMD, histories::kEpoch2025, "UZTASA"}));
+  EXPECT_TRUE(store->AppendEvents(events).ok());
+  const pochta::core::Item item = histories::TestPreAdvice(histories::TestItemId(3, "LV"), histories::kEpoch2025);
+  EXPECT_TRUE(store->PutItems({&item, 1}).ok());
+  return dir;
+}
+
+TEST(CliTest, StoreStatsCountsByStatusCountryAndFacility) {
+  const Result run = Pochta("store stats " + MakeStore());
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, ": 3 items, 17 events")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "delivered")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "LV")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "UZTASA")) << run.out;
+}
+
+TEST(CliTest, StoreVerifyPassesACleanStoreAndNamesACorruptRecord) {
+  const std::string dir = MakeStore();
+  Result run = Pochta("store verify " + dir);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(Contains(run.out, "3 items, 17 events checked, 0 problems")) << run.out;
+
+  const std::string key = storage::internal::ItemKey(histories::TestItemId(2));
+  const std::string garbage = "\x01\xff\xff";
+  ASSERT_TRUE(histories::Tamper(dir, storage::internal::kState, key, &garbage));
+  run = Pochta("store verify " + dir);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.out, storage::internal::Hex(key))) << run.out;
+  EXPECT_TRUE(Contains(run.out, "1 problems")) << run.out;
+  run = Pochta("store stats " + dir);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, storage::internal::Hex(key))) << run.err;
+}
+
+TEST(CliTest, StoreCommandsRefuseAMissingStore) {
+  for (const char* command : {"store verify /nonexistent/db", "store stats /nonexistent/db"}) {
+    const Result run = Pochta(command);
+    EXPECT_EQ(run.exit_code, 1) << command;
+    EXPECT_TRUE(Contains(run.err, "cannot open tracking store")) << run.err;
+  }
+}
+
 TEST(CliTest, EverySubcommandHasHelp) {
-  for (const char* args : {"--help", "route --help", "network --help"}) {
+  for (const char* args :
+       {"--help", "route --help", "network --help", "store --help", "store verify --help", "store stats --help"}) {
     const Result run = Pochta(args);
     EXPECT_EQ(run.exit_code, 0) << args;
     EXPECT_TRUE(Contains(run.out, "Usage")) << args << ": " << run.out;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/internal/codec.h"
 #include "storage/internal/keys.h"
 
 namespace pochta::storage::internal {
@@ -37,6 +38,26 @@ void PredictRoute(ItemState& state, const RoutePredictor* predictor) {
     state.next_facility = std::move(prediction->next_facility);
     state.expected_delivery = prediction->expected_delivery;
   }
+}
+
+std::string FacilityIndexKey(const ItemState& s) { return FacilityKey(s.facility, s.status, s.since, s.id); }
+
+std::string CountryIndexKey(const ItemState& s) {
+  const auto country = s.id.country();
+  return CountryDayKey({country.data(), 2}, s.posting_day, s.id);
+}
+
+void PutStateRecords(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFamilyHandle*>& cf,
+                     const std::optional<ItemState>& before, const ItemState& after) {
+  batch.Put(cf[kState], ItemKey(after.id), EncodeState(after));
+  // Index entries are rewritten only when their key moves.
+  const auto move = [&](Family family, const std::string& old_key, const std::string& new_key) {
+    if (before && old_key == new_key) return;
+    if (before) batch.Delete(cf[family], old_key);
+    batch.Put(cf[family], new_key, "");
+  };
+  move(kIdxFacility, before ? FacilityIndexKey(*before) : "", FacilityIndexKey(after));
+  move(kIdxCountry, before ? CountryIndexKey(*before) : "", CountryIndexKey(after));
 }
 
 bool SameDerivedState(const ItemState& a, const ItemState& b) {

@@ -5,7 +5,13 @@
 // fold of core/tracking.h, a maximum, a minimum, a count).
 #pragma once
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "core/item.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::storage::internal {
@@ -18,6 +24,15 @@ void AddEvent(ItemState& state, const core::TrackingEvent& event);
 void AddPreAdvice(ItemState& state, const core::Item& item);
 // Sets next facility and expected delivery from where the item is now.
 void PredictRoute(ItemState& state, const RoutePredictor* predictor);
+
+// The index entries a state asks for.
+std::string FacilityIndexKey(const ItemState& state);
+std::string CountryIndexKey(const ItemState& state);
+
+// Adds to `batch` the state record and the index entries that change from
+// `before` (nothing when the item is new) to `after`. `cf` is indexed by Family.
+void PutStateRecords(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFamilyHandle*>& cf,
+                     const std::optional<ItemState>& before, const ItemState& after);
 
 // The fields Verify compares: everything except the route prediction, which
 // depends on the network as it was at the time of the write.

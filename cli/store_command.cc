@@ -1,0 +1,79 @@
+// pochta store verify|stats DB: check and summarise a tracking store.
+#include "cli/commands.h"
+#include "fmt/format.h"
+#include "storage/tracking_store.h"
+
+namespace pochta::cli {
+namespace {
+
+std::unique_ptr<storage::TrackingStore> OpenOrReport(const std::string& path, std::string_view command) {
+  storage::StoreOptions options;
+  options.create_if_missing = false;
+  options.durability = storage::Durability::kSync;
+  absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(path, options);
+  if (!store.ok()) {
+    fmt::print(stderr, "pochta store {}: {}\n", command, std::string(store.status().message()));
+    return nullptr;
+  }
+  return *std::move(store);
+}
+
+int RunVerify(const std::string& path) {
+  const std::unique_ptr<storage::TrackingStore> store = OpenOrReport(path, "verify");
+  if (!store) return kExitBadInput;
+  const absl::StatusOr<storage::VerifyReport> report = store->Verify();
+  if (!report.ok()) {
+    fmt::print(stderr, "pochta store verify: {}\n", std::string(report.status().message()));
+    return kExitBadInput;
+  }
+  for (const std::string& problem : report->problems) fmt::print("{}\n", problem);
+  if (report->problem_count > report->problems.size()) {
+    fmt::print("... and {} more problems\n", report->problem_count - report->problems.size());
+  }
+  fmt::print("{}: {} items, {} events checked, {} problems\n", path, report->items, report->events,
+             report->problem_count);
+  return report->problem_count == 0 ? kExitOk : kExitBadInput;
+}
+
+int RunStats(const std::string& path) {
+  const std::unique_ptr<storage::TrackingStore> store = OpenOrReport(path, "stats");
+  if (!store) return kExitBadInput;
+  const absl::StatusOr<storage::StoreStats> stats = store->Stats();
+  if (!stats.ok()) {
+    fmt::print(stderr, "pochta store stats: {}\n", std::string(stats.status().message()));
+    return kExitBadInput;
+  }
+  fmt::print("{}: {} items, {} events\n", path, stats->items, stats->events);
+  const auto table = [](std::string_view title, const auto& rows, size_t limit) {
+    fmt::print("\n  {:<22} {:>10}\n", title, "items");
+    for (size_t i = 0; i < rows.size() && i < limit; ++i)
+      fmt::print("  {:<22} {:>10}\n", rows[i].first, rows[i].second);
+    if (rows.size() > limit) fmt::print("  ... {} more\n", rows.size() - limit);
+  };
+  table("status", stats->by_status, stats->by_status.size());
+  table("issuing country", stats->by_country, stats->by_country.size());
+  table("facility", stats->by_facility, 20);
+  return kExitOk;
+}
+
+}  // namespace
+
+CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options) {
+  CLI::App* cmd = app.add_subcommand("store", "Inspect a tracking store");
+  cmd->require_subcommand(1);
+  CLI::App* verify =
+      cmd->add_subcommand("verify", "Recompute every item's state from its events and check it and every index entry");
+  verify->add_option("db", options.db, "Tracking store directory")->required();
+  verify->callback([&options] { options.action = "verify"; });
+  CLI::App* stats = cmd->add_subcommand("stats", "Count items by status, issuing country and facility");
+  stats->add_option("db", options.db, "Tracking store directory")->required();
+  stats->callback([&options] { options.action = "stats"; });
+  cmd->footer("Exit status: 0 success, 1 the store cannot be read or verify found problems, 2 usage error.");
+  return cmd;
+}
+
+int RunStore(const StoreOptions& options) {
+  return options.action == "verify" ? RunVerify(options.db) : RunStats(options.db);
+}
+
+}  // namespace pochta::cli
