@@ -44,4 +44,16 @@ struct StoreOptions {
 CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options);
 int RunStore(const StoreOptions& options);
 
+struct ServeOptions {
+  std::string db;
+  std::string listen = "127.0.0.1:50051";
+  std::string keys;
+  std::string network_file = DefaultNetworkFile();
+  std::string durability = "group";
+  std::string tls_cert;
+  std::string tls_key;
+};
+CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options);
+int RunServe(const ServeOptions& options);
+
 }  // namespace pochta::cli

@@ -8,9 +8,11 @@ int main(int argc, char** argv) {
   pochta::cli::NetworkOptions network;
   pochta::cli::RouteOptions route;
   pochta::cli::StoreOptions store;
+  pochta::cli::ServeOptions serve;
   CLI::App* network_command = pochta::cli::AddNetworkCommand(app, network);
   CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
   CLI::App* store_command = pochta::cli::AddStoreCommand(app, store);
+  CLI::App* serve_command = pochta::cli::AddServeCommand(app, serve);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -19,5 +21,6 @@ int main(int argc, char** argv) {
   if (network_command->parsed()) return pochta::cli::RunNetwork(network);
   if (route_command->parsed()) return pochta::cli::RunRoute(route);
   if (store_command->parsed()) return pochta::cli::RunStore(store);
+  if (serve_command->parsed()) return pochta::cli::RunServe(serve);
   return pochta::cli::kExitUsage;
 }

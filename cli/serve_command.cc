@@ -1,0 +1,73 @@
+// pochta serve: run the gRPC server until SIGINT or SIGTERM.
+#include <signal.h>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "fmt/format.h"
+#include "services/server.h"
+
+namespace pochta::cli {
+
+CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Run the gRPC server: IntakeService, TrackingService, health, reflection");
+  cmd->add_option("--db", options.db, "Tracking store directory (created when missing)")->required();
+  cmd->add_option("--listen", options.listen, "Address to listen on; port 0 picks a free port")->capture_default_str();
+  cmd->add_option("--keys", options.keys, "API keys file: KEY ROLE [COUNTRY] NAME per line")->required();
+  cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
+  cmd->add_option("--durability", options.durability, "When writes are acknowledged: sync, group or buffered")
+      ->capture_default_str();
+  cmd->add_option("--tls-cert", options.tls_cert, "PEM certificate chain; TLS when given with --tls-key");
+  cmd->add_option("--tls-key", options.tls_key, "PEM private key");
+  cmd->footer(
+      "Prints \"listening on ADDRESS\" once ready. SIGINT or SIGTERM drains calls, closes the store and exits 0.");
+  return cmd;
+}
+
+int RunServe(const ServeOptions& options) {
+  const std::optional<storage::Durability> durability = storage::ParseDurability(options.durability);
+  if (!durability) {
+    fmt::print(stderr, "pochta serve: --durability \"{}\" is not sync, group or buffered\n", options.durability);
+    return kExitBadInput;
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    fmt::print(stderr, "pochta serve: --tls-cert and --tls-key go together\n");
+    return kExitBadInput;
+  }
+  // Every thread started from here on inherits the blocked signals, so only
+  // sigwait below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  services::ServerConfig config;
+  config.db = options.db;
+  config.listen = options.listen;
+  config.keys_file = options.keys;
+  config.network_file = options.network_file;
+  config.tls_cert_file = options.tls_cert;
+  config.tls_key_file = options.tls_key;
+  config.durability = *durability;
+  absl::StatusOr<std::unique_ptr<services::Server>> server = services::Server::Start(config);
+  if (!server.ok()) {
+    fmt::print(stderr, "pochta serve: {}\n", std::string(server.status().message()));
+    return kExitBadInput;
+  }
+  const std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  fmt::print("pochta serve: listening on {}:{} (store {}, durability {}{})\n", host, (*server)->port(), options.db,
+             options.durability, options.tls_cert.empty() ? "" : ", TLS");
+  std::fflush(stdout);
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  fmt::print("pochta serve: {} received, draining\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  std::fflush(stdout);
+  (*server)->Shutdown();
+  fmt::print("pochta serve: stopped\n");
+  return kExitOk;
+}
+
+}  // namespace pochta::cli

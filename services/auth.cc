@@ -1,0 +1,101 @@
+#include "services/auth.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "fmt/format.h"
+
+namespace pochta::services {
+
+bool Principal::MayRead(core::ItemId id) const { return role != Role::kOperator || id.HasCountry(core::Code(op)); }
+
+std::optional<std::string> Principal::WhyNotReport(core::ItemId item, core::EventCode code) const {
+  const core::EventSide side = core::Info(code).side;
+  switch (role) {
+    case Role::kReader: return std::string("the reader role may not report events");
+    case Role::kStaff:
+      if (side == core::EventSide::kDestination) return std::nullopt;
+      return fmt::format("Uzbekiston Pochtasi staff report destination-side events; {} is an {} event",
+                         core::Name(code), core::Name(side));
+    case Role::kOperator:
+      if (!item.HasCountry(core::Code(op))) {
+        return fmt::format("item {} was issued in {}, not {}", item.ToString(),
+                           std::string_view(item.country().data(), 2), core::Code(op));
+      }
+      if (side == core::EventSide::kDestination) {
+        return fmt::format("{} is a destination-side event, reported by Uzbekiston Pochtasi", core::Name(code));
+      }
+      return std::nullopt;
+  }
+  return std::string("unknown role");
+}
+
+std::optional<std::string> Principal::WhyNotSubmit(core::ItemId item) const {
+  if (role != Role::kOperator) return std::string("only designated operators submit pre-advice");
+  if (!item.HasCountry(core::Code(op))) {
+    return fmt::format("item {} was issued in {}, not {}", item.ToString(), std::string_view(item.country().data(), 2),
+                       core::Code(op));
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(fmt::format("cannot open keys file {}", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return Parse(text.str(), path);
+}
+
+absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view source) {
+  KeyRing ring;
+  std::istringstream lines{std::string(text)};
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    if (const size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    std::istringstream fields(line);
+    std::string key, role;
+    if (!(fields >> key)) continue;
+    const auto fail = [&](std::string_view why) {
+      return absl::InvalidArgumentError(fmt::format("{}:{}: {}", source, number, why));
+    };
+    if (key.size() < 16 || key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+                               std::string::npos) {
+      return fail("a key is 16 or more letters, digits, '-', '_' or '.'");
+    }
+    if (!(fields >> role)) return fail("expected \"KEY ROLE [COUNTRY] NAME\"");
+    Principal p;
+    if (role == "operator") {
+      std::string country;
+      fields >> country;
+      const std::optional<core::Operator> op = core::ParseOperator(country);
+      if (!op || core::Info(*op).destination)
+        return fail(fmt::format("operator country \"{}\" is not CN, LV or VU", country));
+      p.role = Role::kOperator;
+      p.op = *op;
+    } else if (role == "staff") {
+      p.role = Role::kStaff;
+    } else if (role == "reader") {
+      p.role = Role::kReader;
+    } else {
+      return fail(fmt::format("role \"{}\" is not operator, staff or reader", role));
+    }
+    std::getline(fields >> std::ws, p.name);
+    if (p.name.empty()) p.name = role;
+    if (!ring.keys_.emplace(key, std::move(p)).second) return fail("duplicate key");
+  }
+  if (ring.keys_.empty()) return absl::InvalidArgumentError(fmt::format("{}: no keys", source));
+  return ring;
+}
+
+absl::StatusOr<Principal> KeyRing::Authenticate(std::optional<std::string_view> key) const {
+  if (!key || key->empty()) {
+    return absl::UnauthenticatedError(
+        fmt::format("missing API key: send it in the \"{}\" metadata entry", kApiKeyHeader));
+  }
+  const auto it = keys_.find(std::string(*key));
+  if (it == keys_.end()) return absl::UnauthenticatedError("unknown API key");
+  return it->second;
+}
+
+}  // namespace pochta::services

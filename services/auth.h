@@ -1,0 +1,59 @@
+// Who is calling: API keys, read from a keys file, mapped to roles.
+//
+// Keys file: one key per line, "KEY ROLE [COUNTRY] NAME"; '#' starts a
+// comment. KEY is 16 or more letters, digits, '-', '_' or '.'; ROLE is
+//   operator COUNTRY  a designated operator: CN, LV or VU
+//   staff             Uzbekiston Pochtasi staff
+//   reader            read-only, without personal data
+// e.g. "cn-7f3a9c2e41d84b06 operator CN China Post EDI gateway".
+//
+// Thread-safety: a KeyRing is immutable after loading.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "core/item_id.h"
+#include "core/operators.h"
+#include "core/tracking.h"
+
+namespace pochta::services {
+
+enum class Role : uint8_t { kOperator, kStaff, kReader };
+
+struct Principal {
+  std::string name;
+  Role role = Role::kReader;
+  core::Operator op = core::Operator::kUZ;  // the operator's country for kOperator
+
+  // Reads of an item: staff and readers any, an operator its own country's.
+  bool MayRead(core::ItemId id) const;
+  // Personal data of senders and addressees: everyone but readers.
+  bool SeesPersonalData() const { return role != Role::kReader; }
+  // Why this caller may not report `code` for `item`; nothing when it may.
+  std::optional<std::string> WhyNotReport(core::ItemId item, core::EventCode code) const;
+  // Why this caller may not submit pre-advice for `item`; nothing when it may.
+  std::optional<std::string> WhyNotSubmit(core::ItemId item) const;
+};
+
+class KeyRing {
+ public:
+  // InvalidArgument naming the line for a malformed file.
+  static absl::StatusOr<KeyRing> Load(const std::string& path);
+  static absl::StatusOr<KeyRing> Parse(std::string_view text, std::string_view source);
+
+  // UNAUTHENTICATED when the key is missing or unknown.
+  absl::StatusOr<Principal> Authenticate(std::optional<std::string_view> key) const;
+  size_t size() const { return keys_.size(); }
+
+ private:
+  absl::flat_hash_map<std::string, Principal> keys_;
+};
+
+// The metadata entry that carries the key.
+inline constexpr const char* kApiKeyHeader = "x-api-key";
+
+}  // namespace pochta::services

@@ -1,0 +1,277 @@
+#include "services/convert.h"
+
+#include <algorithm>
+
+#include "core/country.h"
+#include "core/dispatch_id.h"
+#include "core/operators.h"
+#include "fmt/format.h"
+
+namespace pochta::services {
+namespace {
+
+constexpr int32_t kMaxWeightGrams = 50'000;
+constexpr size_t kMaxContentLines = 100;
+constexpr size_t kMaxText = 200;
+// Nothing in the system happened before this.
+const core::Timestamp kEarliest = core::Timestamp(std::chrono::seconds(946'684'800));  // 2000-01-01
+
+absl::Status Invalid(std::string_view path, std::string_view field, std::string_view value, std::string_view why) {
+  return absl::InvalidArgumentError(fmt::format("{}{}{} \"{}\": {}", path, path.empty() ? "" : ".", field, value, why));
+}
+
+absl::Status InvalidNumber(std::string_view path, std::string_view field, int64_t value, std::string_view why) {
+  return absl::InvalidArgumentError(fmt::format("{}{}{} {}: {}", path, path.empty() ? "" : ".", field, value, why));
+}
+
+bool AllDigits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool IsUpperAlnum(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
+
+absl::Status CheckText(std::string_view path, std::string_view field, const std::string& value) {
+  if (value.size() > kMaxText) return Invalid(path, field, value.substr(0, 20) + "...", "longer than 200 characters");
+  return absl::OkStatus();
+}
+
+absl::Status CheckParty(const v1::Party& p, std::string path, bool recipient) {
+  for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"name", &p.name()},
+                                     {"address", &p.address()},
+                                     {"phone", &p.phone()},
+                                     {"email", &p.email()}}) {
+    if (absl::Status s = CheckText(path, field, *value); !s.ok()) return s;
+  }
+  if (!p.country().empty() && !core::IsIsoCountryCode(p.country())) {
+    return Invalid(path, "country", p.country(), "is not an ISO 3166-1 alpha-2 code");
+  }
+  if (recipient && (p.postcode().size() != 6 || !AllDigits(p.postcode()))) {
+    return Invalid(path, "postcode", p.postcode(), "an Uzbek postcode has six digits");
+  }
+  return absl::OkStatus();
+}
+
+// Offices: destination-side events happen at facilities of the Uzbek
+// network; origin-side and transit events at IMPC offices of exchange or at
+// post offices of the origin country ("CN518000").
+absl::Status CheckOffice(const std::string& office, core::EventSide side, std::string_view path, const Validator& v) {
+  if (side == core::EventSide::kDestination) {
+    if (v.router->network().Find(office)) return absl::OkStatus();
+    return Invalid(path, "office", office, "is not a facility of the Uzbek network");
+  }
+  if (core::IsImpcCode(office)) return absl::OkStatus();
+  if (office.size() >= 4 && office.size() <= 16 && core::IsIsoCountryCode(std::string_view(office).substr(0, 2)) &&
+      IsUpperAlnum(std::string_view(office).substr(2))) {
+    return absl::OkStatus();
+  }
+  return Invalid(path, "office", office, "is not an IMPC office of exchange or a post office code like CN518000");
+}
+
+}  // namespace
+
+core::Timestamp FromProto(const google::protobuf::Timestamp& t) {
+  return core::Timestamp(std::chrono::seconds(t.seconds()));
+}
+
+void ToProto(core::Timestamp t, google::protobuf::Timestamp* out) { out->set_seconds(t.time_since_epoch().count()); }
+
+absl::StatusOr<core::ItemId> ParseItemId(std::string_view text, std::string_view path) {
+  core::ItemIdError why = core::ItemIdError::kNone;
+  const std::optional<core::ItemId> id = core::ItemId::TryParse(text, &why);
+  if (!id) return Invalid(path, "item_id", text, core::Describe(why));
+  return *id;
+}
+
+absl::StatusOr<core::Item> ItemFromProto(const v1::Item& in, std::string_view path, const Validator& v) {
+  absl::StatusOr<core::ItemId> id = ParseItemId(in.item_id(), path);
+  if (!id.ok()) return id.status();
+  core::Item item{.id = *id};
+  switch (in.mail_class()) {
+    case v1::LETTER_POST: item.mail_class = core::MailClass::kLetterPost; break;
+    case v1::PARCELS: item.mail_class = core::MailClass::kParcels; break;
+    case v1::EMS: item.mail_class = core::MailClass::kEms; break;
+    default:
+      return Invalid(path, "mail_class", v1::MailClass_Name(in.mail_class()), "must be LETTER_POST, PARCELS or EMS");
+  }
+  if (in.weight_grams() < 1 || in.weight_grams() > kMaxWeightGrams) {
+    return InvalidNumber(path, "weight_grams", in.weight_grams(), "must be 1 to 50000");
+  }
+  item.weight_grams = uint32_t(in.weight_grams());
+  if (in.declared_value_minor() < 0) {
+    return InvalidNumber(path, "declared_value_minor", in.declared_value_minor(), "must not be negative");
+  }
+  item.declared_value_minor = in.declared_value_minor();
+  if (in.currency().size() != 3 ||
+      !std::all_of(in.currency().begin(), in.currency().end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return Invalid(path, "currency", in.currency(), "is not an ISO 4217 code of three capital letters");
+  }
+  item.currency = in.currency();
+  if (size_t(in.contents_size()) > kMaxContentLines) {
+    return InvalidNumber(path, "contents", in.contents_size(), "at most 100 lines");
+  }
+  for (int i = 0; i < in.contents_size(); ++i) {
+    const v1::ContentLine& c = in.contents(i);
+    const std::string line = fmt::format("{}{}contents[{}]", path, path.empty() ? "" : ".", i);
+    if (c.description().empty()) return Invalid(line, "description", "", "is required");
+    if (absl::Status s = CheckText(line, "description", c.description()); !s.ok()) return s;
+    if (!c.hs_code().empty() && (c.hs_code().size() < 6 || c.hs_code().size() > 10 || !AllDigits(c.hs_code()))) {
+      return Invalid(line, "hs_code", c.hs_code(), "an HS code has 6 to 10 digits");
+    }
+    if (c.quantity() < 1) return InvalidNumber(line, "quantity", c.quantity(), "must be at least 1");
+    if (c.net_weight_grams() < 0)
+      return InvalidNumber(line, "net_weight_grams", c.net_weight_grams(), "must not be negative");
+    if (c.value_minor() < 0) return InvalidNumber(line, "value_minor", c.value_minor(), "must not be negative");
+    if (!c.origin_country().empty() && !core::IsIsoCountryCode(c.origin_country())) {
+      return Invalid(line, "origin_country", c.origin_country(), "is not an ISO 3166-1 alpha-2 code");
+    }
+    item.contents.push_back(core::ContentLine{c.description(), c.hs_code(), uint32_t(c.quantity()),
+                                              uint32_t(c.net_weight_grams()), c.value_minor(), c.origin_country()});
+  }
+  const std::string prefix = std::string(path) + (path.empty() ? "" : ".");
+  if (absl::Status s = CheckParty(in.sender(), prefix + "sender", false); !s.ok()) return s;
+  if (absl::Status s = CheckParty(in.recipient(), prefix + "recipient", true); !s.ok()) return s;
+  if (v.router->Resolve(*core::Postcode::Parse(in.recipient().postcode())).match == core::PostcodeMatch::kNone) {
+    return Invalid(prefix + "recipient", "postcode", in.recipient().postcode(), "no delivery office serves it");
+  }
+  const auto party = [](const v1::Party& p) {
+    return core::Party{p.name(), p.address(), p.postcode(), p.country(), p.phone(), p.email()};
+  };
+  item.sender = party(in.sender());
+  item.recipient = party(in.recipient());
+  if (!in.has_posted_at()) return Invalid(path, "posted_at", "", "is required");
+  item.posted_at = FromProto(in.posted_at());
+  if (item.posted_at < kEarliest || item.posted_at > v.now + v.clock_skew) {
+    return InvalidNumber(path, "posted_at", in.posted_at().seconds(), "is in the future or before 2000");
+  }
+  if (!in.dispatch_id().empty()) {
+    if (absl::StatusOr<core::DispatchId> d = core::DispatchId::Parse(in.dispatch_id()); !d.ok()) {
+      return Invalid(path, "dispatch_id", in.dispatch_id(), std::string(d.status().message()));
+    }
+  }
+  if (!in.receptacle_id().empty()) {
+    absl::StatusOr<core::ReceptacleId> r = core::ReceptacleId::Parse(in.receptacle_id());
+    if (!r.ok()) return Invalid(path, "receptacle_id", in.receptacle_id(), std::string(r.status().message()));
+    if (r->dispatch().text() != in.dispatch_id()) {
+      return Invalid(path, "receptacle_id", in.receptacle_id(), "does not belong to dispatch_id");
+    }
+  }
+  item.dispatch_id = in.dispatch_id();
+  item.receptacle_id = in.receptacle_id();
+  return item;
+}
+
+absl::StatusOr<storage::ReportedEvent> EventFromProto(const v1::TrackingEvent& in, std::string_view path,
+                                                      const Validator& v) {
+  absl::StatusOr<core::ItemId> id = ParseItemId(in.item_id(), path);
+  if (!id.ok()) return id.status();
+  const std::optional<core::EventCode> code = core::ParseEventCode(in.code());
+  if (!code) return Invalid(path, "code", in.code(), "is not a UPU EMSEVT event code");
+  if (!in.has_occurred_at()) return Invalid(path, "occurred_at", "", "is required");
+  const core::Timestamp time = FromProto(in.occurred_at());
+  if (time > v.now + v.clock_skew)
+    return InvalidNumber(path, "occurred_at", in.occurred_at().seconds(), "is in the future");
+  if (time < kEarliest) return InvalidNumber(path, "occurred_at", in.occurred_at().seconds(), "is before 2000");
+  if (absl::Status s = CheckOffice(in.office(), core::Info(*code).side, path, v); !s.ok()) return s;
+  if (absl::Status s = CheckText(path, "reason", in.reason()); !s.ok()) return s;
+  core::NonDeliveryMeasure measure = core::NonDeliveryMeasure::kNone;
+  if (in.measure() != v1::NON_DELIVERY_MEASURE_UNSPECIFIED) {
+    if (*code != core::EventCode::kEMH) {
+      return Invalid(path, "measure", v1::NonDeliveryMeasure_Name(in.measure()), "is only for EMH events");
+    }
+    switch (in.measure()) {
+      case v1::REDELIVER: measure = core::NonDeliveryMeasure::kRedeliver; break;
+      case v1::HOLD_FOR_COLLECTION: measure = core::NonDeliveryMeasure::kHoldForCollection; break;
+      case v1::RETURN_TO_SENDER: measure = core::NonDeliveryMeasure::kReturnToSender; break;
+      default: return InvalidNumber(path, "measure", in.measure(), "is not a known measure");
+    }
+  }
+  return storage::ReportedEvent{*id, core::TrackingEvent{*code, time, in.office(), measure}, core::Operator::kUZ,
+                                in.reason()};
+}
+
+void ToProto(const core::Item& item, bool personal_data, v1::Item* out) {
+  out->set_item_id(item.id.ToString());
+  out->set_mail_class(item.mail_class == core::MailClass::kLetterPost ? v1::LETTER_POST
+                      : item.mail_class == core::MailClass::kParcels  ? v1::PARCELS
+                                                                      : v1::EMS);
+  out->set_weight_grams(int32_t(item.weight_grams));
+  out->set_declared_value_minor(item.declared_value_minor);
+  out->set_currency(item.currency);
+  for (const core::ContentLine& c : item.contents) {
+    v1::ContentLine* line = out->add_contents();
+    line->set_description(c.description);
+    line->set_hs_code(c.hs_code);
+    line->set_quantity(int32_t(c.quantity));
+    line->set_net_weight_grams(int32_t(c.net_weight_grams));
+    line->set_value_minor(c.value_minor);
+    line->set_origin_country(c.origin_country);
+  }
+  const auto party = [personal_data](const core::Party& p, v1::Party* o) {
+    o->set_postcode(p.postcode);
+    o->set_country(p.country);
+    if (!personal_data) return;
+    o->set_name(p.name);
+    o->set_address(p.address);
+    o->set_phone(p.phone);
+    o->set_email(p.email);
+  };
+  party(item.sender, out->mutable_sender());
+  party(item.recipient, out->mutable_recipient());
+  ToProto(item.posted_at, out->mutable_posted_at());
+  out->set_dispatch_id(item.dispatch_id);
+  out->set_receptacle_id(item.receptacle_id);
+}
+
+void ToProto(core::ItemId id, const storage::StoredEvent& e, v1::TrackingEvent* out) {
+  out->set_item_id(id.ToString());
+  out->set_code(std::string(core::Name(e.event.code)));
+  ToProto(e.event.time, out->mutable_occurred_at());
+  out->set_office(e.event.office);
+  out->set_reason(e.reason);
+  out->set_measure(v1::NonDeliveryMeasure(int(e.event.measure)));
+}
+
+v1::ItemStatus ToProto(core::ItemStatus status) { return v1::ItemStatus(int(status) + 1); }
+
+std::optional<core::ItemStatus> FromProto(v1::ItemStatus status) {
+  if (status == v1::ITEM_STATUS_UNSPECIFIED || !v1::ItemStatus_IsValid(status)) return std::nullopt;
+  return core::ItemStatus(int(status) - 1);
+}
+
+void ToProto(const storage::ItemState& state, const core::Item* pre_advice, bool personal_data,
+             const core::Router& router, v1::ItemView* out) {
+  out->set_item_id(state.id.ToString());
+  out->set_status(ToProto(state.status));
+  if (state.latest) ToProto(state.id, storage::StoredEvent{*state.latest}, out->mutable_last_event());
+  out->set_location(state.facility);
+  ToProto(state.since, out->mutable_since());
+  out->set_event_count(state.event_count);
+  out->set_destination_postcode(state.destination_postcode);
+  if (pre_advice) ToProto(*pre_advice, personal_data, out->mutable_pre_advice());
+
+  const std::optional<core::Postcode> postcode = core::Postcode::Parse(state.destination_postcode);
+  if (!postcode) return;
+  const core::OfficeMatch office = router.Resolve(*postcode);
+  if (office.match == core::PostcodeMatch::kNone) return;
+  const core::Network& network = router.network();
+  out->set_destination_office(network.facility(office.office).code);
+  if (state.status == core::ItemStatus::kDelivered || state.status == core::ItemStatus::kReturned) return;
+  // Abroad or not scanned yet: the route starts at the office of exchange.
+  const std::optional<core::FacilityId> here = network.Find(state.facility);
+  const core::FacilityId from = here ? *here : network.office_of_exchange();
+  const std::optional<core::Path> path = router.FindPath(from, office.office);
+  if (!path) return;
+  for (core::LinkId id : path->legs) {
+    const core::Link& l = network.link(id);
+    v1::RouteLeg* leg = out->add_route();
+    leg->set_from(network.facility(l.from).code);
+    leg->set_to(network.facility(l.to).code);
+    leg->set_mode(std::string(core::Name(l.mode)));
+    leg->set_minutes(int32_t(l.minutes));
+  }
+  if (state.expected_delivery) ToProto(*state.expected_delivery, out->mutable_expected_delivery());
+}
+
+}  // namespace pochta::services

@@ -1,0 +1,48 @@
+// The edge between the wire (pochta.v1) and the domain (core, storage): every
+// field of a request is validated here, and errors name the field by its
+// path in the request and the value ("items[3].weight_grams -5: ...").
+//
+// Thread-safety: pure functions over immutable inputs.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "core/item.h"
+#include "core/routing.h"
+#include "pochta/v1/tracking.pb.h"
+#include "pochta/v1/types.pb.h"
+#include "storage/tracking_store.h"
+
+namespace pochta::services {
+
+// What validation checks against.
+struct Validator {
+  const core::Router* router;  // the network: offices and postcodes
+  core::Timestamp now;
+  // Event times may run this far ahead of the server's clock.
+  std::chrono::seconds clock_skew{300};
+};
+
+// REQUIRES for all: `path` names the message in the request, e.g. "items[3]".
+absl::StatusOr<core::ItemId> ParseItemId(std::string_view text, std::string_view path);
+absl::StatusOr<core::Item> ItemFromProto(const v1::Item& item, std::string_view path, const Validator& v);
+// Checks everything but the item's posting time (which the store knows).
+absl::StatusOr<storage::ReportedEvent> EventFromProto(const v1::TrackingEvent& event, std::string_view path,
+                                                      const Validator& v);
+
+void ToProto(const core::Item& item, bool personal_data, v1::Item* out);
+void ToProto(core::ItemId id, const storage::StoredEvent& event, v1::TrackingEvent* out);
+// The view of an item: its state, the remaining route from the network, and
+// its pre-advice when there is one.
+void ToProto(const storage::ItemState& state, const core::Item* pre_advice, bool personal_data,
+             const core::Router& router, v1::ItemView* out);
+
+v1::ItemStatus ToProto(core::ItemStatus status);
+std::optional<core::ItemStatus> FromProto(v1::ItemStatus status);
+
+core::Timestamp FromProto(const google::protobuf::Timestamp& t);
+void ToProto(core::Timestamp t, google::protobuf::Timestamp* out);
+
+}  // namespace pochta::services

@@ -1,0 +1,175 @@
+#include "services/intake_service.h"
+
+#include "core/dispatch_id.h"
+#include "fmt/format.h"
+#include "services/convert.h"
+#include "services/status.h"
+
+namespace pochta::services {
+namespace {
+
+constexpr int kMaxPerMessage = 1000;
+constexpr int kMaxRejections = 1000;
+
+core::Timestamp Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+grpc::Status TooMany(std::string_view field, int count) {
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                      fmt::format("{} has {} entries; at most {} per message", field, count, kMaxPerMessage));
+}
+
+}  // namespace
+
+grpc::Status IntakeServiceImpl::SubmitItems(grpc::ServerContext* context,
+                                            grpc::ServerReader<v1::SubmitItemsRequest>* reader,
+                                            v1::SubmitItemsResponse* response) {
+  const absl::StatusOr<Principal> caller = Caller(keys_, *context);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  v1::SubmitItemsRequest request;
+  uint32_t index = 0;  // of the next item in the whole stream
+  uint32_t stored_before = 0;
+  while (reader->Read(&request)) {
+    if (request.items_size() > kMaxPerMessage) return TooMany("items", request.items_size());
+    const Validator validator{&router_, Now()};
+    std::vector<core::Item> items;
+    for (int i = 0; i < request.items_size(); ++i, ++index) {
+      const v1::Item& in = request.items(i);
+      const std::string path = fmt::format("items[{}]", index);
+      absl::StatusOr<core::Item> item = ItemFromProto(in, path, validator);
+      if (item.ok()) {
+        if (std::optional<std::string> why = caller->WhyNotSubmit(item->id)) {
+          return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                              fmt::format("{}.item_id \"{}\": {}; {} items of earlier messages were stored", path,
+                                          in.item_id(), *why, stored_before));
+        }
+        items.push_back(*std::move(item));
+        continue;
+      }
+      response->set_rejected(response->rejected() + 1);
+      if (response->rejections_size() < kMaxRejections) {
+        v1::ItemRejection* r = response->add_rejections();
+        r->set_index(index);
+        r->set_item_id(in.item_id());
+        r->set_reason(std::string(item.status().message()));
+      }
+    }
+    const absl::StatusOr<std::vector<storage::Outcome>> outcomes = store_.PutItems(items);
+    if (!outcomes.ok()) return ToGrpc(outcomes.status());
+    for (const storage::Outcome& o : *outcomes) {
+      switch (o.outcome) {
+        case storage::WriteOutcome::kAccepted: response->set_accepted(response->accepted() + 1); break;
+        case storage::WriteOutcome::kDuplicate: response->set_duplicates(response->duplicates() + 1); break;
+        case storage::WriteOutcome::kUpdated: response->set_updated(response->updated() + 1); break;
+        case storage::WriteOutcome::kRejected: response->set_rejected(response->rejected() + 1); break;
+      }
+    }
+    stored_before += uint32_t(items.size());
+  }
+  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client");
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeServiceImpl::DeclareDispatch(grpc::ServerContext* context, const v1::DeclareDispatchRequest* request,
+                                                v1::DeclareDispatchResponse* response) {
+  const absl::StatusOr<Principal> caller = Caller(keys_, *context);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  absl::StatusOr<core::DispatchId> dispatch = core::DispatchId::Parse(request->dispatch_id());
+  if (!dispatch.ok()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        fmt::format("dispatch_id: {}", std::string(dispatch.status().message())));
+  }
+  if (caller->role != Role::kOperator || dispatch->origin().substr(0, 2) != core::Code(caller->op)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        fmt::format("dispatch_id \"{}\": only the operator of {} declares dispatches from {}",
+                                    request->dispatch_id(), dispatch->origin().substr(0, 2), dispatch->origin()));
+  }
+  storage::DispatchDeclaration declaration{request->dispatch_id(), {}};
+  for (int r = 0; r < request->receptacles_size(); ++r) {
+    const v1::Receptacle& in = request->receptacles(r);
+    storage::DispatchDeclaration::Receptacle receptacle{in.receptacle_id(), {}};
+    for (int i = 0; i < in.item_ids_size(); ++i) {
+      absl::StatusOr<core::ItemId> id = ParseItemId(in.item_ids(i), fmt::format("receptacles[{}].item_ids[{}]", r, i));
+      if (!id.ok()) return ToGrpc(id.status());
+      receptacle.items.push_back(*id);
+    }
+    response->set_items(response->items() + uint32_t(receptacle.items.size()));
+    declaration.receptacles.push_back(std::move(receptacle));
+  }
+  if (absl::Status s = store_.DeclareDispatch(declaration); !s.ok()) return ToGrpc(s);
+  response->set_receptacles(uint32_t(declaration.receptacles.size()));
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeServiceImpl::ReportEvents(
+    grpc::ServerContext* context, grpc::ServerReaderWriter<v1::ReportEventsResponse, v1::ReportEventsRequest>* stream) {
+  const absl::StatusOr<Principal> caller = Caller(keys_, *context);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  if (caller->role == Role::kReader) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "the reader role may not report events");
+  }
+  const core::Operator reported_by = caller->role == Role::kOperator ? caller->op : core::Operator::kUZ;
+  v1::ReportEventsRequest request;
+  while (stream->Read(&request)) {
+    if (request.events_size() > kMaxPerMessage) return TooMany("events", request.events_size());
+    const Validator validator{&router_, Now()};
+    v1::ReportEventsResponse response;
+    response.set_batch_id(request.batch_id());
+    std::vector<storage::ReportedEvent> events;
+    std::vector<int> positions;  // of `events` in the request
+    for (int i = 0; i < request.events_size(); ++i) {
+      const std::string path = fmt::format("events[{}]", i);
+      absl::StatusOr<storage::ReportedEvent> event = EventFromProto(request.events(i), path, validator);
+      v1::EventResult* result = response.add_results();
+      if (!event.ok()) {
+        result->set_outcome(v1::REJECTED);
+        result->set_reason(std::string(event.status().message()));
+        continue;
+      }
+      if (std::optional<std::string> why = caller->WhyNotReport(event->item, event->event.code)) {
+        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                            fmt::format("batch {} {}: {}; the batch was not stored", request.batch_id(), path, *why));
+      }
+      event->reported_by = reported_by;
+      events.push_back(*std::move(event));
+      positions.push_back(i);
+    }
+    // An event before the item's posting time is refused.
+    std::vector<core::ItemId> ids;
+    for (const storage::ReportedEvent& e : events) ids.push_back(e.item);
+    const absl::StatusOr<std::vector<std::optional<storage::ItemState>>> states = store_.GetStates(ids);
+    if (!states.ok()) return ToGrpc(states.status());
+    std::vector<storage::ReportedEvent> valid;
+    std::vector<int> valid_positions;
+    for (size_t k = 0; k < events.size(); ++k) {
+      const std::optional<storage::ItemState>& state = (*states)[k];
+      if (state && state->has_preadvice && events[k].event.time < state->posted_at) {
+        v1::EventResult* result = response.mutable_results(positions[k]);
+        result->set_outcome(v1::REJECTED);
+        result->set_reason(fmt::format("events[{}].occurred_at {}: before the item was posted at {}", positions[k],
+                                       events[k].event.time.time_since_epoch().count(),
+                                       state->posted_at.time_since_epoch().count()));
+        continue;
+      }
+      valid.push_back(std::move(events[k]));
+      valid_positions.push_back(positions[k]);
+    }
+    const absl::StatusOr<std::vector<storage::Outcome>> outcomes = store_.AppendEvents(valid);
+    if (!outcomes.ok()) return ToGrpc(outcomes.status());
+    std::vector<storage::ReportedEvent> accepted;
+    for (size_t k = 0; k < valid.size(); ++k) {
+      v1::EventResult* result = response.mutable_results(valid_positions[k]);
+      const storage::Outcome& o = (*outcomes)[k];
+      result->set_outcome(o.outcome == storage::WriteOutcome::kAccepted    ? v1::ACCEPTED
+                          : o.outcome == storage::WriteOutcome::kDuplicate ? v1::DUPLICATE
+                                                                           : v1::REJECTED);
+      result->set_reason(o.reason);
+      if (o.outcome == storage::WriteOutcome::kAccepted) accepted.push_back(valid[k]);
+    }
+    hub_.Publish(accepted);
+    if (!stream->Write(response)) break;
+  }
+  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client");
+  return grpc::Status::OK;
+}
+
+}  // namespace pochta::services

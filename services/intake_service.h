@@ -1,0 +1,37 @@
+// IntakeService (proto/pochta/v1/intake.proto): pre-advice, dispatches and
+// tracking events in. Uses gRPC's synchronous API: each call holds a thread
+// of the server's pool while the store makes its writes durable.
+//
+// Thread-safety: calls run concurrently; the store serialises writes.
+#pragma once
+
+#include "core/routing.h"
+#include "pochta/v1/intake.grpc.pb.h"
+#include "services/auth.h"
+#include "services/watch_hub.h"
+#include "storage/tracking_store.h"
+
+namespace pochta::services {
+
+class IntakeServiceImpl final : public v1::IntakeService::Service {
+ public:
+  // REQUIRES: all outlive the service.
+  IntakeServiceImpl(storage::TrackingStore& store, const core::Router& router, const KeyRing& keys, WatchHub& hub)
+      : store_(store), router_(router), keys_(keys), hub_(hub) {}
+
+  grpc::Status SubmitItems(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitItemsRequest>* reader,
+                           v1::SubmitItemsResponse* response) override;
+  grpc::Status DeclareDispatch(grpc::ServerContext* context, const v1::DeclareDispatchRequest* request,
+                               v1::DeclareDispatchResponse* response) override;
+  grpc::Status ReportEvents(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ReportEventsResponse, v1::ReportEventsRequest>* stream) override;
+
+ private:
+  storage::TrackingStore& store_;
+  const core::Router& router_;
+  const KeyRing& keys_;
+  WatchHub& hub_;
+};
+
+}  // namespace pochta::services

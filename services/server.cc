@@ -1,0 +1,113 @@
+#include "services/server.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/network.h"
+#include "core/routing.h"
+#include "fmt/format.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "services/auth.h"
+#include "services/intake_service.h"
+#include "services/tracking_service.h"
+#include "services/watch_hub.h"
+#include "storage/network_route_predictor.h"
+
+namespace pochta::services {
+namespace {
+
+constexpr int kMaxMessageBytes = 4 << 20;
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(fmt::format("cannot open {}", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+struct Server::State {
+  core::Network network;  // after Network::Load; the planner and router point into it
+  std::unique_ptr<core::RoutePlanner> planner;
+  std::unique_ptr<core::Router> router;
+  std::unique_ptr<storage::NetworkRoutePredictor> predictor;
+  KeyRing keys;
+  std::unique_ptr<storage::TrackingStore> store;
+  WatchHub hub;
+  std::unique_ptr<IntakeServiceImpl> intake;
+  std::unique_ptr<TrackingServiceImpl> tracking;
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+  std::chrono::milliseconds drain{};
+  bool stopped = false;
+};
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
+  absl::StatusOr<core::Network> network = core::Network::Load(config.network_file);
+  if (!network.ok()) return network.status();
+  absl::StatusOr<KeyRing> keys = KeyRing::Load(config.keys_file);
+  if (!keys.ok()) return keys.status();
+
+  auto state = std::make_unique<State>();
+  state->network = *std::move(network);
+  state->keys = *std::move(keys);
+  state->drain = config.drain;
+  state->planner = std::make_unique<core::RoutePlanner>(state->network);
+  state->router = std::make_unique<core::Router>(state->planner->router());
+  state->predictor = std::make_unique<storage::NetworkRoutePredictor>(*state->router);
+  storage::StoreOptions options;
+  options.durability = config.durability;
+  options.route_predictor = state->predictor.get();
+  absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(config.db, options);
+  if (!store.ok()) return store.status();
+  state->store = *std::move(store);
+  state->intake = std::make_unique<IntakeServiceImpl>(*state->store, *state->router, state->keys, state->hub);
+  state->tracking = std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub);
+
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!config.tls_cert_file.empty() || !config.tls_key_file.empty()) {
+    absl::StatusOr<std::string> cert = ReadFile(config.tls_cert_file);
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadFile(config.tls_key_file);
+    if (!key.ok()) return key.status();
+    grpc::SslServerCredentialsOptions tls;
+    tls.pem_key_cert_pairs.push_back({*key, *cert});
+    credentials = grpc::SslServerCredentials(tls);
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, credentials, &state->port);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.RegisterService(state->intake.get());
+  builder.RegisterService(state->tracking.get());
+  state->server = builder.BuildAndStart();
+  if (!state->server || state->port == 0) {
+    return absl::UnavailableError(fmt::format("cannot listen on {}", config.listen));
+  }
+  state->server->GetHealthCheckService()->SetServingStatus(true);
+  return std::unique_ptr<Server>(new Server(std::move(state)));
+}
+
+Server::Server(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Server::~Server() { Shutdown(); }
+
+int Server::port() const { return state_->port; }
+
+void Server::Shutdown() {
+  if (state_->stopped) return;
+  state_->stopped = true;
+  state_->server->GetHealthCheckService()->SetServingStatus(false);
+  state_->hub.CloseAll();
+  state_->server->Shutdown(std::chrono::system_clock::now() + state_->drain);
+  state_->server->Wait();
+  state_->store.reset();  // fsyncs the write-ahead log
+}
+
+}  // namespace pochta::services

@@ -1,0 +1,49 @@
+// The pochta gRPC server: IntakeService and TrackingService over one
+// tracking store, plus the standard health service and server reflection.
+//
+//   auto server = Server::Start(config);   // listening when it returns
+//   server->Shutdown();                    // drain and stop
+//
+// Thread-safety: Start and Shutdown from one thread; the services inside run
+// on gRPC's threads.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "storage/tracking_store.h"
+
+namespace pochta::services {
+
+struct ServerConfig {
+  std::string db;                          // tracking store directory; created when missing
+  std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
+  std::string keys_file;                   // API keys (see auth.h)
+  std::string network_file;                // the network file: offices, postcodes, routes
+  std::string tls_cert_file;               // PEM; TLS when both cert and key are given
+  std::string tls_key_file;
+  storage::Durability durability = storage::Durability::kGroup;
+  // How long Shutdown lets calls in flight finish. Default: 5 s.
+  std::chrono::milliseconds drain{5000};
+};
+
+class Server {
+ public:
+  // Opens the store, loads the network and keys, and starts listening.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerConfig& config);
+  ~Server();
+
+  int port() const;  // the port it listens on
+  // Ends watches, lets calls in flight finish (up to config.drain), then
+  // stops; the store is closed, with its write-ahead log fsynced.
+  void Shutdown();
+
+ private:
+  struct State;
+  explicit Server(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace pochta::services

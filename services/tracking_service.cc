@@ -1,0 +1,290 @@
+#include "services/tracking_service.h"
+
+#include <deque>
+#include <functional>
+
+#include "fmt/format.h"
+#include "services/convert.h"
+#include "services/status.h"
+
+namespace pochta::services {
+namespace {
+
+constexpr int kMaxBatch = 1000;
+constexpr size_t kMaxQueuedUpdates = 1000;
+
+// Finishes a unary call with the status `handler` returns.
+template <typename Handler>
+grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, Handler&& handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpc(handler()));
+  return reactor;
+}
+
+absl::Status MayRead(const Principal& caller, core::ItemId id) {
+  if (caller.MayRead(id)) return absl::OkStatus();
+  return absl::PermissionDeniedError(fmt::format("item_id \"{}\": {} reads only items issued in {}", id.ToString(),
+                                                 caller.name, core::Code(caller.op)));
+}
+
+// One WatchItem call: the current view first, then an update per event the
+// hub publishes, until the client cancels, the deadline passes or the
+// server shuts down.
+class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, public WatchHub::Watcher {
+ public:
+  WatchReactor(storage::TrackingStore& store, const core::Router& router, WatchHub& hub, Principal caller,
+               core::ItemId id)
+      : store_(store), router_(router), hub_(hub), caller_(std::move(caller)), id_(id) {}
+
+  // Subscribes before the first view is read, so no event falls in between;
+  // updates that race in wait behind the first view (and may repeat what it
+  // already shows).
+  void Start(const std::function<absl::Status(v1::ItemView*)>& view) {
+    if (!hub_.Subscribe(id_, this)) {
+      std::lock_guard lock(mu_);
+      return FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    }
+    v1::ItemUpdate first;
+    const absl::Status s = view(first.mutable_item());
+    std::lock_guard lock(mu_);
+    if (absl::IsNotFound(s)) {
+      first.mutable_item()->set_item_id(id_.ToString());  // watched before anything is known
+    } else if (!s.ok()) {
+      return FinishOnce(ToGrpc(s));
+    }
+    queue_.push_front(std::move(first));
+    started_ = true;
+    if (!writing_ && !finished_) WriteNext();
+  }
+
+  void OnEvent(const storage::ReportedEvent& event) override {
+    v1::ItemUpdate update;
+    absl::StatusOr<storage::ItemState> state = store_.GetState(id_);
+    if (state.ok()) {
+      absl::StatusOr<core::Item> item = store_.GetItem(id_);
+      ToProto(*state, item.ok() ? &*item : nullptr, caller_.SeesPersonalData(), router_, update.mutable_item());
+    }
+    ToProto(id_, storage::StoredEvent{event.event, event.reported_by, event.reason}, update.mutable_event());
+    Push(std::move(update));
+  }
+
+  void OnClose() override {
+    std::lock_guard lock(mu_);
+    FinishOnce(grpc::Status::OK);
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mu_);
+    writing_ = false;
+    if (!ok) return FinishOnce(grpc::Status::OK);  // the client went away
+    if (!queue_.empty() && !finished_) WriteNext();
+  }
+
+  void OnCancel() override {
+    std::lock_guard lock(mu_);
+    FinishOnce(grpc::Status::OK);
+  }
+
+  void OnDone() override {
+    hub_.Unsubscribe(id_, this);  // harmless when the hub already closed
+    delete this;
+  }
+
+ private:
+  void Push(v1::ItemUpdate update) {
+    std::lock_guard lock(mu_);
+    if (finished_) return;
+    if (queue_.size() >= kMaxQueuedUpdates) {
+      return FinishOnce(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "the watcher reads too slowly"));
+    }
+    queue_.push_back(std::move(update));
+    if (started_ && !writing_) WriteNext();
+  }
+
+  void WriteNext() {  // REQUIRES: mu_ held, queue_ not empty, not writing
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    StartWrite(&current_);
+  }
+
+  void FinishOnce(const grpc::Status& status) {  // REQUIRES: mu_ held
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  storage::TrackingStore& store_;
+  const core::Router& router_;
+  WatchHub& hub_;
+  const Principal caller_;
+  const core::ItemId id_;
+  std::mutex mu_;
+  std::deque<v1::ItemUpdate> queue_;
+  v1::ItemUpdate current_;
+  bool started_ = false;  // the first view is queued
+  bool writing_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+absl::Status TrackingServiceImpl::View(const Principal& caller, core::ItemId id, v1::ItemView* out) const {
+  if (absl::Status s = MayRead(caller, id); !s.ok()) return s;
+  absl::StatusOr<storage::ItemState> state = store_.GetState(id);
+  if (!state.ok()) return state.status();
+  absl::StatusOr<core::Item> item =
+      state->has_preadvice ? store_.GetItem(id) : absl::StatusOr<core::Item>(absl::NotFoundError(""));
+  if (!item.ok() && !absl::IsNotFound(item.status())) return item.status();
+  ToProto(*state, item.ok() ? &*item : nullptr, caller.SeesPersonalData(), router_, out);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* TrackingServiceImpl::GetItem(grpc::CallbackServerContext* context,
+                                                       const v1::GetItemRequest* request, v1::ItemView* response) {
+  return Unary(context, [&]() -> absl::Status {
+    absl::StatusOr<Principal> caller = Caller(keys_, *context);
+    if (!caller.ok()) return caller.status();
+    absl::StatusOr<core::ItemId> id = ParseItemId(request->item_id(), "");
+    if (!id.ok()) return id.status();
+    return View(*caller, *id, response);
+  });
+}
+
+grpc::ServerUnaryReactor* TrackingServiceImpl::BatchGetItems(grpc::CallbackServerContext* context,
+                                                             const v1::BatchGetItemsRequest* request,
+                                                             v1::BatchGetItemsResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    absl::StatusOr<Principal> caller = Caller(keys_, *context);
+    if (!caller.ok()) return caller.status();
+    if (request->item_ids_size() > kMaxBatch) {
+      return absl::ResourceExhaustedError(
+          fmt::format("item_ids has {} entries; at most {}", request->item_ids_size(), kMaxBatch));
+    }
+    for (int i = 0; i < request->item_ids_size(); ++i) {
+      v1::BatchGetItemsResult* result = response->add_results();
+      result->set_item_id(request->item_ids(i));
+      absl::StatusOr<core::ItemId> id = ParseItemId(request->item_ids(i), fmt::format("item_ids[{}]", i));
+      absl::Status s = id.ok() ? View(*caller, *id, result->mutable_item()) : id.status();
+      if (absl::IsNotFound(s)) {
+        result->clear_item();
+        continue;
+      }
+      if (!s.ok() && !absl::IsInvalidArgument(s) && !absl::IsPermissionDenied(s)) return s;
+      result->set_found(s.ok());
+      if (!s.ok()) {
+        result->clear_item();
+        result->set_error(std::string(s.message()));
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* TrackingServiceImpl::ListEvents(grpc::CallbackServerContext* context,
+                                                          const v1::ListEventsRequest* request,
+                                                          v1::ListEventsResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    absl::StatusOr<Principal> caller = Caller(keys_, *context);
+    if (!caller.ok()) return caller.status();
+    absl::StatusOr<core::ItemId> id = ParseItemId(request->item_id(), "");
+    if (!id.ok()) return id.status();
+    if (absl::Status s = MayRead(*caller, *id); !s.ok()) return s;
+    absl::StatusOr<std::vector<storage::StoredEvent>> history = store_.ListEvents(*id);
+    if (!history.ok()) return history.status();
+    if (history->empty() && absl::IsNotFound(store_.GetState(*id).status())) {
+      return absl::NotFoundError(fmt::format("item {} is not known", id->ToString()));
+    }
+    for (const storage::StoredEvent& e : *history) ToProto(*id, e, response->add_events());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* TrackingServiceImpl::ListItems(grpc::CallbackServerContext* context,
+                                                         const v1::ListItemsRequest* request,
+                                                         v1::ListItemsResponse* response) {
+  return Unary(context, [&]() -> absl::Status {
+    absl::StatusOr<Principal> caller = Caller(keys_, *context);
+    if (!caller.ok()) return caller.status();
+    storage::WorkListQuery q;
+    switch (request->selection_case()) {
+      case v1::ListItemsRequest::kFacility: {
+        const v1::FacilitySelection& f = request->facility();
+        q.kind = storage::WorkListQuery::Kind::kFacility;
+        q.facility = f.facility();
+        q.status = FromProto(f.status());
+        if (f.status() != v1::ITEM_STATUS_UNSPECIFIED && !q.status) {
+          return absl::InvalidArgumentError(fmt::format("facility.status {} is not a status", int(f.status())));
+        }
+        if (f.has_older_than()) {
+          if (f.older_than().seconds() < 0) {
+            return absl::InvalidArgumentError(
+                fmt::format("facility.older_than {}s must not be negative", f.older_than().seconds()));
+          }
+          q.not_after = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                        std::chrono::seconds(f.older_than().seconds());
+        }
+        break;
+      }
+      case v1::ListItemsRequest::kDispatchId:
+        q.kind = storage::WorkListQuery::Kind::kDispatch;
+        q.dispatch_id = request->dispatch_id();
+        break;
+      case v1::ListItemsRequest::kPosted: {
+        const v1::CountryDaySelection& p = request->posted();
+        const std::chrono::year_month_day date{std::chrono::year(p.year()), std::chrono::month(unsigned(p.month())),
+                                               std::chrono::day(unsigned(p.day()))};
+        if (!date.ok()) {
+          return absl::InvalidArgumentError(
+              fmt::format("posted {:04d}-{:02d}-{:02d} is not a date", p.year(), p.month(), p.day()));
+        }
+        if (caller->role == Role::kOperator && p.country() != core::Code(caller->op)) {
+          return absl::PermissionDeniedError(fmt::format("posted.country \"{}\": {} lists only items issued in {}",
+                                                         p.country(), caller->name, core::Code(caller->op)));
+        }
+        q.kind = storage::WorkListQuery::Kind::kCountryDay;
+        q.country = p.country();
+        q.day = int32_t(std::chrono::sys_days(date).time_since_epoch().count());
+        break;
+      }
+      default: return absl::InvalidArgumentError("selection: one of facility, dispatch_id or posted is required");
+    }
+    q.page_size = request->page_size() == 0 ? 100 : size_t(std::max(request->page_size(), 0));
+    if (request->page_size() < 0) {
+      return absl::InvalidArgumentError(fmt::format("page_size {} must be 1 to 1000", request->page_size()));
+    }
+    q.page_token = request->page_token();
+    absl::StatusOr<storage::WorkListPage> page = store_.ListItems(q);
+    if (!page.ok()) return page.status();
+    for (core::ItemId id : page->items) {
+      if (!caller->MayRead(id)) continue;  // an operator's view of a shared facility
+      absl::Status s = View(*caller, id, response->add_items());
+      if (!s.ok()) return s;
+    }
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::ItemUpdate>* TrackingServiceImpl::WatchItem(grpc::CallbackServerContext* context,
+                                                                         const v1::WatchItemRequest* request) {
+  const auto fail = [](const absl::Status& s) {
+    class Failed final : public grpc::ServerWriteReactor<v1::ItemUpdate> {
+     public:
+      explicit Failed(const grpc::Status& s) { Finish(s); }
+      void OnDone() override { delete this; }
+    };
+    return new Failed(ToGrpc(s));
+  };
+  absl::StatusOr<Principal> caller = Caller(keys_, *context);
+  if (!caller.ok()) return fail(caller.status());
+  absl::StatusOr<core::ItemId> id = ParseItemId(request->item_id(), "");
+  if (!id.ok()) return fail(id.status());
+  if (absl::Status s = MayRead(*caller, *id); !s.ok()) return fail(s);
+
+  auto* reactor = new WatchReactor(store_, router_, hub_, *caller, *id);
+  reactor->Start([&](v1::ItemView* view) { return View(*caller, *id, view); });
+  return reactor;
+}
+
+}  // namespace pochta::services

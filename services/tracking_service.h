@@ -1,0 +1,44 @@
+// TrackingService (proto/pochta/v1/tracking.proto): status, history and
+// work lists out, and live updates of watched items. Uses gRPC's callback
+// API: reads are answered inline (a few RocksDB reads from cache), and each
+// WatchItem call is a reactor that the WatchHub feeds.
+//
+// Thread-safety: calls run concurrently.
+#pragma once
+
+#include "core/routing.h"
+#include "pochta/v1/tracking.grpc.pb.h"
+#include "services/auth.h"
+#include "services/watch_hub.h"
+#include "storage/tracking_store.h"
+
+namespace pochta::services {
+
+class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
+ public:
+  // REQUIRES: all outlive the service.
+  TrackingServiceImpl(storage::TrackingStore& store, const core::Router& router, const KeyRing& keys, WatchHub& hub)
+      : store_(store), router_(router), keys_(keys), hub_(hub) {}
+
+  grpc::ServerUnaryReactor* GetItem(grpc::CallbackServerContext* context, const v1::GetItemRequest* request,
+                                    v1::ItemView* response) override;
+  grpc::ServerUnaryReactor* BatchGetItems(grpc::CallbackServerContext* context, const v1::BatchGetItemsRequest* request,
+                                          v1::BatchGetItemsResponse* response) override;
+  grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
+                                       v1::ListEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListItems(grpc::CallbackServerContext* context, const v1::ListItemsRequest* request,
+                                      v1::ListItemsResponse* response) override;
+  grpc::ServerWriteReactor<v1::ItemUpdate>* WatchItem(grpc::CallbackServerContext* context,
+                                                      const v1::WatchItemRequest* request) override;
+
+ private:
+  // The view of one item the caller may read; NotFound when nothing is known.
+  absl::Status View(const Principal& caller, core::ItemId id, v1::ItemView* out) const;
+
+  storage::TrackingStore& store_;
+  const core::Router& router_;
+  const KeyRing& keys_;
+  WatchHub& hub_;
+};
+
+}  // namespace pochta::services

@@ -1,0 +1,422 @@
+#!/usr/bin/python3
+"""End-to-end test of `pochta serve`, driven by an independent gRPC
+implementation: Python grpcio, with stubs compiled from the repository's
+.proto files when the test starts.
+
+    /usr/bin/python3 tests/e2e/test_api.py --pochta build/release/pochta
+
+It starts a server on a free loopback port with a fresh store and the
+example keys, exercises every method and every error case the API
+documents, stops the server with SIGTERM and verifies the store it left.
+"""
+import argparse
+import os
+import queue
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import grpc
+from grpc_tools import protoc
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KEYS = {
+    "CN": "example-cn-0123456789abcdef",
+    "LV": "example-lv-0123456789abcdef",
+    "staff": "example-uz-staff-0123456789",
+    "reader": "example-reader-0123456789ab",
+}
+NOW = int(time.time())
+POSTED = NOW - 10 * 86400  # ten days ago
+
+
+def compile_protos(out_dir):
+    proto_root = os.path.join(REPO, "proto")
+    standard = os.path.join(REPO, "tests", "e2e", "standard")
+    files = [os.path.join(proto_root, "pochta", "v1", name) for name in ("types.proto", "intake.proto", "tracking.proto")]
+    files += [os.path.join(standard, name) for name in ("health.proto", "reflection.proto")]
+    for f in files:
+        root = standard if f.startswith(standard) else proto_root
+        args = ["protoc", "-I" + root, "-I/usr/include", "--python_out=" + out_dir, "--grpc_python_out=" + out_dir, f]
+        if protoc.main(args) != 0:
+            raise RuntimeError("protoc failed on " + f)
+    sys.path.insert(0, out_dir)
+
+
+def check_digit(serial):
+    weights = (8, 6, 4, 2, 3, 5, 9, 7)
+    c = 11 - sum(int(d) * w for d, w in zip("%08d" % serial, weights)) % 11
+    return {10: 0, 11: 5}.get(c, c)
+
+
+def s10(serial, country="CN", indicator="LP"):
+    return "%s%08d%d%s" % (indicator, serial, check_digit(serial), country)
+
+
+class PochtaApiTest(unittest.TestCase):
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="pochta_e2e_")
+        compile_protos(cls.tmp)
+        global pb, intake, tracking, health, reflection
+        from pochta.v1 import types_pb2 as pb  # noqa: F401
+        from pochta.v1 import intake_pb2_grpc as intake
+        from pochta.v1 import tracking_pb2_grpc as tracking
+        import health_pb2_grpc as health
+        import reflection_pb2_grpc as reflection
+        cls.db = os.path.join(cls.tmp, "db")
+        cls.server = subprocess.Popen(
+            [ARGS.pochta, "serve", "--db", cls.db, "--keys", os.path.join(REPO, "data", "example-keys.txt"),
+             "--listen", "127.0.0.1:0", "--durability", "group"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = cls.server.stdout.readline()
+        if "listening on" not in line:
+            raise RuntimeError("server did not start: " + line + cls.server.stderr.read())
+        cls.address = line.split("listening on ")[1].split()[0]
+        cls.channel = grpc.insecure_channel(cls.address)
+        grpc.channel_ready_future(cls.channel).result(timeout=10)
+        cls.intake = intake.IntakeServiceStub(cls.channel)
+        cls.tracking = tracking.TrackingServiceStub(cls.channel)
+        cls.health = health.HealthStub(cls.channel)
+        cls.reflection = reflection.ServerReflectionStub(cls.channel)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server and cls.server.poll() is None:
+            cls.server.kill()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    # ---- helpers -------------------------------------------------------
+
+    @staticmethod
+    def md(who):
+        return (("x-api-key", KEYS[who]),)
+
+    def item(self, item_id, **changes):
+        from pochta.v1 import types_pb2 as pb
+        it = pb.Item(item_id=item_id, mail_class=pb.PARCELS, weight_grams=850, declared_value_minor=1999,
+                     currency="USD",
+                     contents=[pb.ContentLine(description="phone case", hs_code="392690", quantity=2,
+                                              net_weight_grams=120, value_minor=999, origin_country="CN")],
+                     sender=pb.Party(name="Shenzhen Trading Co", address="Bao'an, Shenzhen", postcode="518000",
+                                     country="CN"),
+                     recipient=pb.Party(name="Dilnoza Karimova", address="Registon 5, Samarqand", postcode="140105",
+                                        country="UZ", phone="+998901234567"))
+        it.posted_at.seconds = POSTED
+        for key, value in changes.items():
+            setattr(it, key, value)
+        return it
+
+    def submit(self, who, items, per_message=1000):
+        from pochta.v1 import intake_pb2
+        messages = [intake_pb2.SubmitItemsRequest(items=items[i:i + per_message])
+                    for i in range(0, len(items), per_message)]
+        return self.intake.SubmitItems(iter(messages), metadata=self.md(who), timeout=10)
+
+    def event(self, item_id, code, hours_after_posting, office, measure=0):
+        from pochta.v1 import types_pb2 as pb
+        e = pb.TrackingEvent(item_id=item_id, code=code, office=office, measure=measure)
+        e.occurred_at.seconds = POSTED + int(hours_after_posting * 3600)
+        return e
+
+    def report(self, who, batches):
+        """Sends batches of events on one stream; returns the responses."""
+        from pochta.v1 import intake_pb2
+        requests = [intake_pb2.ReportEventsRequest(batch_id=i, events=b) for i, b in enumerate(batches)]
+        return list(self.intake.ReportEvents(iter(requests), metadata=self.md(who), timeout=10))
+
+    def assert_code(self, code, call, *fragments):
+        with self.assertRaises(grpc.RpcError) as caught:
+            call()
+        self.assertEqual(caught.exception.code(), code, caught.exception.details())
+        for fragment in fragments:
+            self.assertIn(fragment, caught.exception.details())
+        return caught.exception.details()
+
+    def outcomes(self, response):
+        from pochta.v1 import intake_pb2
+        return [intake_pb2.EventOutcome.Name(r.outcome) for r in response.results]
+
+    def get(self, who, item_id):
+        from pochta.v1 import tracking_pb2
+        return self.tracking.GetItem(tracking_pb2.GetItemRequest(item_id=item_id), metadata=self.md(who), timeout=5)
+
+    # ---- the server ----------------------------------------------------
+
+    def test_health_and_reflection(self):
+        import health_pb2
+        import reflection_pb2
+        self.assertEqual(self.health.Check(health_pb2.HealthCheckRequest(), timeout=5).status,
+                         health_pb2.HealthCheckResponse.SERVING)
+        responses = self.reflection.ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5)
+        names = {s.name for r in responses for s in r.list_services_response.service}
+        self.assertTrue({"pochta.v1.IntakeService", "pochta.v1.TrackingService", "grpc.health.v1.Health"} <= names,
+                        names)
+
+    def test_calls_without_a_valid_key_are_unauthenticated(self):
+        from pochta.v1 import tracking_pb2
+        request = tracking_pb2.GetItemRequest(item_id=s10(1))
+        self.assert_code(grpc.StatusCode.UNAUTHENTICATED, lambda: self.tracking.GetItem(request, timeout=5),
+                         "missing API key")
+        self.assert_code(grpc.StatusCode.UNAUTHENTICATED,
+                         lambda: self.tracking.GetItem(request, metadata=(("x-api-key", "nope" * 5),), timeout=5),
+                         "unknown API key")
+        self.assert_code(grpc.StatusCode.UNAUTHENTICATED, lambda: self.intake.SubmitItems(iter([]), timeout=5))
+
+    # ---- intake ----------------------------------------------------------
+
+    def test_submit_stores_good_items_and_rejects_bad_ones_alone(self):
+        good = [self.item(s10(1000 + i)) for i in range(3)]
+        bad = [self.item(s10(1010), weight_grams=-5), self.item("LP123", weight_grams=5),
+               self.item(s10(1011), currency="dollars"), self.item(s10(1012))]
+        bad[3].recipient.postcode = "990101"
+        response = self.submit("CN", good + bad, per_message=2)
+        self.assertEqual((response.accepted, response.rejected), (3, 4))
+        reasons = {r.index: r.reason for r in response.rejections}
+        self.assertIn('items[3].weight_grams -5: must be 1 to 50000', reasons[3])
+        self.assertIn('items[4].item_id "LP123"', reasons[4])
+        self.assertIn('items[5].currency "dollars"', reasons[5])
+        self.assertIn('recipient.postcode "990101"', reasons[6])
+        again = self.submit("CN", good)
+        self.assertEqual((again.accepted, again.duplicates), (0, 3))
+        changed = self.submit("CN", [self.item(s10(1000), weight_grams=900)])
+        self.assertEqual(changed.updated, 1)
+        self.assertEqual(self.get("staff", s10(1000)).pre_advice.weight_grams, 900)
+
+    def test_submit_refuses_foreign_items_and_other_roles(self):
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("CN", [self.item(s10(1100, "LV"))]),
+                         'items[0].item_id "%s"' % s10(1100, "LV"), "issued in LV, not CN")
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("staff", [self.item(s10(1101))]),
+                         "only designated operators")
+        self.assert_code(grpc.StatusCode.NOT_FOUND, lambda: self.get("staff", s10(1101)))
+
+    def test_oversize_messages_are_refused(self):
+        self.assert_code(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                         lambda: self.submit("CN", [self.item(s10(1200 + i)) for i in range(1001)], per_message=1001),
+                         "at most 1000")
+        huge = self.item(s10(1300))
+        huge.sender.address = "x" * (5 << 20)
+        self.assert_code(grpc.StatusCode.RESOURCE_EXHAUSTED, lambda: self.submit("CN", [huge]))
+        self.assert_code(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                         lambda: self.report("staff", [[self.event(s10(1301), "EMD", 1, "UZTASA")] * 1001]))
+
+    def test_events_out_of_order_and_duplicated_give_one_history(self):
+        item_id = s10(2000)
+        self.submit("CN", [self.item(item_id)])
+        origin = [self.event(item_id, "EMA", 1, "CN518000"), self.event(item_id, "EMB", 20, "CNSHAA"),
+                  self.event(item_id, "EMC", 40, "CNSHAA")]
+        destination = [self.event(item_id, code, h, office) for code, h, office in (
+            ("EMD", 60, "UZTASA"), ("EDB", 61, "UZTASA"), ("EDC", 70, "UZTASA"), ("EMF", 72, "UZTASA"),
+            ("EDD", 80, "SC-SKD"), ("EDE", 82, "SC-SKD"), ("EMG", 90, "140105"), ("EDG", 100, "140105"),
+            ("EMI", 103, "140105"))]
+        random.Random(5).shuffle(destination)
+        # Destination events arrive first, in two batches, one duplicated within a batch.
+        first = self.report("staff", [destination[:5] + [destination[0]], destination[5:]])
+        self.assertEqual([r.batch_id for r in first], [0, 1])
+        self.assertEqual(self.outcomes(first[0]), ["ACCEPTED"] * 5 + ["DUPLICATE"])
+        self.assertEqual(self.outcomes(first[1]), ["ACCEPTED"] * 4)
+        self.assertEqual(self.get("staff", item_id).status, pb.DELIVERED)
+        # The origin side reports late and twice; a late arrival scan changes nothing.
+        late = self.report("CN", [list(reversed(origin)), origin])
+        self.assertEqual(self.outcomes(late[0]), ["ACCEPTED"] * 3)
+        self.assertEqual(self.outcomes(late[1]), ["DUPLICATE"] * 3)
+        self.assertEqual(self.outcomes(self.report("staff", [[destination[3]]])[0]), ["DUPLICATE"])
+        view = self.get("staff", item_id)
+        self.assertEqual(view.status, pb.DELIVERED)
+        self.assertEqual(view.event_count, 12)
+        self.assertEqual(view.last_event.code, "EMI")
+        self.assertEqual(view.location, "140105")
+        from pochta.v1 import tracking_pb2
+        events = self.tracking.ListEvents(tracking_pb2.ListEventsRequest(item_id=item_id), metadata=self.md("CN"),
+                                          timeout=5).events
+        self.assertEqual([e.code for e in events],
+                         ["EMA", "EMB", "EMC", "EMD", "EDB", "EDC", "EMF", "EDD", "EDE", "EMG", "EDG", "EMI"])
+        self.assertEqual([e.occurred_at.seconds for e in events], sorted(e.occurred_at.seconds for e in events))
+
+    def test_malformed_events_are_rejected_one_by_one(self):
+        item_id = s10(2100)
+        self.submit("CN", [self.item(item_id)])
+        batch = [self.event(item_id, "EMD", 60, "UZTASA"),
+                 self.event(item_id, "EZZ", 61, "UZTASA"),
+                 self.event(item_id, "EDD", 62, "SC-XXX"),
+                 self.event(item_id, "EMF", 24 * 400, "UZTASA"),
+                 self.event(item_id, "EMF", -48, "UZTASA"),
+                 self.event("LP00000000XCN", "EMF", 63, "UZTASA"),
+                 self.event(item_id, "EMF", 64, "UZTASA", measure=pb.RETURN_TO_SENDER)]
+        response = self.report("staff", [batch])[0]
+        self.assertEqual(self.outcomes(response), ["ACCEPTED"] + ["REJECTED"] * 6)
+        reasons = [r.reason for r in response.results]
+        self.assertIn('events[1].code "EZZ"', reasons[1])
+        self.assertIn('events[2].office "SC-XXX": is not a facility of the Uzbek network', reasons[2])
+        self.assertIn("events[3].occurred_at", reasons[3])
+        self.assertIn("in the future", reasons[3])
+        self.assertIn("before the item was posted", reasons[4])
+        self.assertIn('events[5].item_id "LP00000000XCN"', reasons[5])
+        self.assertIn("only for EMH", reasons[6])
+        self.assertEqual(self.get("staff", item_id).event_count, 1)
+
+    def test_events_the_caller_may_not_report_end_the_stream_and_store_nothing(self):
+        item_id = s10(2200)
+        self.submit("CN", [self.item(item_id)])
+        self.report("CN", [[self.event(item_id, "EMA", 1, "CN518000")]])
+        cases = [
+            ("CN", [self.event(item_id, "EMB", 20, "CNSHAA"), self.event(item_id, "EMD", 60, "UZTASA")],
+             "EMD is a destination-side event"),
+            ("LV", [self.event(item_id, "EMC", 40, "CNSHAA")], "issued in CN, not LV"),
+            ("staff", [self.event(item_id, "EMB", 20, "CNSHAA")], "staff report destination-side events"),
+            ("reader", [self.event(item_id, "EMD", 60, "UZTASA")], "reader role may not report"),
+        ]
+        for who, batch, reason in cases:
+            self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.report(who, [batch]), reason)
+        self.assertEqual(self.get("staff", item_id).event_count, 1)  # nothing of the refused batches
+
+    def test_declare_dispatch(self):
+        from pochta.v1 import intake_pb2, tracking_pb2
+        dispatch = "CNSHAAUZTASAAUN50042"
+        items = [s10(2300 + i) for i in range(3)]
+        self.submit("CN", [self.item(i) for i in items])
+        request = intake_pb2.DeclareDispatchRequest(dispatch_id=dispatch, receptacles=[
+            intake_pb2.Receptacle(receptacle_id=dispatch + "001000150", item_ids=items[:2]),
+            intake_pb2.Receptacle(receptacle_id=dispatch + "002100090", item_ids=items[2:])])
+        response = self.intake.DeclareDispatch(request, metadata=self.md("CN"), timeout=5)
+        self.assertEqual((response.receptacles, response.items), (2, 3))
+        listed = self.tracking.ListItems(tracking_pb2.ListItemsRequest(dispatch_id=dispatch), metadata=self.md("staff"),
+                                         timeout=5)
+        self.assertEqual([v.item_id for v in listed.items], items)
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED,
+                         lambda: self.intake.DeclareDispatch(request, metadata=self.md("LV"), timeout=5),
+                         'dispatch_id "%s"' % dispatch)
+        bad = intake_pb2.DeclareDispatchRequest(dispatch_id="CNSHAAUZTASAXUN50042")
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT,
+                         lambda: self.intake.DeclareDispatch(bad, metadata=self.md("CN"), timeout=5), "mail category")
+
+    # ---- tracking --------------------------------------------------------
+
+    def test_get_item_errors(self):
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: self.get("staff", "RA123456784GB"),
+                         'item_id "RA123456784GB": check digit')
+        self.assert_code(grpc.StatusCode.NOT_FOUND, lambda: self.get("staff", s10(99999)))
+        self.submit("CN", [self.item(s10(3000))])
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.get("LV", s10(3000)), "issued in LV")
+
+    def test_view_has_route_and_readers_see_no_personal_data(self):
+        item_id = s10(3100)
+        self.submit("CN", [self.item(item_id)])
+        self.report("staff", [[self.event(item_id, "EMD", 60, "UZTASA")]])
+        staff = self.get("staff", item_id)
+        self.assertEqual(staff.status, pb.IN_TRANSIT)
+        self.assertEqual(staff.destination_office, "140105")
+        self.assertEqual([(getattr(leg, "from"), leg.to) for leg in staff.route],
+                         [("UZTASA", "SC-SKD"), ("SC-SKD", "140100"), ("140100", "140105")])
+        self.assertEqual(staff.expected_delivery.seconds, POSTED + 60 * 3600 + 324 * 60)
+        self.assertEqual(staff.pre_advice.recipient.name, "Dilnoza Karimova")
+        reader = self.get("reader", item_id)
+        for party in (reader.pre_advice.recipient, reader.pre_advice.sender):
+            self.assertEqual((party.name, party.address, party.phone, party.email), ("", "", "", ""))
+        self.assertEqual(reader.pre_advice.recipient.postcode, "140105")
+
+    def test_batch_get_items(self):
+        from pochta.v1 import tracking_pb2
+        self.submit("CN", [self.item(s10(3200))])
+        ids = [s10(3200), s10(3201), "RA123456784GB"]
+        results = self.tracking.BatchGetItems(tracking_pb2.BatchGetItemsRequest(item_ids=ids),
+                                              metadata=self.md("staff"), timeout=5).results
+        self.assertEqual([r.item_id for r in results], ids)
+        self.assertEqual([r.found for r in results], [True, False, False])
+        self.assertEqual(results[0].item.status, pb.INFO_RECEIVED)
+        self.assertIn("item_ids[2]", results[2].error)
+        self.assert_code(grpc.StatusCode.RESOURCE_EXHAUSTED, lambda: self.tracking.BatchGetItems(
+            tracking_pb2.BatchGetItemsRequest(item_ids=[s10(1)] * 1001), metadata=self.md("staff"), timeout=5))
+
+    def test_list_items_pages_through_a_facility(self):
+        from pochta.v1 import tracking_pb2
+        ids = [s10(3300 + i) for i in range(7)]
+        self.submit("CN", [self.item(i) for i in ids])
+        self.report("staff", [[self.event(i, "EDD", 80 + k, "SC-NMA") for k, i in enumerate(ids)]])
+        selection = tracking_pb2.FacilitySelection(facility="SC-NMA", status=pb.IN_TRANSIT)
+        seen, token = [], ""
+        while True:
+            page = self.tracking.ListItems(tracking_pb2.ListItemsRequest(facility=selection, page_size=3,
+                                                                         page_token=token),
+                                           metadata=self.md("staff"), timeout=5)
+            seen += [v.item_id for v in page.items]
+            token = page.next_page_token
+            if not token:
+                break
+        self.assertEqual(seen, ids)  # oldest first
+        old = tracking_pb2.FacilitySelection(facility="SC-NMA", status=pb.IN_TRANSIT)
+        old.older_than.seconds = 11 * 86400  # none is that old
+        self.assertEqual(len(self.tracking.ListItems(tracking_pb2.ListItemsRequest(facility=old),
+                                                     metadata=self.md("staff"), timeout=5).items), 0)
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: self.tracking.ListItems(
+            tracking_pb2.ListItemsRequest(facility=selection, page_token="bogus"), metadata=self.md("staff"),
+            timeout=5), "page_token")
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: self.tracking.ListItems(
+            tracking_pb2.ListItemsRequest(), metadata=self.md("staff"), timeout=5), "selection")
+        day = time.gmtime(POSTED)
+        posted = tracking_pb2.CountryDaySelection(country="CN", year=day.tm_year, month=day.tm_mon, day=day.tm_mday)
+        by_day = self.tracking.ListItems(tracking_pb2.ListItemsRequest(posted=posted, page_size=1000),
+                                         metadata=self.md("CN"), timeout=5)
+        self.assertTrue(set(ids) <= {v.item_id for v in by_day.items})
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.tracking.ListItems(
+            tracking_pb2.ListItemsRequest(posted=posted), metadata=self.md("LV"), timeout=5))
+
+    def test_watch_item_streams_new_events(self):
+        from pochta.v1 import tracking_pb2
+        item_id = s10(3400)
+        self.submit("CN", [self.item(item_id)])
+        updates = queue.Queue()
+        call = self.tracking.WatchItem(tracking_pb2.WatchItemRequest(item_id=item_id), metadata=self.md("reader"),
+                                       timeout=20)
+
+        def read():
+            try:
+                for update in call:
+                    updates.put(update)
+            except grpc.RpcError as e:
+                updates.put(e)
+        threading.Thread(target=read, daemon=True).start()
+        first = updates.get(timeout=5)
+        self.assertEqual(first.item.status, pb.INFO_RECEIVED)
+        self.assertFalse(first.HasField("event"))
+        self.assertEqual(first.item.pre_advice.recipient.name, "")  # a reader
+        self.report("staff", [[self.event(item_id, "EMD", 60, "UZTASA")]])
+        self.report("staff", [[self.event(item_id, "EDB", 61, "UZTASA")]])
+        second, third = updates.get(timeout=5), updates.get(timeout=5)
+        self.assertEqual((second.event.code, second.item.status), ("EMD", pb.IN_TRANSIT))
+        self.assertEqual((third.event.code, third.item.status), ("EDB", pb.AT_CUSTOMS))
+        call.cancel()
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: next(self.tracking.WatchItem(
+            tracking_pb2.WatchItemRequest(item_id=item_id), metadata=self.md("LV"), timeout=5)))
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: next(self.tracking.WatchItem(
+            tracking_pb2.WatchItemRequest(item_id="nope"), metadata=self.md("staff"), timeout=5)))
+
+    def test_zz_sigterm_drains_and_leaves_a_consistent_store(self):
+        from pochta.v1 import tracking_pb2
+        watch = self.tracking.WatchItem(tracking_pb2.WatchItemRequest(item_id=s10(2000)), metadata=self.md("staff"),
+                                        timeout=30)
+        next(watch)
+        self.server.send_signal(signal.SIGTERM)
+        self.assertEqual(self.server.wait(timeout=20), 0, self.server.stderr.read())
+        self.assertIn("stopped", self.server.stdout.read())
+        with self.assertRaises(StopIteration):
+            next(watch)  # the watch ended with the server
+        verify = subprocess.run([ARGS.pochta, "store", "verify", self.db], capture_output=True, text=True)
+        self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
+        self.assertIn(" 0 problems", verify.stdout)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pochta", required=True, help="path of the pochta executable")
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
