@@ -1,0 +1,286 @@
+// pochta_load: drives a running `pochta serve` with concurrent clients and
+// reports throughput, errors and latency percentiles.
+//
+//   pochta_load --target 127.0.0.1:50051 --key KEY --mode get --clients 8 --duration 10 --prepare 100000
+//
+// Modes:
+//   get     unary GetItem of random prepared items
+//   batch   unary BatchGetItems of --batch-size random prepared items
+//   report  streaming ReportEvents, batches of --batch-size events for fresh
+//           items, each batch waiting for its durable acknowledgement
+// --prepare N first reports an arrival scan (EMD at UZTASA) for items 0..N-1
+// so that reads find them. The key must be a staff key (it reports
+// destination-side events). Reads keep --clients calls in flight over
+// --threads threads, each with its own connection and completion queue;
+// report runs --clients streams, each on its own connection and thread.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "core/item_id.h"
+#include "fmt/format.h"
+#include "grpcpp/grpcpp.h"
+#include "pochta/v1/intake.grpc.pb.h"
+#include "pochta/v1/tracking.grpc.pb.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace v1 = pochta::v1;
+
+struct Options {
+  std::string target = "127.0.0.1:50051";
+  std::string key;
+  std::string mode = "get";
+  int clients = 8;
+  int threads = 2;
+  double duration = 10;
+  uint64_t count = 0;  // calls per client; 0: run for `duration`
+  int batch_size = 1000;
+  uint64_t prepare = 0;
+  uint64_t items = 100000;  // reads draw from items 0..items-1
+  uint32_t serial_base = 10'000'000;
+};
+
+std::string ItemId(uint64_t n, uint32_t base) {
+  return pochta::core::ItemId::Make("LP", uint32_t(base + n), "CN")->ToString();
+}
+
+// Client results: latencies in microseconds, per call.
+struct Result {
+  std::vector<uint32_t> latency_us;
+  uint64_t items = 0;  // events reported or items read
+  std::map<std::string, uint64_t> errors;
+  std::map<std::string, std::string> examples;
+};
+
+std::unique_ptr<v1::TrackingService::Stub> TrackingStub(const std::shared_ptr<grpc::Channel>& c) {
+  return v1::TrackingService::NewStub(c);
+}
+
+std::shared_ptr<grpc::Channel> Connect(const Options& o, int client) {
+  grpc::ChannelArguments args;
+  args.SetInt("pochta.load.client", client);  // distinct arguments: a connection of its own
+  args.SetMaxReceiveMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(o.target, grpc::InsecureChannelCredentials(), args);
+}
+
+// Errors are counted by status code, with one example message.
+void CountError(Result& r, const grpc::Status& s) {
+  auto [it, inserted] = r.errors.try_emplace(fmt::format("code {}", int(s.error_code())), 0);
+  ++it->second;
+  if (inserted) r.examples[it->first] = s.error_message();
+}
+
+void Record(Result& r, Clock::time_point start, const grpc::Status& s) {
+  r.latency_us.push_back(uint32_t(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count()));
+  if (!s.ok()) CountError(r, s);
+}
+
+void FillEvent(const Options& o, uint64_t item, int step, v1::TrackingEvent* e) {
+  static const char* kCodes[] = {"EMD", "EDB", "EDC", "EMF", "EDD", "EDE", "EMG", "EDG", "EMI"};
+  static const char* kOffices[] = {"UZTASA", "UZTASA", "UZTASA", "UZTASA", "SC-SKD",
+                                   "SC-SKD", "140105", "140105", "140105"};
+  e->set_item_id(ItemId(item, o.serial_base));
+  e->set_code(kCodes[step % 9]);
+  e->set_office(kOffices[step % 9]);
+  e->mutable_occurred_at()->set_seconds(1'735'689'600 + int64_t(item % 100000) * 60 + step * 3600);
+}
+
+bool Deadline(const Options& o, Clock::time_point end, uint64_t done) {
+  return o.count > 0 ? done >= o.count : Clock::now() >= end;
+}
+
+// One thread's share of the read load: `inflight` calls kept in flight on
+// one connection through a completion queue.
+void RunReads(const Options& o, int thread, int inflight, Clock::time_point end, Result& r) {
+  auto stub = TrackingStub(Connect(o, thread));
+  grpc::CompletionQueue cq;
+  std::mt19937_64 rng(uint64_t(thread) * 7919 + 1);
+  struct Call {
+    grpc::ClientContext context;
+    v1::GetItemRequest get;
+    v1::ItemView view;
+    v1::BatchGetItemsRequest batch;
+    v1::BatchGetItemsResponse results;
+    grpc::Status status;
+    Clock::time_point start;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::ItemView>> get_reader;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<v1::BatchGetItemsResponse>> batch_reader;
+  };
+  uint64_t started = 0;
+  const auto start_call = [&]() {
+    auto* call = new Call;
+    call->context.AddMetadata("x-api-key", o.key);
+    call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    call->start = Clock::now();
+    if (o.mode == "get") {
+      call->get.set_item_id(ItemId(rng() % o.items, o.serial_base));
+      call->get_reader = stub->AsyncGetItem(&call->context, call->get, &cq);
+      call->get_reader->Finish(&call->view, &call->status, call);
+    } else {
+      for (int i = 0; i < o.batch_size; ++i) call->batch.add_item_ids(ItemId(rng() % o.items, o.serial_base));
+      call->batch_reader = stub->AsyncBatchGetItems(&call->context, call->batch, &cq);
+      call->batch_reader->Finish(&call->results, &call->status, call);
+    }
+    ++started;
+  };
+  const uint64_t limit = o.count > 0 ? o.count : UINT64_MAX;
+  for (int i = 0; i < inflight && started < limit; ++i) start_call();
+  uint64_t pending = started;
+  void* tag;
+  bool ok;
+  while (pending > 0 && cq.Next(&tag, &ok)) {
+    std::unique_ptr<Call> call(static_cast<Call*>(tag));
+    --pending;
+    Record(r, call->start, call->status);
+    if (call->status.ok()) r.items += o.mode == "get" ? 1 : uint64_t(call->results.results_size());
+    if (started < limit && Clock::now() < end) {
+      start_call();
+      ++pending;
+    }
+  }
+}
+
+// One stream per client; items first..first+per_client-1 advance one event
+// per batch, as mail moving through the network.
+void RunReport(const Options& o, int client, Clock::time_point end, uint64_t first, uint64_t per_client, int steps,
+               Result& r) {
+  auto stub = v1::IntakeService::NewStub(Connect(o, client));
+  grpc::ClientContext context;
+  context.AddMetadata("x-api-key", o.key);
+  auto stream = stub->ReportEvents(&context);
+  const uint64_t batches_per_step = std::max<uint64_t>(1, per_client / uint64_t(o.batch_size));
+  uint64_t done = 0;
+  for (; !Deadline(o, end, done) && (steps == 0 || done < batches_per_step * uint64_t(steps)); ++done) {
+    v1::ReportEventsRequest request;
+    request.set_batch_id(done);
+    const uint64_t block = done % batches_per_step;
+    const int step = int(done / batches_per_step);
+    for (int i = 0; i < o.batch_size; ++i) {
+      FillEvent(o, first + block * uint64_t(o.batch_size) + uint64_t(i), step, request.add_events());
+    }
+    const Clock::time_point start = Clock::now();
+    v1::ReportEventsResponse response;
+    if (!stream->Write(request) || !stream->Read(&response)) break;
+    for (const v1::EventResult& result : response.results()) {
+      if (result.outcome() != v1::REJECTED) continue;
+      auto [it, inserted] = r.errors.try_emplace("rejected event", 0);
+      ++it->second;
+      if (inserted) r.examples[it->first] = result.reason();
+    }
+    r.items += uint64_t(response.results_size());
+    Record(r, start, grpc::Status::OK);
+  }
+  stream->WritesDone();
+  const grpc::Status s = stream->Finish();
+  if (!s.ok()) CountError(r, s);
+}
+
+void Print(const Options& o, const std::vector<Result>& results, double seconds) {
+  std::vector<uint32_t> latencies;
+  uint64_t items = 0;
+  std::map<std::string, uint64_t> errors;
+  std::map<std::string, std::string> examples;
+  for (const Result& r : results) {
+    latencies.insert(latencies.end(), r.latency_us.begin(), r.latency_us.end());
+    items += r.items;
+    for (const auto& [what, n] : r.errors) errors[what] += n;
+    examples.insert(r.examples.begin(), r.examples.end());
+  }
+  std::sort(latencies.begin(), latencies.end());
+  const auto pct = [&](double p) {
+    return latencies.empty() ? 0.0
+                             : latencies[std::min(latencies.size() - 1, size_t(p * double(latencies.size())))] / 1000.0;
+  };
+  uint64_t error_count = 0;
+  for (const auto& [what, n] : errors) error_count += n;
+  const char* unit = o.mode == "report" ? "events" : "items";
+  fmt::print("mode {}  clients {}  threads {}  target {}\n", o.mode, o.clients,
+             o.mode == "report" ? o.clients : o.threads, o.target);
+  fmt::print("calls {}  in {:.2f} s  = {:.0f} calls/s, {:.0f} {}/s\n", latencies.size(), seconds,
+             double(latencies.size()) / seconds, double(items) / seconds, unit);
+  fmt::print("latency ms  p50 {:.3f}  p90 {:.3f}  p99 {:.3f}  p99.9 {:.3f}  max {:.3f}\n", pct(0.50), pct(0.90),
+             pct(0.99), pct(0.999), latencies.empty() ? 0.0 : latencies.back() / 1000.0);
+  fmt::print("errors {}\n", error_count);
+  for (const auto& [what, n] : errors) fmt::print("  {} x {}, e.g. {}\n", n, what, examples[what].substr(0, 100));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"pochta_load: concurrent load against a running pochta server"};
+  app.add_option("--target", o.target, "Server address")->capture_default_str();
+  app.add_option("--key", o.key, "API key (staff, to prepare and report destination events)")->required();
+  app.add_option("--mode", o.mode, "get, batch or report")
+      ->check(CLI::IsMember({"get", "batch", "report"}))
+      ->capture_default_str();
+  app.add_option("--clients", o.clients, "Concurrent calls (reads) or streams (report)")->capture_default_str();
+  app.add_option("--threads", o.threads, "Reads: threads, each with a connection and completion queue")
+      ->capture_default_str();
+  app.add_option("--duration", o.duration, "Seconds to run")->capture_default_str();
+  app.add_option("--count", o.count, "Calls per client instead of a duration");
+  app.add_option("--batch-size", o.batch_size, "Events per ReportEvents batch, ids per BatchGetItems")
+      ->capture_default_str();
+  app.add_option("--prepare", o.prepare, "Report an arrival scan for this many items first");
+  app.add_option("--items", o.items, "Reads draw from this many prepared items")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  if (o.clients < 1 || o.threads < 1 || o.batch_size < 1 || o.batch_size > 1000) {
+    fmt::print(stderr, "pochta_load: --clients and --threads must be at least 1, --batch-size 1 to 1000\n");
+    return 2;
+  }
+
+  if (o.prepare > 0) {
+    Options p = o;
+    p.count = 0;
+    std::vector<Result> results(size_t(o.clients));
+    std::vector<std::thread> threads;
+    // Whole batches per client, so that items 0..clients*per_client-1 are all prepared.
+    const uint64_t batch = uint64_t(o.batch_size);
+    const uint64_t per_client = (o.prepare + uint64_t(o.clients) * batch - 1) / (uint64_t(o.clients) * batch) * batch;
+    for (int c = 0; c < o.clients; ++c) {
+      threads.emplace_back([&, c] {
+        RunReport(p, c, Clock::time_point::max(), uint64_t(c) * per_client, per_client, 1, results[size_t(c)]);
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    uint64_t prepared = 0, errors = 0;
+    for (const Result& r : results) {
+      prepared += r.items;
+      for (const auto& [what, n] : r.errors) errors += n;
+    }
+    fmt::print("prepared {} items ({} errors)\n", prepared, errors);
+    if (errors > 0) return 1;
+    o.items = std::min(o.items, prepared);
+  }
+
+  const bool report = o.mode == "report";
+  std::vector<Result> results(size_t(report ? o.clients : o.threads));
+  std::vector<std::thread> threads;
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
+  for (int t = 0; t < int(results.size()); ++t) {
+    threads.emplace_back([&, t] {
+      if (report) {
+        // Fresh items above the prepared ones, a block of 100,000 per stream.
+        RunReport(o, t, end, o.prepare + uint64_t(t) * 100000, 100000, 0, results[size_t(t)]);
+      } else {
+        const int inflight = o.clients / o.threads + (t < o.clients % o.threads ? 1 : 0);
+        RunReads(o, t, inflight, end, results[size_t(t)]);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  Print(o, results, std::chrono::duration<double>(Clock::now() - start).count());
+  uint64_t errors = 0;
+  for (const Result& r : results) {
+    for (const auto& [what, n] : r.errors) errors += n;
+  }
+  return errors == 0 ? 0 : 1;
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Keeps the load tool working: a few calls of every mode against a fresh
+# server. Not a measurement. Usage: load_smoke.sh POCHTA POCHTA_LOAD KEYS
+set -euo pipefail
+pochta=$1 load=$2 keys=$3
+dir=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
+"$pochta" serve --db "$dir/db" --keys "$keys" --listen 127.0.0.1:0 > "$dir/out" &
+server=$!
+for _ in $(seq 50); do grep -q "listening on" "$dir/out" && break; sleep 0.1; done
+target=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$dir/out")
+key=example-uz-staff-0123456789
+"$load" --target "$target" --key "$key" --mode get --clients 4 --count 50 --prepare 2000 --items 2000
+"$load" --target "$target" --key "$key" --mode batch --clients 2 --count 5 --batch-size 100 --items 2000
+"$load" --target "$target" --key "$key" --mode report --clients 2 --count 3
+kill -TERM $server
+wait $server
