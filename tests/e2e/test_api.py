@@ -36,7 +36,16 @@ NOW = int(time.time())
 POSTED = NOW - 10 * 86400  # ten days ago
 
 
-def compile_protos(out_dir):
+_STUBS = None
+
+
+def compile_protos():
+    """Compiles the stubs once per run into a temporary directory on sys.path."""
+    global _STUBS
+    if _STUBS:
+        return
+    _STUBS = tempfile.mkdtemp(prefix="pochta_stubs_")
+    out_dir = _STUBS
     proto_root = os.path.join(REPO, "proto")
     standard = os.path.join(REPO, "tests", "e2e", "standard")
     files = [os.path.join(proto_root, "pochta", "v1", name) for name in ("types.proto", "intake.proto", "tracking.proto")]
@@ -65,7 +74,7 @@ class PochtaApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="pochta_e2e_")
-        compile_protos(cls.tmp)
+        compile_protos()
         global pb, intake, tracking, health, reflection
         from pochta.v1 import types_pb2 as pb  # noqa: F401
         from pochta.v1 import intake_pb2_grpc as intake
@@ -90,8 +99,12 @@ class PochtaApiTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if cls.server and cls.server.poll() is None:
-            cls.server.kill()
+        if cls.server:
+            if cls.server.poll() is None:
+                cls.server.kill()
+                cls.server.wait()
+            cls.server.stdout.close()
+            cls.server.stderr.close()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     # ---- helpers -------------------------------------------------------
@@ -415,8 +428,51 @@ class PochtaApiTest(unittest.TestCase):
         self.assertIn(" 0 problems", verify.stdout)
 
 
+class TlsTest(unittest.TestCase):
+    """The server speaks TLS when given a certificate and key."""
+
+    def test_tls_server_answers_a_tls_client(self):
+        compile_protos()
+        tmp = tempfile.mkdtemp(prefix="pochta_tls_")
+        try:
+            cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                            "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert],
+                           check=True, capture_output=True)
+            server = subprocess.Popen(
+                [ARGS.pochta, "serve", "--db", os.path.join(tmp, "db"), "--keys",
+                 os.path.join(REPO, "data", "example-keys.txt"), "--listen", "127.0.0.1:0", "--tls-cert", cert,
+                 "--tls-key", key], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                line = server.stdout.readline()
+                self.assertIn("TLS", line)
+                port = line.split("listening on ")[1].split()[0].rsplit(":", 1)[1]
+                with open(cert, "rb") as f:
+                    credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+                channel = grpc.secure_channel("localhost:" + port, credentials)
+                import health_pb2
+                import health_pb2_grpc
+                self.assertEqual(health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(),
+                                                                           timeout=10).status,
+                                 health_pb2.HealthCheckResponse.SERVING)
+                plain = grpc.insecure_channel("127.0.0.1:" + port)
+                with self.assertRaises(grpc.RpcError):
+                    health_pb2_grpc.HealthStub(plain).Check(health_pb2.HealthCheckRequest(), timeout=3)
+            finally:
+                server.send_signal(signal.SIGTERM)
+                self.assertEqual(server.wait(timeout=20), 0)
+                server.stdout.close()
+                server.stderr.close()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--pochta", required=True, help="path of the pochta executable")
     ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    try:
+        unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    finally:
+        if _STUBS:
+            shutil.rmtree(_STUBS, ignore_errors=True)
