@@ -1,0 +1,44 @@
+#include "sim/transport.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace pochta::sim {
+
+ScheduledTransport::ScheduledTransport(Simulation& sim, TransportTimetable timetable, EventHandler* arrival)
+    : sim_(sim), timetable_(std::move(timetable)), arrival_(arrival) {
+  assert(!timetable_.departures.empty() && timetable_.capacity > 0);
+}
+
+Time ScheduledTransport::NextDeparture(Time t) const {
+  const Time day_start = t - ((t % timetable_.day) + timetable_.day) % timetable_.day;
+  for (Time offset = day_start;; offset += timetable_.day) {
+    for (Time d : timetable_.departures) {
+      if (offset + d >= t) return offset + d;
+    }
+  }
+}
+
+void ScheduledTransport::ScheduleNext(Time after) {
+  departure_scheduled_ = true;
+  sim_.Schedule(NextDeparture(after), this);
+}
+
+void ScheduledTransport::Board(uint64_t payload) {
+  waiting_.push_back(payload);
+  max_waiting_ = std::max(max_waiting_, waiting_.size());
+  if (!departure_scheduled_) ScheduleNext(sim_.now());
+}
+
+void ScheduledTransport::OnEvent(Simulation& sim, uint64_t) {
+  departure_scheduled_ = false;
+  ++departures_;
+  for (int loaded = 0; loaded < timetable_.capacity && !waiting_.empty(); ++loaded) {
+    sim.Schedule(sim.now() + timetable_.transit, arrival_, waiting_.front());
+    waiting_.pop_front();
+    ++carried_;
+  }
+  if (!waiting_.empty()) ScheduleNext(sim.now() + 1);
+}
+
+}  // namespace pochta::sim

@@ -1,0 +1,56 @@
+// ScheduledTransport: a timetabled service between two places (a daily
+// flight from Shanghai, a night truck from Tashkent to Samarkand). It leaves
+// at fixed times of day, takes at most `capacity` items each time, first
+// come first served, and delivers them `transit` later. Items that do not
+// fit wait for the next departure.
+//
+// Departures are only simulated when items wait, so an idle service costs
+// no events.
+// Thread-safety: as its Simulation.
+#pragma once
+
+#include <deque>
+#include <vector>
+
+#include "sim/kernel.h"
+
+namespace pochta::sim {
+
+struct TransportTimetable {
+  std::vector<Time> departures;  // seconds after midnight, ascending, each < day
+  int capacity = 0;              // items per departure
+  Time transit = 0;              // door to door
+  Time day = 86'400;
+};
+
+class ScheduledTransport final : public EventHandler {
+ public:
+  // `arrival.OnEvent(sim, payload)` runs when an item arrives.
+  // REQUIRES: at least one departure; capacity > 0; sim and arrival outlive it.
+  ScheduledTransport(Simulation& sim, TransportTimetable timetable, EventHandler* arrival);
+
+  void Board(uint64_t payload);
+  // The first departure at or after t.
+  Time NextDeparture(Time t) const;
+
+  size_t waiting() const { return waiting_.size(); }
+  size_t max_waiting() const { return max_waiting_; }
+  uint64_t departures() const { return departures_; }
+  uint64_t carried() const { return carried_; }
+
+  void OnEvent(Simulation& sim, uint64_t payload) override;  // a departure
+
+ private:
+  void ScheduleNext(Time after);
+
+  Simulation& sim_;
+  TransportTimetable timetable_;
+  EventHandler* arrival_;
+  std::deque<uint64_t> waiting_;
+  bool departure_scheduled_ = false;
+  size_t max_waiting_ = 0;
+  uint64_t departures_ = 0;
+  uint64_t carried_ = 0;
+};
+
+}  // namespace pochta::sim
