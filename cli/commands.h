@@ -5,6 +5,7 @@
 // Errors go to stderr, results to stdout.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,5 +56,17 @@ struct ServeOptions {
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options);
 int RunServe(const ServeOptions& options);
+
+struct SimulateOptions {
+  std::string scenario;
+  std::optional<uint64_t> seed;
+  std::string db;
+  bool no_store = false;
+  std::string json;
+  std::string csv;
+  std::string network_file = DefaultNetworkFile();
+};
+CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options);
+int RunSimulate(const SimulateOptions& options);
 
 }  // namespace pochta::cli

@@ -9,10 +9,12 @@ int main(int argc, char** argv) {
   pochta::cli::RouteOptions route;
   pochta::cli::StoreOptions store;
   pochta::cli::ServeOptions serve;
+  pochta::cli::SimulateOptions simulate;
   CLI::App* network_command = pochta::cli::AddNetworkCommand(app, network);
   CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
   CLI::App* store_command = pochta::cli::AddStoreCommand(app, store);
   CLI::App* serve_command = pochta::cli::AddServeCommand(app, serve);
+  CLI::App* simulate_command = pochta::cli::AddSimulateCommand(app, simulate);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -22,5 +24,6 @@ int main(int argc, char** argv) {
   if (route_command->parsed()) return pochta::cli::RunRoute(route);
   if (store_command->parsed()) return pochta::cli::RunStore(store);
   if (serve_command->parsed()) return pochta::cli::RunServe(serve);
+  if (simulate_command->parsed()) return pochta::cli::RunSimulate(simulate);
   return pochta::cli::kExitUsage;
 }

@@ -1,0 +1,212 @@
+// pochta simulate SCENARIO: run a postal flow scenario, write its tracking
+// records into a store, print a summary and write JSON and CSV results.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "fmt/chrono.h"
+#include "fmt/format.h"
+#include "nlohmann/json.hpp"
+#include "sim/postal/model.h"
+#include "storage/tracking_store.h"
+
+namespace pochta::cli {
+namespace {
+
+// Feeds the tracking store in large batches; pre-advice goes before the
+// events of the same batch. Buffered durability: a simulation can be rerun.
+class StoreSink final : public sim::EventSink {
+ public:
+  explicit StoreSink(storage::TrackingStore& store) : store_(store) {}
+
+  void PreAdvice(const core::Item& item) override { items_.push_back(item); }
+  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by) override {
+    events_.push_back(storage::ReportedEvent{item, event, by, ""});
+    if (events_.size() >= kBatch) Flush().IgnoreError();  // kept in status_, reported by the last Flush
+  }
+
+  absl::Status Flush() {
+    if (!status_.ok()) return status_;
+    if (!items_.empty()) {
+      if (absl::StatusOr<std::vector<storage::Outcome>> r = store_.PutItems(items_); !r.ok()) status_ = r.status();
+      items_.clear();
+    }
+    if (!events_.empty() && status_.ok()) {
+      if (absl::StatusOr<std::vector<storage::Outcome>> r = store_.AppendEvents(events_); !r.ok()) status_ = r.status();
+      written_ += events_.size();
+      events_.clear();
+    }
+    return status_;
+  }
+  uint64_t written() const { return written_; }
+
+ private:
+  static constexpr size_t kBatch = 20000;
+  storage::TrackingStore& store_;
+  std::vector<core::Item> items_;
+  std::vector<storage::ReportedEvent> events_;
+  uint64_t written_ = 0;
+  absl::Status status_;
+};
+
+std::string ScenarioPath(const std::string& name) {
+  if (std::filesystem::exists(name)) return name;
+  return fmt::format("{}/{}.scenario", POCHTA_SCENARIO_DIR, name);
+}
+
+std::string Thousands(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+nlohmann::ordered_json ToJson(const sim::Percentiles& p) {
+  return {{"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"items", p.count}};
+}
+
+void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
+  fmt::print("\n  {:<5} {:>9} {:>10} {:>9} {:>8} {:>15} {:>11} {:>22} {:>9}\n", "", "posted", "delivered", "returned",
+             "in flow", "tonnes by end", "tonnes all", "transit days p50/p90/p99", "on time");
+  for (const auto& [name, o] : r.operators) {
+    fmt::print("  {:<5} {:>9} {:>10} {:>9} {:>8} {:>15.1f} {:>11.1f} {:>10.1f} /{:>5.1f} /{:>5.1f} {:>8.1f}%\n", name,
+               Thousands(o.posted), Thousands(o.delivered), Thousands(o.returned), Thousands(o.in_flow),
+               o.delivered_tonnes_window, o.delivered_tonnes, o.transit_days.p50, o.transit_days.p90,
+               o.transit_days.p99, 100 * o.on_time_share);
+  }
+  fmt::print("  (\"tonnes by end\": delivered before the last posting day ended; on time: within {} days)\n",
+             s.service_standard_days);
+  fmt::print("\n  {:<16} {:>24}\n", "region", "transit days p50/p90/p99");
+  for (const auto& [name, p] : r.by_region) {
+    fmt::print("  {:<16} {:>10.1f} /{:>5.1f} /{:>5.1f}\n", name, p.p50, p.p90, p.p99);
+  }
+  fmt::print("\n  {:<44} {:>12} {:>12}\n", "facility", "peak backlog", "utilisation");
+  for (const sim::FacilityLoad& f : r.facilities) {
+    fmt::print("  {:<44} {:>12} {:>11}\n", f.name, Thousands(f.peak_backlog),
+               f.utilisation > 0 ? fmt::format("{:.1f}%", 100 * f.utilisation) : "-");
+  }
+  fmt::print("\n  items in customs at the end: {}; refused by customs and returned: {}\n",
+             Thousands(r.in_customs_at_end), Thousands(r.customs_returned));
+}
+
+nlohmann::ordered_json SummaryJson(const sim::RunSummary& r, double seconds) {
+  nlohmann::ordered_json j;
+  j["scenario"] = r.scenario;
+  j["seed"] = r.seed;
+  j["kernel_events"] = r.kernel_events;
+  j["tracking_events"] = r.tracking_events;
+  j["wall_seconds"] = seconds;
+  for (const auto& [name, o] : r.operators) {
+    j["operators"][name] = {{"posted", o.posted},
+                            {"delivered", o.delivered},
+                            {"returned", o.returned},
+                            {"in_flow", o.in_flow},
+                            {"delivered_tonnes_by_end_of_postings", o.delivered_tonnes_window},
+                            {"delivered_tonnes", o.delivered_tonnes},
+                            {"on_time_share", o.on_time_share},
+                            {"transit_days", ToJson(o.transit_days)}};
+  }
+  for (const auto& [name, p] : r.by_region) j["regions"][name] = ToJson(p);
+  for (const sim::FacilityLoad& f : r.facilities) {
+    j["facilities"].push_back({{"name", f.name}, {"peak_backlog", f.peak_backlog}, {"utilisation", f.utilisation}});
+  }
+  j["in_customs_at_end"] = r.in_customs_at_end;
+  j["customs_returned"] = r.customs_returned;
+  return j;
+}
+
+}  // namespace
+
+CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
+  CLI::App* cmd = app.add_subcommand("simulate", "Run a postal flow scenario into a tracking store and report on it");
+  cmd->add_option("scenario", options.scenario,
+                  "Scenario: a built-in name (h1-2025, peak-11-11, customs-slowdown, road-closure) or a file")
+      ->required();
+  cmd->add_option("--seed", options.seed, "Random seed (default: the scenario's)");
+  cmd->add_option("--db", options.db, "Tracking store to write (default: SCENARIO.db in the current directory)");
+  cmd->add_flag("--no-store", options.no_store, "Run in memory only: no tracking store");
+  cmd->add_option("--json", options.json, "Write the summary as JSON to this file");
+  cmd->add_option("--csv", options.csv, "Write hourly backlog and throughput to this CSV file");
+  cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
+  return cmd;
+}
+
+int RunSimulate(const SimulateOptions& options) {
+  absl::StatusOr<sim::Scenario> scenario = sim::LoadScenario(ScenarioPath(options.scenario));
+  if (!scenario.ok()) {
+    fmt::print(stderr, "pochta simulate: {}\n", std::string(scenario.status().message()));
+    return kExitBadInput;
+  }
+  if (options.seed) scenario->seed = *options.seed;
+  const std::optional<core::Network> network = LoadNetworkOrReport(options.network_file, "simulate");
+  if (!network) return kExitBadInput;
+  if (absl::Status s = sim::CheckAgainstNetwork(*scenario, *network); !s.ok()) {
+    fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
+    return kExitBadInput;
+  }
+
+  std::unique_ptr<storage::TrackingStore> store;
+  std::unique_ptr<StoreSink> sink;
+  const std::string db = options.db.empty() ? scenario->name + ".db" : options.db;
+  if (!options.no_store) {
+    storage::StoreOptions store_options;
+    store_options.durability = storage::Durability::kBuffered;
+    absl::StatusOr<std::unique_ptr<storage::TrackingStore>> opened = storage::TrackingStore::Open(db, store_options);
+    if (!opened.ok()) {
+      fmt::print(stderr, "pochta simulate: {}\n", std::string(opened.status().message()));
+      return kExitBadInput;
+    }
+    store = *std::move(opened);
+    sink = std::make_unique<StoreSink>(*store);
+  }
+
+  const bool tty = isatty(STDERR_FILENO);
+  const auto start = std::chrono::steady_clock::now();
+  sim::PostalModel model(*scenario, *network, sink.get());
+  const sim::RunSummary summary = model.Run([tty](int day, int days) {
+    if (!tty) return;
+    const int width = 40;
+    const int filled = width * (day + 1) / days;
+    fmt::print(stderr, "\r  day {:>3}/{} [{}{}]", day + 1, days, std::string(size_t(filled), '#'),
+               std::string(size_t(width - filled), ' '));
+  });
+  if (tty) fmt::print(stderr, "\n");
+  if (sink) {
+    if (absl::Status s = sink->Flush(); !s.ok()) {
+      fmt::print(stderr, "pochta simulate: writing the tracking store: {}\n", std::string(s.message()));
+      return kExitBadInput;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const auto started = std::chrono::sys_seconds(std::chrono::seconds(scenario->start));
+  fmt::print("pochta simulate {} (seed {}): {} days of postings from {:%Y-%m-%d}, then {} days to drain\n",
+             scenario->name, scenario->seed, scenario->days, started, scenario->drain_days);
+  fmt::print("  {} items, {} tracking events, {} kernel events in {:.1f} s\n",
+             Thousands(summary.operators.at("all").posted), Thousands(summary.tracking_events),
+             Thousands(summary.kernel_events), seconds);
+  if (sink) fmt::print("  tracking store {}: {} events written\n", db, Thousands(sink->written()));
+  PrintSummary(*scenario, summary);
+
+  if (!options.json.empty()) {
+    std::ofstream(options.json) << SummaryJson(summary, seconds).dump(2) << "\n";
+  }
+  if (!options.csv.empty()) {
+    std::ofstream csv(options.csv);
+    csv << "time,scan_backlog,customs_held,sort_backlog,in_linehaul,at_delivery_office,delivered_in_hour\n";
+    for (const sim::HourlySample& h : model.hourly()) {
+      csv << fmt::format("{:%Y-%m-%dT%H:%M:%SZ},{},{},{},{},{},{}\n",
+                         std::chrono::sys_seconds(std::chrono::seconds(h.time)), h.scan_queue, h.customs_held,
+                         h.sort_queue, h.in_linehaul, h.at_delivery, h.delivered_in_hour);
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace pochta::cli

@@ -1,0 +1,87 @@
+// PostalModel: the flow of inbound international mail from the designated
+// operators' customers to Uzbek addressees, on the discrete-event kernel.
+//
+// An item is posted in China, Latvia or Vanuatu (EMA), reaches the outward
+// office of exchange (EMB), leaves on a timetabled flight with limited
+// capacity (EMC), possibly through a transit office (EMJ/EMK), arrives in
+// Tashkent (EMD), is scanned and sorted on shifts with finite capacity, is
+// inspected by customs for a share of items (EDB/EDC, or refused: EDX and
+// returned), leaves the office of exchange (EMF), travels the line-haul on
+// timetabled trucks, flights and vans along the routing core's path (EDD/EDE
+// at sorting centres), reaches its delivery office (EMG) and goes out for
+// delivery (EDG) until delivered (EMI), or waits for collection (EMH, EDH)
+// and is collected or returned to sender after the holding period.
+//
+// Thread-safety: one model per thread; models are independent.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/routing.h"
+#include "sim/postal/event_sink.h"
+#include "sim/postal/scenario.h"
+
+namespace pochta::sim {
+
+struct Percentiles {
+  double p50 = 0, p90 = 0, p99 = 0;
+  size_t count = 0;
+};
+
+struct FacilityLoad {
+  std::string name;        // "UZTASA arrival scan", "link UZTASA>SC-SKD"
+  size_t peak_backlog = 0; // most items waiting at once
+  double utilisation = 0;  // busy share of capacity (0 for transports)
+};
+
+struct RunSummary {
+  std::string scenario;
+  uint64_t seed = 0;
+  uint64_t kernel_events = 0;
+  uint64_t tracking_events = 0;
+  struct ByOperator {
+    uint64_t posted = 0, delivered = 0, returned = 0, in_flow = 0;
+    double delivered_tonnes = 0;          // over the whole run
+    double delivered_tonnes_window = 0;   // delivered before the arrivals window ended
+    double on_time_share = 0;             // of delivered, within the service standard
+    Percentiles transit_days;             // posting -> delivery
+  };
+  std::map<std::string, ByOperator> operators;     // "CN", "LV", "VU", and "all"
+  std::map<std::string, Percentiles> by_region;    // region name -> transit days (all operators)
+  std::vector<FacilityLoad> facilities;            // Tashkent stages, then the busiest links
+  uint64_t in_customs_at_end = 0;
+  uint64_t customs_returned = 0;
+};
+
+// Hourly samples for the time series.
+struct HourlySample {
+  int64_t time = 0;
+  size_t scan_queue = 0, customs_held = 0, sort_queue = 0, in_linehaul = 0, at_delivery = 0;
+  uint64_t delivered_in_hour = 0;
+};
+
+// InvalidArgument when the scenario names what the network lacks: a closed
+// link's facilities, a region prefix.
+absl::Status CheckAgainstNetwork(const Scenario& scenario, const core::Network& network);
+
+class PostalModel {
+ public:
+  // REQUIRES: network outlives the model; sink may be null (no records).
+  PostalModel(const Scenario& scenario, const core::Network& network, EventSink* sink);
+  ~PostalModel();
+
+  // Runs the scenario to its end (arrival days plus drain days). `progress`
+  // (may be empty) is called once per simulated day with the day number.
+  RunSummary Run(const std::function<void(int day, int days)>& progress = {});
+  const std::vector<HourlySample>& hourly() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pochta::sim

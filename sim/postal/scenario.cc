@@ -1,0 +1,340 @@
+#include "sim/postal/scenario.h"
+
+#include <charconv>
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/item_id.h"
+#include "core/mail_class.h"
+#include "fmt/format.h"
+#include "fmt/ranges.h"
+
+namespace pochta::sim {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> Split(std::string_view s, char by) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t at = s.find(by, start);
+    parts.push_back(Trim(s.substr(start, at == std::string_view::npos ? at : at - start)));
+    if (at == std::string_view::npos) return parts;
+    start = at + 1;
+  }
+}
+
+std::vector<std::string_view> Words(std::string_view s) {
+  std::vector<std::string_view> words;
+  for (std::string_view w : Split(s, ' ')) {
+    if (!w.empty()) words.push_back(w);
+  }
+  return words;
+}
+
+// A value that failed to parse: the message says what was expected.
+struct Bad {
+  std::string expected;
+};
+
+template <typename T>
+T Number(std::string_view text, const char* what) {
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) throw Bad{what};
+  return value;
+}
+
+double NonNegative(std::string_view text) {
+  const double v = Number<double>(text, "a number of at least 0");
+  if (v < 0) throw Bad{"a number of at least 0"};
+  return v;
+}
+
+double Share(std::string_view text) {
+  const double v = Number<double>(text, "a share from 0 to 1");
+  if (v < 0 || v > 1) throw Bad{"a share from 0 to 1"};
+  return v;
+}
+
+int Positive(std::string_view text) {
+  const int v = Number<int>(text, "a whole number of at least 1");
+  if (v < 1) throw Bad{"a whole number of at least 1"};
+  return v;
+}
+
+int Hour(std::string_view text) {
+  const int v = Number<int>(text, "an hour from 0 to 24");
+  if (v < 0 || v > 24) throw Bad{"an hour from 0 to 24"};
+  return v;
+}
+
+// "HH:MM, HH:MM": seconds after midnight, ascending.
+std::vector<int> TimesOfDay(std::string_view text) {
+  std::vector<int> times;
+  for (std::string_view t : Split(text, ',')) {
+    const auto hm = Split(t, ':');
+    if (hm.size() != 2) throw Bad{"times of day like 07:30, 20:00"};
+    const int h = Number<int>(hm[0], "times of day like 07:30, 20:00");
+    const int m = Number<int>(hm[1], "times of day like 07:30, 20:00");
+    if (h < 0 || h > 23 || m < 0 || m > 59) throw Bad{"times of day like 07:30, 20:00"};
+    if (!times.empty() && h * 3600 + m * 60 <= times.back()) throw Bad{"times of day in ascending order"};
+    times.push_back(h * 3600 + m * 60);
+  }
+  return times;
+}
+
+int64_t Date(std::string_view text) {
+  const auto parts = Split(text, '-');
+  if (parts.size() != 3) throw Bad{"a date like 2025-01-01"};
+  const std::chrono::year_month_day ymd{std::chrono::year(Number<int>(parts[0], "a date like 2025-01-01")),
+                                        std::chrono::month(unsigned(Number<int>(parts[1], "a date like 2025-01-01"))),
+                                        std::chrono::day(unsigned(Number<int>(parts[2], "a date like 2025-01-01")))};
+  if (!ymd.ok()) throw Bad{"a date like 2025-01-01"};
+  return std::chrono::sys_days(ymd).time_since_epoch().count() * 86400;
+}
+
+// "A 0.5, B 0.5": named shares that sum to 1.
+std::vector<std::pair<std::string, double>> Shares(std::string_view text, const std::function<bool(std::string_view)>& valid,
+                                                   const char* names) {
+  std::vector<std::pair<std::string, double>> shares;
+  double total = 0;
+  for (std::string_view entry : Split(text, ',')) {
+    const auto w = Words(entry);
+    if (w.size() != 2 || !valid(w[0])) throw Bad{fmt::format("a list of \"{} SHARE\" entries", names)};
+    shares.emplace_back(std::string(w[0]), Share(w[1]));
+    total += shares.back().second;
+  }
+  if (std::abs(total - 1) > 1e-6) throw Bad{fmt::format("shares that sum to 1 (these sum to {:.4f})", total)};
+  return shares;
+}
+
+using Setter = std::function<void(std::string_view)>;
+
+}  // namespace
+
+absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view source, Scenario base) {
+  Scenario s = std::move(base);
+  std::set<core::Operator> sections_seen;
+  OperatorFlow* op = nullptr;
+  std::string section;
+  std::vector<std::string> errors;
+  std::map<std::string, int> first_line;  // section/key -> line, for duplicates
+
+  const auto error = [&](int line, std::string message) {
+    errors.push_back(fmt::format("{}:{}: {}", source, line, message));
+  };
+
+  const std::map<std::string, std::map<std::string, Setter>> table = [&] {
+    std::map<std::string, std::map<std::string, Setter>> t;
+    t[""] = {{"base", [](std::string_view) {}},  // read by LoadScenario
+             {"name", [&](std::string_view v) { s.name = v; }},
+             {"description", [&](std::string_view v) { s.description = v; }}};
+    t["run"] = {
+        {"start", [&](std::string_view v) { s.start = Date(v); }},
+        {"days", [&](std::string_view v) { s.days = Positive(v); }},
+        {"drain_days", [&](std::string_view v) { s.drain_days = Number<int>(v, "a whole number of days"); }},
+        {"seed", [&](std::string_view v) { s.seed = Number<uint64_t>(v, "a whole number"); }},
+        {"service_standard_days", [&](std::string_view v) { s.service_standard_days = NonNegative(v); }}};
+    t["demand"] = {
+        {"weekday_factors",
+         [&](std::string_view v) {
+           const auto f = Split(v, ',');
+           if (f.size() != 7) throw Bad{"seven factors, Monday first"};
+           for (size_t i = 0; i < 7; ++i) s.weekday_factors[i] = NonNegative(f[i]);
+         }},
+        {"peak",
+         [&](std::string_view v) {
+           const auto w = Words(v);
+           const auto md = w.empty() ? std::vector<std::string_view>{} : Split(w[0], '-');
+           if (w.size() != 3 || md.size() != 2) throw Bad{"\"MM-DD FACTOR DAYS\""};
+           s.peaks.push_back({Number<int>(md[0], "\"MM-DD FACTOR DAYS\""), Number<int>(md[1], "\"MM-DD FACTOR DAYS\""),
+                              NonNegative(w[1]), Positive(w[2])});
+         }},
+        {"region_shares",
+         [&](std::string_view v) {
+           s.region_shares = Shares(
+               v, [](std::string_view p) { return p.size() >= 2 && p.size() <= 3; }, "PREFIX");
+         }},
+        {"letter_post_grams", [&](std::string_view v) { s.letter_post_grams = NonNegative(v); }},
+        {"parcel_grams", [&](std::string_view v) { s.parcel_grams = NonNegative(v); }},
+        {"ems_grams", [&](std::string_view v) { s.ems_grams = NonNegative(v); }},
+        {"weight_cv", [&](std::string_view v) { s.weight_cv = NonNegative(v); }}};
+    t["operator"] = {
+        {"items_per_day", [&](std::string_view v) { op->items_per_day = NonNegative(v); }},
+        {"mix",
+         [&](std::string_view v) {
+           op->mix = Shares(
+               v, [](std::string_view si) { return core::LookupServiceIndicator(si).has_value(); },
+               "SERVICE-INDICATOR");
+         }},
+        {"office_of_exchange",
+         [&](std::string_view v) {
+           if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like CNSHAA"};
+           op->office_of_exchange = v;
+         }},
+        {"to_exchange_hours", [&](std::string_view v) { op->to_exchange_hours = NonNegative(v); }},
+        {"to_exchange_cv", [&](std::string_view v) { op->to_exchange_cv = NonNegative(v); }},
+        {"dispatch_departures", [&](std::string_view v) { op->dispatch_departures = TimesOfDay(v); }},
+        {"flight_capacity", [&](std::string_view v) { op->flight_capacity = Positive(v); }},
+        {"flight_hours", [&](std::string_view v) { op->flight_hours = NonNegative(v); }},
+        {"transit_office",
+         [&](std::string_view v) {
+           if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like TRISTA"};
+           op->transit_office = v;
+         }},
+        {"transit_hours", [&](std::string_view v) { op->transit_hours = NonNegative(v); }},
+        {"transit_cv", [&](std::string_view v) { op->transit_cv = NonNegative(v); }}};
+    t["inward"] = {
+        {"scan_per_hour", [&](std::string_view v) { s.scan_per_hour = Positive(v); }},
+        {"sort_per_hour", [&](std::string_view v) { s.sort_per_hour = Positive(v); }},
+        {"shift_start_hour", [&](std::string_view v) { s.shift_start_hour = Hour(v); }},
+        {"shift_end_hour", [&](std::string_view v) { s.shift_end_hour = Hour(v); }},
+        {"customs_share", [&](std::string_view v) { s.customs_share = Share(v); }},
+        {"customs_hold_hours", [&](std::string_view v) { s.customs_hold_hours = NonNegative(v); }},
+        {"customs_return_share", [&](std::string_view v) { s.customs_return_share = Share(v); }},
+        {"customs_officers", [&](std::string_view v) { s.customs_officers = Positive(v); }},
+        {"customs_inspection_minutes", [&](std::string_view v) { s.customs_inspection_minutes = NonNegative(v); }}};
+    t["linehaul"] = {
+        {"truck_departures", [&](std::string_view v) { s.truck_departures = TimesOfDay(v); }},
+        {"air_departures", [&](std::string_view v) { s.air_departures = TimesOfDay(v); }},
+        {"van_departures", [&](std::string_view v) { s.van_departures = TimesOfDay(v); }},
+        {"truck_capacity", [&](std::string_view v) { s.truck_capacity = Positive(v); }},
+        {"air_capacity", [&](std::string_view v) { s.air_capacity = Positive(v); }},
+        {"van_capacity", [&](std::string_view v) { s.van_capacity = Positive(v); }},
+        {"hub_processing_hours", [&](std::string_view v) { s.hub_processing_hours = NonNegative(v); }},
+        {"closure",
+         [&](std::string_view v) {
+           const auto w = Words(v);
+           if (w.size() != 4) throw Bad{"\"FROM TO START-DAY DAYS\""};
+           s.closures.push_back({std::string(w[0]), std::string(w[1]), NonNegative(w[2]), NonNegative(w[3])});
+         }}};
+    t["delivery"] = {
+        {"delivery_hour", [&](std::string_view v) { s.delivery_hour = Hour(v); }},
+        {"delivery_success", [&](std::string_view v) { s.delivery_success = Share(v); }},
+        {"delivery_attempts", [&](std::string_view v) { s.delivery_attempts = Positive(v); }},
+        {"collection_share", [&](std::string_view v) { s.collection_share = Share(v); }},
+        {"holding_days", [&](std::string_view v) { s.holding_days = Positive(v); }}};
+    return t;
+  }();
+  const std::set<std::string> repeatable = {"peak", "closure"};
+
+  std::istringstream lines{std::string(text)};
+  std::string raw;
+  for (int n = 1; std::getline(lines, raw); ++n) {
+    std::string_view line = raw;
+    if (const size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    line = Trim(line);
+    if (line.empty()) continue;
+    if (line.front() == '[') {
+      if (line.back() != ']') {
+        error(n, "a section header is [run], [demand], [operator XX], [inward], [linehaul] or [delivery]");
+        continue;
+      }
+      const auto w = Words(line.substr(1, line.size() - 2));
+      section = w.empty() ? "" : std::string(w[0]);
+      op = nullptr;
+      if (section == "operator") {
+        const std::optional<core::Operator> code = w.size() == 2 ? core::ParseOperator(w[1]) : std::nullopt;
+        if (!code || core::Info(*code).destination) {
+          error(n, "an operator section is [operator CN], [operator LV] or [operator VU]");
+          section = "?";
+          continue;
+        }
+        if (!sections_seen.insert(*code).second) error(n, fmt::format("operator {} appears twice", w[1]));
+        op = nullptr;
+        for (OperatorFlow& f : s.operators) {
+          if (f.op == *code) op = &f;  // a base scenario's operator, changed here
+        }
+        if (op == nullptr) {
+          s.operators.push_back(OperatorFlow{*code});
+          op = &s.operators.back();
+        }
+      } else if (!table.contains(section) || w.size() != 1) {
+        error(n, fmt::format("unknown section [{}]", line.substr(1, line.size() - 2)));
+        section = "?";
+      }
+      continue;
+    }
+    if (section == "?") continue;
+    const size_t eq = line.find('=');
+    if (eq == std::string_view::npos) {
+      error(n, "expected \"name = value\"");
+      continue;
+    }
+    const std::string key(Trim(line.substr(0, eq)));
+    const std::string_view value = Trim(line.substr(eq + 1));
+    const auto& setters = table.at(section);
+    const auto it = setters.find(key);
+    if (it == setters.end()) {
+      error(n, fmt::format("unknown parameter \"{}\" in [{}]", key, section.empty() ? "top" : section));
+      continue;
+    }
+    const std::string where = fmt::format("{}/{}/{}", section, op ? core::Code(op->op) : "", key);
+    if (!repeatable.contains(key)) {
+      if (auto [seen, inserted] = first_line.emplace(where, n); !inserted) {
+        error(n, fmt::format("\"{}\" is set twice (first at line {})", key, seen->second));
+        continue;
+      }
+    }
+    try {
+      it->second(value);
+    } catch (const Bad& bad) {
+      error(n, fmt::format("{} \"{}\": expected {}", key, value, bad.expected));
+    }
+  }
+
+  if (s.name.empty()) errors.push_back(fmt::format("{}: \"name\" is required", source));
+  if (s.operators.empty()) errors.push_back(fmt::format("{}: at least one [operator XX] section is required", source));
+  for (const OperatorFlow& f : s.operators) {
+    if (f.office_of_exchange.empty() || f.office_of_exchange.substr(0, 2) != core::Code(f.op)) {
+      errors.push_back(fmt::format("{}: [operator {}] needs office_of_exchange, an IMPC code of {}", source,
+                                   core::Code(f.op), core::Code(f.op)));
+    }
+  }
+  if (s.shift_start_hour >= s.shift_end_hour) {
+    errors.push_back(fmt::format("{}: shift_start_hour {} must be before shift_end_hour {}", source,
+                                 s.shift_start_hour, s.shift_end_hour));
+  }
+  if (!errors.empty()) return absl::InvalidArgumentError(fmt::format("{}", fmt::join(errors, "\n")));
+  return s;
+}
+
+absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(fmt::format("cannot open scenario file {}", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  const size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  Scenario base;
+  // The first parameter may name a base scenario.
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::string_view l = Trim(std::string_view(line).substr(0, line.find('#')));
+    if (l.empty()) continue;
+    if (l.starts_with("base") && l.find('=') != std::string_view::npos && Trim(l.substr(0, l.find('='))) == "base") {
+      const std::string name(Trim(l.substr(l.find('=') + 1)));
+      if (name.empty() || name.find('/') != std::string::npos || dir + name + ".scenario" == path) {
+        return absl::InvalidArgumentError(fmt::format("{}: base \"{}\" is not another scenario's name", path, name));
+      }
+      absl::StatusOr<Scenario> loaded = LoadScenario(dir + name + ".scenario");
+      if (!loaded.ok()) return loaded.status();
+      base = *std::move(loaded);
+    }
+    break;
+  }
+  return ParseScenario(text, slash == std::string::npos ? path : path.substr(slash + 1), std::move(base));
+}
+
+}  // namespace pochta::sim

@@ -1,0 +1,94 @@
+// Scenario: every parameter of a postal flow simulation, with its unit and
+// default, read from a scenario file (data/scenarios/*.scenario documents the
+// format). Unknown or malformed parameters are refused with the line.
+//
+// Thread-safety: a value type.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/operators.h"
+
+namespace pochta::sim {
+
+// One designated operator's flow to Tashkent.
+struct OperatorFlow {
+  core::Operator op = core::Operator::kCN;
+  double items_per_day = 0;  // mean items posted per day, before weekday and peak factors
+  // Share of items per S10 service indicator; shares sum to 1.
+  std::vector<std::pair<std::string, double>> mix = {{"LP", 1.0}};
+  std::string office_of_exchange;  // IMPC of the outward office
+  double to_exchange_hours = 24;   // posting -> outward office, mean (log-normal)
+  double to_exchange_cv = 0.5;
+  std::vector<int> dispatch_departures = {2 * 3600};  // flight departures, seconds after midnight (UTC)
+  int flight_capacity = 20000;                        // items per departure
+  double flight_hours = 6;                            // outward office -> Tashkent (or -> transit)
+  std::string transit_office;                         // IMPC of a transit office; empty for direct flights
+  double transit_hours = 0;                           // time at and from the transit office, mean (log-normal)
+  double transit_cv = 0.5;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  int64_t start = 1'735'689'600;  // first day of arrivals, Unix seconds (midnight UTC). Default: 2025-01-01
+  int days = 181;                 // days with arrivals
+  int drain_days = 30;            // days simulated after the last arrivals
+  uint64_t seed = 1;
+  double service_standard_days = 10;  // posting -> delivery within this counts as on time
+
+  std::array<double, 7> weekday_factors = {1, 1, 1, 1, 1, 1, 1};  // Monday first
+  struct Peak {
+    int month = 11, day = 11;  // date of the peak (posting)
+    double factor = 1;         // volume multiplier on that day
+    int days = 1;              // the factor fades linearly to 1 over these days
+  };
+  std::vector<Peak> peaks;
+  // Destination demand by region postcode prefix; shares sum to 1. Empty: by office count.
+  std::vector<std::pair<std::string, double>> region_shares;
+  // Mean weight per mail class, grams (log-normal, cv below).
+  double letter_post_grams = 250, parcel_grams = 1800, ems_grams = 1200, weight_cv = 0.8;
+
+  std::vector<OperatorFlow> operators;
+
+  // Inward office of exchange (Tashkent).
+  int scan_per_hour = 2000;      // arrival scanning capacity, items per hour, during shifts
+  int sort_per_hour = 2500;      // sorting capacity, items per hour, during shifts
+  int shift_start_hour = 6, shift_end_hour = 22;  // shifts; no scanning or sorting outside
+  double customs_share = 0.08;   // share of items held for inspection
+  int customs_officers = 6;      // inspecting at once, around the clock
+  double customs_inspection_minutes = 12;  // an officer's time per item (exponential)
+  double customs_hold_hours = 36;  // then held (documents, duty) for this long, mean (log-normal, cv 0.8)
+  double customs_return_share = 0.02;  // share of inspected items refused and returned
+
+  // Line-haul and delivery.
+  std::vector<int> truck_departures = {20 * 3600};       // every truck link, seconds after midnight
+  std::vector<int> air_departures = {7 * 3600};
+  std::vector<int> van_departures = {8 * 3600, 13 * 3600};
+  int truck_capacity = 4000, air_capacity = 1500, van_capacity = 400;  // items per departure
+  double hub_processing_hours = 2;   // sorting centre handling per item
+  int delivery_hour = 9;             // rounds start
+  double delivery_success = 0.85;    // per attempt
+  int delivery_attempts = 2;         // then the item waits for collection
+  double collection_share = 0.8;     // of items waiting, collected (uniformly within the holding period)
+  int holding_days = 15;             // then returned to sender
+
+  // Closures: links closed for a period (road-closure scenarios).
+  struct Closure {
+    std::string from, to;  // facility codes; both directions
+    double start_day = 0, days = 0;
+  };
+  std::vector<Closure> closures;
+};
+
+// Parses a scenario file on top of `base` (the defaults when none);
+// `source` names it in errors ("h1-2025.scenario:12: ...").
+absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view source, Scenario base = {});
+// Loads a file. A file whose first parameter is "base = NAME" starts from
+// NAME.scenario in the same directory and changes only what it sets.
+absl::StatusOr<Scenario> LoadScenario(const std::string& path);
+
+}  // namespace pochta::sim
