@@ -65,6 +65,9 @@ struct SimulateOptions {
   std::string json;
   std::string csv;
   std::string network_file = DefaultNetworkFile();
+  int replications = 1;
+  int jobs = 2;
+  std::string sweep;  // "SECTION.NAME=V1,V2,..."
 };
 CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options);
 int RunSimulate(const SimulateOptions& options);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -12,6 +13,7 @@
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "sim/postal/model.h"
+#include "sim/postal/replications.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::cli {
@@ -121,6 +123,64 @@ nlohmann::ordered_json SummaryJson(const sim::RunSummary& r, double seconds) {
   return j;
 }
 
+// Replications, or a sweep of one parameter with replications at each value.
+int RunReplications(const SimulateOptions& options, const sim::Scenario& scenario, const core::Network& network) {
+  std::vector<std::pair<std::string, sim::Scenario>> points = {{"", scenario}};
+  std::string parameter;
+  if (!options.sweep.empty()) {
+    const size_t eq = options.sweep.find('=');
+    if (eq == std::string::npos) {
+      fmt::print(stderr, "pochta simulate: --sweep \"{}\" must be SECTION.NAME=V1,V2,...\n", options.sweep);
+      return kExitBadInput;
+    }
+    parameter = options.sweep.substr(0, eq);
+    points.clear();
+    std::stringstream values(options.sweep.substr(eq + 1));
+    for (std::string value; std::getline(values, value, ',');) {
+      absl::StatusOr<sim::Scenario> s = sim::WithParameter(scenario, parameter, value);
+      if (!s.ok()) {
+        fmt::print(stderr, "pochta simulate: --sweep: {}\n", std::string(s.status().message()));
+        return kExitBadInput;
+      }
+      points.emplace_back(value, *std::move(s));
+    }
+  }
+  fmt::print("pochta simulate {}: {} replication{} from seed {}, in memory, {} jobs{}\n", scenario.name,
+             options.replications, options.replications == 1 ? "" : "s", scenario.seed, options.jobs,
+             parameter.empty() ? "" : fmt::format(", sweeping {}", parameter));
+  nlohmann::ordered_json json;
+  json["scenario"] = scenario.name;
+  json["replications"] = options.replications;
+  json["first_seed"] = scenario.seed;
+  for (const auto& [value, s] : points) {
+    const std::vector<sim::RunSummary> runs = sim::Replicate(s, network, options.replications, options.jobs);
+    std::vector<std::pair<std::string, std::vector<double>>> figures;
+    for (const sim::RunSummary& run : runs) {
+      const auto kpis = sim::KeyFigures(run);
+      if (figures.empty()) {
+        for (const auto& [name, v] : kpis) figures.push_back({name, {}});
+      }
+      for (size_t k = 0; k < kpis.size(); ++k) figures[k].second.push_back(kpis[k].second);
+    }
+    if (!parameter.empty()) fmt::print("\n  {} = {}\n", parameter, value);
+    fmt::print("\n  {:<48} {:>12} {:>12}\n", "key figure", "mean", "95% CI +-");
+    nlohmann::ordered_json point;
+    for (const auto& [name, values] : figures) {
+      const sim::Estimate e = sim::EstimateOf(values);
+      fmt::print("  {:<48} {:>12.2f} {:>12.2f}\n", name, e.mean, e.half_width);
+      point[name] = {{"mean", e.mean}, {"ci95_half_width", e.half_width}, {"values", values}};
+    }
+    if (parameter.empty()) {
+      json["key_figures"] = point;
+    } else {
+      json["sweep"]["parameter"] = parameter;
+      json["sweep"]["points"].push_back({{"value", value}, {"key_figures", point}});
+    }
+  }
+  if (!options.json.empty()) std::ofstream(options.json) << json.dump(2) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
@@ -134,6 +194,14 @@ CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
   cmd->add_option("--json", options.json, "Write the summary as JSON to this file");
   cmd->add_option("--csv", options.csv, "Write hourly backlog and throughput to this CSV file");
   cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
+  cmd->add_option("--replications", options.replications,
+                  "Run this many seeds (from the scenario's) in memory and report means with 95% confidence intervals")
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option("--jobs", options.jobs, "Replications run in parallel")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--sweep", options.sweep,
+                  "Vary one parameter: SECTION.NAME=V1,V2,... (e.g. inward.customs_officers=2,3,4,6)");
   return cmd;
 }
 
@@ -150,6 +218,8 @@ int RunSimulate(const SimulateOptions& options) {
     fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
     return kExitBadInput;
   }
+
+  if (options.replications > 1 || !options.sweep.empty()) return RunReplications(options, *scenario, *network);
 
   std::unique_ptr<storage::TrackingStore> store;
   std::unique_ptr<StoreSink> sink;
@@ -199,11 +269,11 @@ int RunSimulate(const SimulateOptions& options) {
   }
   if (!options.csv.empty()) {
     std::ofstream csv(options.csv);
-    csv << "time,scan_backlog,customs_held,sort_backlog,in_linehaul,at_delivery_office,delivered_in_hour\n";
+    csv << "time,in_system,scan_backlog,customs_held,sort_backlog,in_linehaul,at_delivery_office,delivered_in_hour\n";
     for (const sim::HourlySample& h : model.hourly()) {
-      csv << fmt::format("{:%Y-%m-%dT%H:%M:%SZ},{},{},{},{},{},{}\n",
-                         std::chrono::sys_seconds(std::chrono::seconds(h.time)), h.scan_queue, h.customs_held,
-                         h.sort_queue, h.in_linehaul, h.at_delivery, h.delivered_in_hour);
+      csv << fmt::format("{:%Y-%m-%dT%H:%M:%SZ},{},{},{},{},{},{},{}\n",
+                         std::chrono::sys_seconds(std::chrono::seconds(h.time)), h.in_system, h.scan_queue,
+                         h.customs_held, h.sort_queue, h.in_linehaul, h.at_delivery, h.delivered_in_hour);
     }
   }
   return kExitOk;

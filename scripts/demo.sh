@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# The README's first command: set up, build, and run the main job, a routing
-# demo over the shipped Uzbekistan network file.
+# The README's first command: set up, build, and run the main job, the
+# h1-2025 simulation: half a year of inbound mail from China, Latvia and
+# Vanuatu, written into a tracking store, then its report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
 pochta=build/release/pochta
+db=build/h1-2025.db
+rm -rf "$db"  # a fresh store: the run is reproducible, not appended to
 
-echo; echo "== pochta network: the shipped network, validated"
-$pochta network
-echo; echo "== pochta route 140105: a parcel for Samarkand, at the office of exchange"
-$pochta route 140105
-echo; echo "== the same parcel with the Tashkent-Samarkand trunk road closed"
-$pochta route 140105 --close-link UZTASA:SC-SKD
-echo; echo "== a parcel for Nukus flies; from the Nukus sorting centre, a return to Tashkent"
-$pochta route 230105
-$pochta route 100000 --from SC-NCU
+$pochta simulate h1-2025 --db "$db" --json build/h1-2025.json --csv build/h1-2025.csv
+echo
+$pochta store stats "$db" | head -12
+echo
+echo "Summary: build/h1-2025.json; hourly backlogs: build/h1-2025.csv"
+echo "Query the simulated items: $pochta serve --db $db --keys data/example-keys.txt"

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/test_support.h"
+#include "fmt/format.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "storage/testing/histories.h"
@@ -200,6 +201,59 @@ TEST(CliTest, StoreCommandsRefuseAMissingStore) {
     EXPECT_EQ(run.exit_code, 1) << command;
     EXPECT_TRUE(Contains(run.err, "cannot open tracking store")) << run.err;
   }
+}
+
+// A short scenario: ten days of postings on the h1-2025 model.
+std::string SmallScenario() {
+  const std::string path = testing::TempDir() + "small-" + std::to_string(getpid()) + ".scenario";
+  std::ofstream(path) << "name = small\ndescription = ten days\n[run]\ndays = 10\ndrain_days = 25\n"
+                      << "[operator CN]\nitems_per_day = 300\noffice_of_exchange = CNURCA\n"
+                      << "[operator VU]\nitems_per_day = 20\noffice_of_exchange = VUVLIA\n"
+                      << "transit_office = AUSYDA\ntransit_hours = 48\n";
+  return path;
+}
+
+TEST(CliTest, SimulateWritesAStoreThatVerifiesAndItsReports) {
+  const std::string dir = testing::TempDir() + "sim-" + std::to_string(getpid());
+  const std::string json = dir + ".json", csv = dir + ".csv";
+  const Result run = Pochta("simulate " + SmallScenario() + " --db " + dir + ".db --json " + json + " --csv " + csv);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "pochta simulate small (seed 1)")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "events written")) << run.out;
+  const nlohmann::json summary = nlohmann::json::parse(ReadFile(json));
+  const int posted = summary["operators"]["all"]["posted"];
+  EXPECT_GT(posted, 2500);
+  EXPECT_EQ(summary["operators"]["all"]["in_flow"], 0);
+  EXPECT_TRUE(ReadFile(csv).starts_with("time,in_system,scan_backlog,"));
+
+  const Result verify = Pochta("store verify " + dir + ".db");
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_TRUE(Contains(verify.out, fmt::format("{} items", posted))) << verify.out;
+  EXPECT_TRUE(Contains(verify.out, " 0 problems")) << verify.out;
+}
+
+TEST(CliTest, SimulateReplicationsReportConfidenceIntervals) {
+  const Result run = Pochta("simulate " + SmallScenario() + " --replications 3 --jobs 2");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "3 replications from seed 1")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "95% CI +-")) << run.out;
+  const Result sweep = Pochta("simulate " + SmallScenario() + " --replications 2 --sweep inward.customs_officers=2,4");
+  ASSERT_EQ(sweep.exit_code, 0) << sweep.err;
+  EXPECT_TRUE(Contains(sweep.out, "inward.customs_officers = 4")) << sweep.out;
+}
+
+TEST(CliTest, SimulateRefusesBadScenarios) {
+  Result run = Pochta("simulate no-such-scenario --no-store");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "cannot open scenario file")) << run.err;
+  const std::string path = testing::TempDir() + "bad-" + std::to_string(getpid()) + ".scenario";
+  std::ofstream(path) << "name = bad\n[operator CN]\nitems_per_day = lots\noffice_of_exchange = CNURCA\n";
+  run = Pochta("simulate " + path + " --no-store");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, ".scenario:3: items_per_day \"lots\"")) << run.err;
+  run = Pochta("simulate " + SmallScenario() + " --replications 2 --sweep inward.officers=2");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "unknown parameter \"officers\"")) << run.err;
 }
 
 TEST(CliTest, EverySubcommandHasHelp) {

@@ -22,40 +22,40 @@ constexpr uint32_t kNone = UINT32_MAX;
 // What an event does, in the payload's upper 32 bits; the item (or
 // operator) index is in the lower 32.
 enum Phase : uint64_t {
-  kPost,            // lower: operator index
-  kAtOutward,       // the item reached the outward office of exchange
-  kAtTransit,       // the flight reached the transit office
-  kAtTashkent,      // the flight reached Tashkent
-  kScanStart,       // a scanning line took the item
+  kPost,        // lower: operator index
+  kAtOutward,   // the item reached the outward office of exchange
+  kAtTransit,   // the flight reached the transit office
+  kAtTashkent,  // the flight reached Tashkent
+  kScanStart,   // a scanning line took the item
   kScanDone,
-  kCustomsStart,    // an officer took the item
-  kInspected,       // the officer is done; the hold starts
-  kCustomsDone,     // the hold is over
+  kCustomsStart,  // an officer took the item
+  kInspected,     // the officer is done; the hold starts
+  kCustomsDone,   // the hold is over
   kSortStart,
   kSortDone,
-  kLinkArrive,      // a line-haul transport arrived at the link's end
-  kHubDone,         // sorting centre handling finished
-  kRetryRoute,      // no open route: try again
-  kDeliveryRound,   // the item goes out for delivery
+  kLinkArrive,     // a line-haul transport arrived at the link's end
+  kHubDone,        // sorting centre handling finished
+  kRetryRoute,     // no open route: try again
+  kDeliveryRound,  // the item goes out for delivery
   kDelivered,
   kCollected,
   kReturnAfterHold,
-  kShift,           // lower: 1 shift starts, 0 it ends
+  kShift,  // lower: 1 shift starts, 0 it ends
   kHourly,
   kDayTick,
-  kClosure,         // lower: closure index * 2 + (1 close, 0 reopen)
+  kClosure,  // lower: closure index * 2 + (1 close, 0 reopen)
 };
 
 uint64_t Payload(Phase p, uint64_t lower) { return (uint64_t(p) << 32) | lower; }
 
 struct ItemRecord {
-  uint64_t key;        // packed S10
+  uint64_t key;  // packed S10
   Time posted;
   uint32_t weight_g;
-  uint32_t office;     // destination delivery office
-  uint32_t at;         // facility the item is at (or left from)
-  uint32_t link;       // link it travels on
-  uint8_t op;          // index into the scenario's operators
+  uint32_t office;  // destination delivery office
+  uint32_t at;      // facility the item is at (or left from)
+  uint32_t link;    // link it travels on
+  uint8_t op;       // index into the scenario's operators
   uint8_t attempts;
   uint16_t region;
 };
@@ -260,7 +260,8 @@ class PostalModel::Impl final : public EventHandler {
     const std::chrono::year_month_day ymd(day);
     double peak = 1;
     for (const Scenario::Peak& p : s_.peaks) {
-      const std::chrono::sys_days at{ymd.year() / std::chrono::month(unsigned(p.month)) / std::chrono::day(unsigned(p.day))};
+      const std::chrono::sys_days at{ymd.year() / std::chrono::month(unsigned(p.month)) /
+                                     std::chrono::day(unsigned(p.day))};
       const auto d = (day - at).count();
       if (d >= 0 && d < p.days) peak = std::max(peak, p.factor - (p.factor - 1) * double(d) / p.days);
     }
@@ -341,11 +342,13 @@ class PostalModel::Impl final : public EventHandler {
       const bool air = l.mode == core::TransportMode::kAir;
       const bool van = l.mode == core::TransportMode::kVan;
       const std::vector<int>& times = air ? s_.air_departures : van ? s_.van_departures : s_.truck_departures;
-      t = std::make_unique<ScheduledTransport>(
-          sim_,
-          TransportTimetable{std::vector<Time>(times.begin(), times.end()),
-                             air ? s_.air_capacity : van ? s_.van_capacity : s_.truck_capacity, Time(l.minutes) * 60},
-          this);
+      t = std::make_unique<ScheduledTransport>(sim_,
+                                               TransportTimetable{std::vector<Time>(times.begin(), times.end()),
+                                                                  air   ? s_.air_capacity
+                                                                  : van ? s_.van_capacity
+                                                                        : s_.truck_capacity,
+                                                                  Time(l.minutes) * 60},
+                                               this);
       by_facility_[l.from.value()].push_back(t.get());
     }
     return *t;
@@ -422,6 +425,8 @@ class PostalModel::Impl final : public EventHandler {
 
   void Finish(uint32_t i, bool delivered) {
     const ItemRecord& item = items_[i];
+    ++finished_;
+    sojourn_days_ += double(sim_.now() - item.posted) / kDay;
     for (size_t k : {size_t(item.op), by_op_.size() - 1}) {
       RunSummary::ByOperator& o = by_op_[k];
       if (!delivered) {
@@ -452,8 +457,13 @@ class PostalModel::Impl final : public EventHandler {
   }
 
   void Sample() {
-    HourlySample h{sim_.now(), scan_.queued() + size_t(scan_.busy()), size_t(in_customs_),
-                   sort_.queued() + size_t(sort_.busy()), size_t(in_linehaul_), size_t(at_delivery_),
+    HourlySample h{sim_.now(),
+                   items_.size() - finished_,
+                   scan_.queued() + size_t(scan_.busy()),
+                   size_t(in_customs_),
+                   sort_.queued() + size_t(sort_.busy()),
+                   size_t(in_linehaul_),
+                   size_t(at_delivery_),
                    delivered_this_hour_};
     hourly_.push_back(h);
     delivered_this_hour_ = 0;
@@ -504,8 +514,8 @@ class PostalModel::Impl final : public EventHandler {
     out.facilities.push_back({"UZTASA customs inspection", customs_.max_queued(), customs_.Utilisation()});
     out.facilities.push_back({"UZTASA sorting", sort_.max_queued(), sort_.Utilisation()});
     for (size_t o = 0; o < flights_.size(); ++o) {
-      out.facilities.push_back({"flights " + s_.operators[o].office_of_exchange + " -> UZTASA",
-                                flights_[o]->max_waiting(), 0});
+      out.facilities.push_back(
+          {"flights " + s_.operators[o].office_of_exchange + " -> UZTASA", flights_[o]->max_waiting(), 0});
     }
     std::vector<std::pair<size_t, uint32_t>> peaks;
     for (const auto& [facility, peak] : facility_peak_) peaks.emplace_back(peak, facility);
@@ -514,6 +524,11 @@ class PostalModel::Impl final : public EventHandler {
       out.facilities.push_back({"waiting for line-haul at " + Code(peaks[k].second), peaks[k].first, 0});
     }
     out.in_customs_at_end = uint64_t(in_customs_);
+    double in_system = 0;
+    for (const HourlySample& h : hourly_) in_system += double(h.in_system);
+    out.mean_in_system = hourly_.empty() ? 0 : in_system / double(hourly_.size());
+    out.mean_days_in_system = finished_ ? sojourn_days_ / double(finished_) : 0;
+    out.arrivals_per_day = double(items_.size()) / (double(end_ - s_.start) / kDay);
     out.customs_returned = customs_returned_;
     return out;
   }
@@ -547,7 +562,8 @@ class PostalModel::Impl final : public EventHandler {
   uint32_t oe_ = 0;
   Time end_ = 0, window_end_ = 0;
   int64_t in_customs_ = 0, in_linehaul_ = 0, at_delivery_ = 0;
-  uint64_t customs_returned_ = 0, tracking_events_ = 0, delivered_this_hour_ = 0;
+  uint64_t customs_returned_ = 0, tracking_events_ = 0, delivered_this_hour_ = 0, finished_ = 0;
+  double sojourn_days_ = 0;
 };
 
 absl::Status CheckAgainstNetwork(const Scenario& s, const core::Network& network) {
@@ -563,7 +579,8 @@ absl::Status CheckAgainstNetwork(const Scenario& s, const core::Network& network
     bool found = false;
     for (const core::Region& r : network.regions()) found |= r.prefix == prefix;
     if (!found) {
-      return absl::InvalidArgumentError(fmt::format("scenario {}: region_shares: no region has prefix {}", s.name, prefix));
+      return absl::InvalidArgumentError(
+          fmt::format("scenario {}: region_shares: no region has prefix {}", s.name, prefix));
     }
   }
   return absl::OkStatus();

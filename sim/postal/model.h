@@ -33,9 +33,9 @@ struct Percentiles {
 };
 
 struct FacilityLoad {
-  std::string name;        // "UZTASA arrival scan", "link UZTASA>SC-SKD"
-  size_t peak_backlog = 0; // most items waiting at once
-  double utilisation = 0;  // busy share of capacity (0 for transports)
+  std::string name;         // "UZTASA arrival scan", "link UZTASA>SC-SKD"
+  size_t peak_backlog = 0;  // most items waiting at once
+  double utilisation = 0;   // busy share of capacity (0 for transports)
 };
 
 struct RunSummary {
@@ -45,21 +45,28 @@ struct RunSummary {
   uint64_t tracking_events = 0;
   struct ByOperator {
     uint64_t posted = 0, delivered = 0, returned = 0, in_flow = 0;
-    double delivered_tonnes = 0;          // over the whole run
-    double delivered_tonnes_window = 0;   // delivered before the arrivals window ended
-    double on_time_share = 0;             // of delivered, within the service standard
-    Percentiles transit_days;             // posting -> delivery
+    double delivered_tonnes = 0;         // over the whole run
+    double delivered_tonnes_window = 0;  // delivered before the arrivals window ended
+    double on_time_share = 0;            // of delivered, within the service standard
+    Percentiles transit_days;            // posting -> delivery
   };
-  std::map<std::string, ByOperator> operators;     // "CN", "LV", "VU", and "all"
-  std::map<std::string, Percentiles> by_region;    // region name -> transit days (all operators)
-  std::vector<FacilityLoad> facilities;            // Tashkent stages, then the busiest links
+  std::map<std::string, ByOperator> operators;   // "CN", "LV", "VU", and "all"
+  std::map<std::string, Percentiles> by_region;  // region name -> transit days (all operators)
+  std::vector<FacilityLoad> facilities;          // Tashkent stages, then the busiest links
   uint64_t in_customs_at_end = 0;
   uint64_t customs_returned = 0;
+  // For Little's law over the whole run: the time-average number of items
+  // posted and not yet delivered or returned, the mean days from posting to
+  // delivery or return, and items posted per day of the whole run.
+  double mean_in_system = 0;
+  double mean_days_in_system = 0;
+  double arrivals_per_day = 0;
 };
 
 // Hourly samples for the time series.
 struct HourlySample {
   int64_t time = 0;
+  size_t in_system = 0;  // posted, not yet delivered or returned
   size_t scan_queue = 0, customs_held = 0, sort_queue = 0, in_linehaul = 0, at_delivery = 0;
   uint64_t delivered_in_hour = 0;
 };

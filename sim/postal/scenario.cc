@@ -104,7 +104,8 @@ int64_t Date(std::string_view text) {
 }
 
 // "A 0.5, B 0.5": named shares that sum to 1.
-std::vector<std::pair<std::string, double>> Shares(std::string_view text, const std::function<bool(std::string_view)>& valid,
+std::vector<std::pair<std::string, double>> Shares(std::string_view text,
+                                                   const std::function<bool(std::string_view)>& valid,
                                                    const char* names) {
   std::vector<std::pair<std::string, double>> shares;
   double total = 0;
@@ -139,12 +140,11 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
     t[""] = {{"base", [](std::string_view) {}},  // read by LoadScenario
              {"name", [&](std::string_view v) { s.name = v; }},
              {"description", [&](std::string_view v) { s.description = v; }}};
-    t["run"] = {
-        {"start", [&](std::string_view v) { s.start = Date(v); }},
-        {"days", [&](std::string_view v) { s.days = Positive(v); }},
-        {"drain_days", [&](std::string_view v) { s.drain_days = Number<int>(v, "a whole number of days"); }},
-        {"seed", [&](std::string_view v) { s.seed = Number<uint64_t>(v, "a whole number"); }},
-        {"service_standard_days", [&](std::string_view v) { s.service_standard_days = NonNegative(v); }}};
+    t["run"] = {{"start", [&](std::string_view v) { s.start = Date(v); }},
+                {"days", [&](std::string_view v) { s.days = Positive(v); }},
+                {"drain_days", [&](std::string_view v) { s.drain_days = Number<int>(v, "a whole number of days"); }},
+                {"seed", [&](std::string_view v) { s.seed = Number<uint64_t>(v, "a whole number"); }},
+                {"service_standard_days", [&](std::string_view v) { s.service_standard_days = NonNegative(v); }}};
     t["demand"] = {
         {"weekday_factors",
          [&](std::string_view v) {
@@ -169,31 +169,30 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         {"parcel_grams", [&](std::string_view v) { s.parcel_grams = NonNegative(v); }},
         {"ems_grams", [&](std::string_view v) { s.ems_grams = NonNegative(v); }},
         {"weight_cv", [&](std::string_view v) { s.weight_cv = NonNegative(v); }}};
-    t["operator"] = {
-        {"items_per_day", [&](std::string_view v) { op->items_per_day = NonNegative(v); }},
-        {"mix",
-         [&](std::string_view v) {
-           op->mix = Shares(
-               v, [](std::string_view si) { return core::LookupServiceIndicator(si).has_value(); },
-               "SERVICE-INDICATOR");
-         }},
-        {"office_of_exchange",
-         [&](std::string_view v) {
-           if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like CNSHAA"};
-           op->office_of_exchange = v;
-         }},
-        {"to_exchange_hours", [&](std::string_view v) { op->to_exchange_hours = NonNegative(v); }},
-        {"to_exchange_cv", [&](std::string_view v) { op->to_exchange_cv = NonNegative(v); }},
-        {"dispatch_departures", [&](std::string_view v) { op->dispatch_departures = TimesOfDay(v); }},
-        {"flight_capacity", [&](std::string_view v) { op->flight_capacity = Positive(v); }},
-        {"flight_hours", [&](std::string_view v) { op->flight_hours = NonNegative(v); }},
-        {"transit_office",
-         [&](std::string_view v) {
-           if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like TRISTA"};
-           op->transit_office = v;
-         }},
-        {"transit_hours", [&](std::string_view v) { op->transit_hours = NonNegative(v); }},
-        {"transit_cv", [&](std::string_view v) { op->transit_cv = NonNegative(v); }}};
+    t["operator"] = {{"items_per_day", [&](std::string_view v) { op->items_per_day = NonNegative(v); }},
+                     {"mix",
+                      [&](std::string_view v) {
+                        op->mix = Shares(
+                            v, [](std::string_view si) { return core::LookupServiceIndicator(si).has_value(); },
+                            "SERVICE-INDICATOR");
+                      }},
+                     {"office_of_exchange",
+                      [&](std::string_view v) {
+                        if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like CNSHAA"};
+                        op->office_of_exchange = v;
+                      }},
+                     {"to_exchange_hours", [&](std::string_view v) { op->to_exchange_hours = NonNegative(v); }},
+                     {"to_exchange_cv", [&](std::string_view v) { op->to_exchange_cv = NonNegative(v); }},
+                     {"dispatch_departures", [&](std::string_view v) { op->dispatch_departures = TimesOfDay(v); }},
+                     {"flight_capacity", [&](std::string_view v) { op->flight_capacity = Positive(v); }},
+                     {"flight_hours", [&](std::string_view v) { op->flight_hours = NonNegative(v); }},
+                     {"transit_office",
+                      [&](std::string_view v) {
+                        if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like TRISTA"};
+                        op->transit_office = v;
+                      }},
+                     {"transit_hours", [&](std::string_view v) { op->transit_hours = NonNegative(v); }},
+                     {"transit_cv", [&](std::string_view v) { op->transit_cv = NonNegative(v); }}};
     t["inward"] = {
         {"scan_per_hour", [&](std::string_view v) { s.scan_per_hour = Positive(v); }},
         {"sort_per_hour", [&](std::string_view v) { s.sort_per_hour = Positive(v); }},
@@ -212,18 +211,16 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         {"air_capacity", [&](std::string_view v) { s.air_capacity = Positive(v); }},
         {"van_capacity", [&](std::string_view v) { s.van_capacity = Positive(v); }},
         {"hub_processing_hours", [&](std::string_view v) { s.hub_processing_hours = NonNegative(v); }},
-        {"closure",
-         [&](std::string_view v) {
+        {"closure", [&](std::string_view v) {
            const auto w = Words(v);
            if (w.size() != 4) throw Bad{"\"FROM TO START-DAY DAYS\""};
            s.closures.push_back({std::string(w[0]), std::string(w[1]), NonNegative(w[2]), NonNegative(w[3])});
          }}};
-    t["delivery"] = {
-        {"delivery_hour", [&](std::string_view v) { s.delivery_hour = Hour(v); }},
-        {"delivery_success", [&](std::string_view v) { s.delivery_success = Share(v); }},
-        {"delivery_attempts", [&](std::string_view v) { s.delivery_attempts = Positive(v); }},
-        {"collection_share", [&](std::string_view v) { s.collection_share = Share(v); }},
-        {"holding_days", [&](std::string_view v) { s.holding_days = Positive(v); }}};
+    t["delivery"] = {{"delivery_hour", [&](std::string_view v) { s.delivery_hour = Hour(v); }},
+                     {"delivery_success", [&](std::string_view v) { s.delivery_success = Share(v); }},
+                     {"delivery_attempts", [&](std::string_view v) { s.delivery_attempts = Positive(v); }},
+                     {"collection_share", [&](std::string_view v) { s.collection_share = Share(v); }},
+                     {"holding_days", [&](std::string_view v) { s.holding_days = Positive(v); }}};
     return t;
   }();
   const std::set<std::string> repeatable = {"peak", "closure"};
@@ -302,8 +299,8 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
     }
   }
   if (s.shift_start_hour >= s.shift_end_hour) {
-    errors.push_back(fmt::format("{}: shift_start_hour {} must be before shift_end_hour {}", source,
-                                 s.shift_start_hour, s.shift_end_hour));
+    errors.push_back(fmt::format("{}: shift_start_hour {} must be before shift_end_hour {}", source, s.shift_start_hour,
+                                 s.shift_end_hour));
   }
   if (!errors.empty()) return absl::InvalidArgumentError(fmt::format("{}", fmt::join(errors, "\n")));
   return s;

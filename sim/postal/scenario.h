@@ -55,26 +55,26 @@ struct Scenario {
   std::vector<OperatorFlow> operators;
 
   // Inward office of exchange (Tashkent).
-  int scan_per_hour = 2000;      // arrival scanning capacity, items per hour, during shifts
-  int sort_per_hour = 2500;      // sorting capacity, items per hour, during shifts
+  int scan_per_hour = 2000;                       // arrival scanning capacity, items per hour, during shifts
+  int sort_per_hour = 2500;                       // sorting capacity, items per hour, during shifts
   int shift_start_hour = 6, shift_end_hour = 22;  // shifts; no scanning or sorting outside
-  double customs_share = 0.08;   // share of items held for inspection
-  int customs_officers = 6;      // inspecting at once, around the clock
-  double customs_inspection_minutes = 12;  // an officer's time per item (exponential)
-  double customs_hold_hours = 36;  // then held (documents, duty) for this long, mean (log-normal, cv 0.8)
+  double customs_share = 0.08;                    // share of items held for inspection
+  int customs_officers = 6;                       // inspecting at once, around the clock
+  double customs_inspection_minutes = 12;         // an officer's time per item (exponential)
+  double customs_hold_hours = 36;      // then held (documents, duty) for this long, mean (log-normal, cv 0.8)
   double customs_return_share = 0.02;  // share of inspected items refused and returned
 
   // Line-haul and delivery.
-  std::vector<int> truck_departures = {20 * 3600};       // every truck link, seconds after midnight
+  std::vector<int> truck_departures = {20 * 3600};  // every truck link, seconds after midnight
   std::vector<int> air_departures = {7 * 3600};
   std::vector<int> van_departures = {8 * 3600, 13 * 3600};
   int truck_capacity = 4000, air_capacity = 1500, van_capacity = 400;  // items per departure
-  double hub_processing_hours = 2;   // sorting centre handling per item
-  int delivery_hour = 9;             // rounds start
-  double delivery_success = 0.85;    // per attempt
-  int delivery_attempts = 2;         // then the item waits for collection
-  double collection_share = 0.8;     // of items waiting, collected (uniformly within the holding period)
-  int holding_days = 15;             // then returned to sender
+  double hub_processing_hours = 2;                                     // sorting centre handling per item
+  int delivery_hour = 9;                                               // rounds start
+  double delivery_success = 0.85;                                      // per attempt
+  int delivery_attempts = 2;                                           // then the item waits for collection
+  double collection_share = 0.8;  // of items waiting, collected (uniformly within the holding period)
+  int holding_days = 15;          // then returned to sender
 
   // Closures: links closed for a period (road-closure scenarios).
   struct Closure {

@@ -1,0 +1,249 @@
+#include "sim/postal/model.h"
+
+#include <cmath>
+#include <map>
+
+#include "core/operators.h"
+#include "gtest/gtest.h"
+#include "sim/postal/replications.h"
+
+namespace pochta::sim {
+namespace {
+
+const core::Network& Network() {
+  static const core::Network* network = new core::Network(*core::Network::Load(POCHTA_NETWORK_FILE));
+  return *network;
+}
+
+Scenario Builtin(const std::string& name) {
+  absl::StatusOr<Scenario> s = LoadScenario(std::string(POCHTA_SCENARIO_DIR) + "/" + name + ".scenario");
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *s;
+}
+
+// Keeps every record a run emits.
+struct Recorder : EventSink {
+  std::vector<core::Item> items;
+  std::map<uint64_t, std::vector<core::TrackingEvent>> events;
+  uint64_t count = 0;
+  uint64_t hash = 1469598103934665603ull;
+  void PreAdvice(const core::Item& item) override { items.push_back(item); }
+  void Event(core::ItemId item, const core::TrackingEvent& e, core::Operator) override {
+    events[item.Pack()].push_back(e);
+    ++count;
+    for (uint64_t v :
+         {item.Pack(), uint64_t(e.code), uint64_t(e.time.time_since_epoch().count()), uint64_t(e.measure)}) {
+      hash = (hash ^ v) * 1099511628211ull;
+    }
+  }
+};
+
+constexpr const char* kMinimal = R"(name = t
+[operator CN]
+items_per_day = 100
+office_of_exchange = CNSHAA
+)";
+
+TEST(ScenarioTest, MinimalScenarioTakesTheDefaults) {
+  absl::StatusOr<Scenario> s = ParseScenario(kMinimal, "t.scenario");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->days, 181);
+  EXPECT_EQ(s->operators.size(), 1u);
+  EXPECT_EQ(s->operators[0].mix, (std::vector<std::pair<std::string, double>>{{"LP", 1.0}}));
+  EXPECT_EQ(s->customs_officers, 6);
+}
+
+struct BadScenario {
+  const char* name;
+  std::string text;
+  const char* expected;
+};
+
+class BadScenarioTest : public ::testing::TestWithParam<BadScenario> {};
+
+TEST_P(BadScenarioTest, IsRefusedWithTheLine) {
+  const absl::StatusOr<Scenario> s = ParseScenario(GetParam().text, "t.scenario");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(std::string(s.status().message()).find(GetParam().expected), std::string::npos) << s.status().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryKindOfMistake, BadScenarioTest,
+    ::testing::Values(BadScenario{"UnknownParameter", std::string(kMinimal) + "flights = 3\n",
+                                  "t.scenario:5: unknown parameter \"flights\""},
+                      BadScenario{"BadNumber", std::string(kMinimal) + "flight_capacity = many\n",
+                                  "t.scenario:5: flight_capacity \"many\": expected a whole number of at least 1"},
+                      BadScenario{"SharesNotSummingToOne", std::string(kMinimal) + "mix = LP 0.5, CP 0.4\n",
+                                  "shares that sum to 1 (these sum to 0.9000)"},
+                      BadScenario{"UnassignedServiceIndicator", std::string(kMinimal) + "mix = XX 1\n",
+                                  "expected a list of \"SERVICE-INDICATOR SHARE\" entries"},
+                      BadScenario{"UnknownSection", std::string(kMinimal) + "[airport]\n",
+                                  "t.scenario:5: unknown section [airport]"},
+                      BadScenario{"DestinationAsOperator", std::string(kMinimal) + "[operator UZ]\n",
+                                  "t.scenario:5: an operator section is [operator CN]"},
+                      BadScenario{"SetTwice", std::string(kMinimal) + "items_per_day = 5\n",
+                                  "t.scenario:5: \"items_per_day\" is set twice (first at line 3)"},
+                      BadScenario{"BadTimes", std::string(kMinimal) + "dispatch_departures = 20:00, 07:00\n",
+                                  "expected times of day in ascending order"},
+                      BadScenario{"ForeignOffice", "name = t\n[operator LV]\noffice_of_exchange = CNSHAA\n",
+                                  "[operator LV] needs office_of_exchange, an IMPC code of LV"},
+                      BadScenario{"NoOperator", "name = t\n", "at least one [operator XX] section is required"},
+                      BadScenario{"BadDate", std::string(kMinimal) + "[run]\nstart = 2025-02-30\n",
+                                  "t.scenario:6: start \"2025-02-30\": expected a date like 2025-01-01"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(ScenarioTest, BuiltInScenariosLoadAndFitTheNetwork) {
+  for (const char* name : {"h1-2025", "peak-11-11", "customs-slowdown", "road-closure"}) {
+    const Scenario s = Builtin(name);
+    EXPECT_EQ(s.name, name);
+    EXPECT_EQ(s.operators.size(), 3u) << name;
+    EXPECT_TRUE(CheckAgainstNetwork(s, Network()).ok()) << name;
+  }
+  // road-closure is h1-2025 with one closure.
+  const Scenario closure = Builtin("road-closure");
+  ASSERT_EQ(closure.closures.size(), 1u);
+  EXPECT_EQ(closure.closures[0].from, "UZTASA");
+  EXPECT_EQ(closure.operators[0].items_per_day, Builtin("h1-2025").operators[0].items_per_day);
+  Scenario broken = closure;
+  broken.closures[0].to = "140105";
+  EXPECT_FALSE(CheckAgainstNetwork(broken, Network()).ok());
+}
+
+TEST(PostalModelTest, H1IsCalibratedTo226TonnesDeliveredByTheEndOfJune) {
+  const Scenario s = Builtin("h1-2025");
+  PostalModel model(s, Network(), nullptr);
+  const RunSummary r = model.Run();
+  const double tonnes = r.operators.at("all").delivered_tonnes_window;
+  EXPECT_NEAR(tonnes, 226, 226 * 0.05);
+  // China sends most; Vanuatu's long route is slowest.
+  EXPECT_GT(r.operators.at("CN").posted, 5 * r.operators.at("LV").posted);
+  EXPECT_GT(r.operators.at("VU").transit_days.p50, r.operators.at("CN").transit_days.p50);
+  EXPECT_EQ(r.operators.at("all").in_flow, 0u) << "the drain days should empty the network";
+}
+
+TEST(PostalModelTest, SameSeedSameRecordsOtherSeedOtherRecords) {
+  Scenario s = Builtin("h1-2025");
+  s.days = 20;
+  s.drain_days = 20;
+  Recorder a, b, c;
+  PostalModel(s, Network(), &a).Run();
+  PostalModel(s, Network(), &b).Run();
+  s.seed = 2;
+  PostalModel(s, Network(), &c).Run();
+  EXPECT_GT(a.count, 100000u);
+  EXPECT_EQ(a.hash, b.hash);
+  EXPECT_EQ(a.count, b.count);
+  EXPECT_NE(a.hash, c.hash);
+}
+
+TEST(PostalModelTest, EveryItemHasAValidHistoryEndingDeliveredOrReturned) {
+  Scenario s = Builtin("h1-2025");
+  s.days = 10;
+  s.drain_days = 30;
+  Recorder r;
+  const RunSummary summary = PostalModel(s, Network(), &r).Run();
+  ASSERT_EQ(r.items.size(), summary.operators.at("all").posted);
+  uint64_t delivered = 0;
+  for (const core::Item& item : r.items) {
+    const std::vector<core::TrackingEvent>& events = r.events.at(item.id.Pack());
+    ASSERT_EQ(events.front().code, core::EventCode::kEMA);
+    for (const core::TrackingEvent& e : events) {
+      ASSERT_GE(e.time, item.posted_at) << item.id.ToString();
+      const bool destination = core::Info(e.code).side == core::EventSide::kDestination;
+      if (destination) {
+        ASSERT_TRUE(Network().Find(e.office).has_value()) << e.office;
+      }
+    }
+    const core::ItemStatus status = core::DeriveState(events).status;
+    ASSERT_TRUE(status == core::ItemStatus::kDelivered || status == core::ItemStatus::kReturned ||
+                status == core::ItemStatus::kException)
+        << item.id.ToString() << " ends " << core::Name(status);
+    delivered += status == core::ItemStatus::kDelivered;
+    ASSERT_TRUE(Network().FindOffice(*core::Postcode::Parse(item.recipient.postcode)).has_value());
+  }
+  EXPECT_EQ(delivered, summary.operators.at("all").delivered);
+}
+
+// Little's law over a run that starts and ends empty: the time-average
+// number of items in the network equals arrivals per day times mean days
+// in the network.
+TEST(PostalModelTest, LittlesLawHoldsOnTheWholeNetwork) {
+  const RunSummary r = PostalModel(Builtin("h1-2025"), Network(), nullptr).Run();
+  ASSERT_EQ(r.operators.at("all").in_flow, 0u);
+  EXPECT_NEAR(r.mean_in_system, r.arrivals_per_day * r.mean_days_in_system, 0.01 * r.mean_in_system);
+}
+
+TEST(PostalModelTest, ACustomsSlowdownPilesUpAtCustoms) {
+  const RunSummary normal = PostalModel(Builtin("h1-2025"), Network(), nullptr).Run();
+  const RunSummary slow = PostalModel(Builtin("customs-slowdown"), Network(), nullptr).Run();
+  const auto customs = [](const RunSummary& r) { return r.facilities[1]; };
+  EXPECT_EQ(customs(slow).name, "UZTASA customs inspection");
+  EXPECT_GT(customs(slow).peak_backlog, 50 * customs(normal).peak_backlog);
+  EXPECT_GT(slow.operators.at("all").transit_days.p90, 2 * normal.operators.at("all").transit_days.p90);
+}
+
+TEST(PostalModelTest, AClosedRoadSendsSamarkandMailThroughJizzakh) {
+  const RunSummary normal = PostalModel(Builtin("h1-2025"), Network(), nullptr).Run();
+  const RunSummary closed = PostalModel(Builtin("road-closure"), Network(), nullptr).Run();
+  const auto waiting_at = [](const RunSummary& r, const std::string& code) {
+    for (const FacilityLoad& f : r.facilities) {
+      if (f.name == "waiting for line-haul at " + code) return f.peak_backlog;
+    }
+    return size_t(0);
+  };
+  EXPECT_GT(waiting_at(closed, "SC-JIZ"), waiting_at(normal, "SC-JIZ"));
+  EXPECT_EQ(closed.operators.at("all").in_flow, 0u);  // re-routed, not stuck
+}
+
+}  // namespace
+}  // namespace pochta::sim
+
+namespace pochta::sim {
+namespace {
+
+TEST(ReplicationsTest, ConfidenceIntervalUsesStudentsT) {
+  const Estimate one = EstimateOf({5.0});
+  EXPECT_EQ(one.mean, 5.0);
+  EXPECT_EQ(one.half_width, 0.0);
+  // Mean 2, sample sd 1, n = 3: half width t(2) * 1 / sqrt(3).
+  const Estimate e = EstimateOf({1.0, 2.0, 3.0});
+  EXPECT_DOUBLE_EQ(e.mean, 2.0);
+  EXPECT_NEAR(e.half_width, 4.303 / std::sqrt(3.0), 1e-9);
+  // n = 4: t(3) = 3.182.
+  EXPECT_NEAR(EstimateOf({1.0, 2.0, 3.0, 4.0}).half_width, 3.182 * std::sqrt(5.0 / 3.0) / 2.0, 1e-9);
+}
+
+TEST(ReplicationsTest, ParallelReplicationsEqualSequentialRuns) {
+  Scenario s = Builtin("h1-2025");
+  s.days = 15;
+  s.drain_days = 20;
+  const std::vector<RunSummary> parallel = Replicate(s, Network(), 3, 3);
+  for (size_t r = 0; r < 3; ++r) {
+    Scenario one = s;
+    one.seed = s.seed + r;
+    const RunSummary sequential = PostalModel(one, Network(), nullptr).Run();
+    EXPECT_EQ(parallel[r].tracking_events, sequential.tracking_events) << r;
+    EXPECT_EQ(parallel[r].operators.at("all").delivered, sequential.operators.at("all").delivered) << r;
+  }
+  EXPECT_NE(parallel[0].tracking_events, parallel[1].tracking_events);
+}
+
+TEST(ReplicationsTest, WithParameterChangesOneParameterAndNamesMistakes) {
+  const Scenario base = Builtin("h1-2025");
+  absl::StatusOr<Scenario> more = WithParameter(base, "inward.customs_officers", "12");
+  ASSERT_TRUE(more.ok()) << more.status();
+  EXPECT_EQ(more->customs_officers, 12);
+  EXPECT_EQ(more->operators[0].items_per_day, base.operators[0].items_per_day);
+  absl::StatusOr<Scenario> cn = WithParameter(base, "operator CN.items_per_day", "100");
+  ASSERT_TRUE(cn.ok()) << cn.status();
+  EXPECT_EQ(cn->operators[0].items_per_day, 100);
+  EXPECT_EQ(cn->operators.size(), 3u);
+  EXPECT_FALSE(WithParameter(base, "inward.officers", "3").ok());
+  EXPECT_FALSE(WithParameter(base, "customs_officers", "3").ok());
+  EXPECT_NE(
+      std::string(WithParameter(base, "inward.customs_officers", "-1").status().message()).find("customs_officers"),
+      std::string::npos);
+}
+
+}  // namespace
+}  // namespace pochta::sim

@@ -1,0 +1,71 @@
+#include "sim/postal/replications.h"
+
+#include <atomic>
+#include <cmath>
+#include <numeric>
+#include <thread>
+
+#include "fmt/format.h"
+
+namespace pochta::sim {
+
+Estimate EstimateOf(const std::vector<double>& values) {
+  const size_t n = values.size();
+  Estimate e;
+  e.mean = std::accumulate(values.begin(), values.end(), 0.0) / double(n);
+  if (n < 2) return e;
+  double ss = 0;
+  for (double v : values) ss += (v - e.mean) * (v - e.mean);
+  // Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom, then the normal's.
+  static constexpr double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                  2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                  2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  const size_t df = n - 1;
+  const double t = df <= 30 ? kT[df - 1] : 1.960;
+  e.half_width = t * std::sqrt(ss / double(df) / double(n));
+  return e;
+}
+
+std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs) {
+  std::vector<RunSummary> runs(size_t(std::max(replications, 0)));
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> threads;
+  for (int j = 0; j < std::max(1, jobs); ++j) {
+    threads.emplace_back([&] {
+      for (size_t r; (r = next++) < runs.size();) {
+        Scenario s = scenario;
+        s.seed = scenario.seed + r;
+        runs[r] = PostalModel(s, network, nullptr).Run();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  return runs;
+}
+
+std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run) {
+  const RunSummary::ByOperator& all = run.operators.at("all");
+  std::vector<std::pair<std::string, double>> figures = {
+      {"tonnes delivered by the end of postings", all.delivered_tonnes_window},
+      {"items delivered", double(all.delivered)},
+      {"transit days p50", all.transit_days.p50},
+      {"transit days p90", all.transit_days.p90},
+      {"on-time share, %", 100 * all.on_time_share},
+  };
+  for (const FacilityLoad& f : run.facilities) {
+    if (f.name.starts_with("UZTASA")) figures.emplace_back("peak backlog, " + f.name, double(f.peak_backlog));
+  }
+  return figures;
+}
+
+absl::StatusOr<Scenario> WithParameter(const Scenario& scenario, std::string_view parameter, std::string_view value) {
+  const size_t dot = parameter.rfind('.');
+  if (dot == std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        fmt::format("parameter \"{}\" must be SECTION.NAME, like inward.customs_officers", parameter));
+  }
+  const std::string text = fmt::format("[{}]\n{} = {}\n", parameter.substr(0, dot), parameter.substr(dot + 1), value);
+  return ParseScenario(text, fmt::format("{}={}", parameter, value), scenario);
+}
+
+}  // namespace pochta::sim

@@ -1,0 +1,34 @@
+// Replications: the same scenario under several seeds, run in parallel, and
+// each key figure reported as a mean with a 95% confidence interval.
+//
+// Thread-safety: Replicate runs independent models on `jobs` threads; the
+// network is only read.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/postal/model.h"
+
+namespace pochta::sim {
+
+struct Estimate {
+  double mean = 0;
+  double half_width = 0;  // of the 95% confidence interval (Student's t); 0 for one replication
+};
+
+// REQUIRES: values not empty.
+Estimate EstimateOf(const std::vector<double>& values);
+
+// Runs `replications` seeds from scenario.seed on, without records.
+std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs);
+
+// The key figures planners compare, by name, in a fixed order.
+std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run);
+
+// A copy of `scenario` with one parameter changed: `parameter` is
+// "SECTION.NAME" as in a scenario file ("inward.customs_officers",
+// "operator CN.items_per_day"); errors name the parameter.
+absl::StatusOr<Scenario> WithParameter(const Scenario& scenario, std::string_view parameter, std::string_view value);
+
+}  // namespace pochta::sim
