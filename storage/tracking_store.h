@@ -208,6 +208,14 @@ class TrackingStore {
   // outcome per event, in order. Events may name items without pre-advice.
   absl::StatusOr<std::vector<Outcome>> AppendEvents(std::span<const ReportedEvent> events);
 
+  // Fills an empty store with records known all at once (a simulation's
+  // output): sorts them, folds every item's state once, writes sorted table
+  // files per column family and ingests them in one atomic step, bypassing
+  // the write-ahead log. The end state is the one AppendEvents and PutItems
+  // would give (duplicates stored once). FailedPrecondition unless the store
+  // holds no item. Takes the vectors to sort them in place.
+  absl::Status BulkLoad(std::vector<core::Item> items, std::vector<ReportedEvent> events);
+
   // Records which items travel in which receptacle. A dispatch declared again
   // replaces the earlier declaration. InvalidArgument for a malformed id or a
   // receptacle of another dispatch.

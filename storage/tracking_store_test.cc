@@ -245,6 +245,64 @@ TEST_F(StoreTest, AnyArrivalOrderGivesTheSameStore) {
   }
 }
 
+TEST_F(StoreTest, BulkLoadGivesTheStoreOrdinaryWritesGive) {
+  std::vector<core::Item> items;
+  std::vector<ReportedEvent> events;
+  for (uint32_t i = 0; i < 40; ++i) {
+    const core::ItemId id = TestItemId(700 + i, i % 4 == 0 ? "LV" : "CN");
+    const core::Timestamp start = kEpoch2025 + hours(5 * i);
+    if (i % 3 != 0) items.push_back(TestPreAdvice(id, start - hours(2)));  // some without pre-advice
+    for (const core::TrackingEvent& e : TestHistory(start, int(i % 3), i % 7 == 0)) events.push_back(Reported(id, e));
+  }
+  events.push_back(events[5]);  // a duplicate
+  items[1].dispatch_id = "CNSHAAUZTASAAUN50042";
+  items[1].receptacle_id = "CNSHAAUZTASAAUN50042001000150";
+
+  ASSERT_TRUE(store_->PutItems(items).ok());
+  Append(events);
+  const std::string dir = NewDir();
+  std::unique_ptr<TrackingStore> bulk = *TrackingStore::Open(dir, Buffered());
+  ASSERT_TRUE(bulk->BulkLoad(items, events).ok());
+
+  EXPECT_EQ(bulk->Verify()->problem_count, 0u);
+  EXPECT_EQ(bulk->Stats()->items, store_->Stats()->items);
+  EXPECT_EQ(bulk->Stats()->events, store_->Stats()->events);
+  for (uint32_t i = 0; i < 40; ++i) {
+    const core::ItemId id = TestItemId(700 + i, i % 4 == 0 ? "LV" : "CN");
+    EXPECT_EQ(*bulk->GetState(id), *store_->GetState(id)) << id.ToString();
+    const std::vector<StoredEvent> loaded = *bulk->ListEvents(id);
+    const std::vector<StoredEvent> written = *store_->ListEvents(id);
+    std::vector<core::TrackingEvent> a, b;
+    for (const StoredEvent& e : loaded) a.push_back(e.event);
+    for (const StoredEvent& e : written) b.push_back(e.event);
+    EXPECT_EQ(a, b) << id.ToString();
+  }
+  const auto same_list = [&](WorkListQuery q) {
+    const WorkListPage x = *bulk->ListItems(q);
+    const WorkListPage y = *store_->ListItems(q);
+    EXPECT_EQ(x.items, y.items);
+  };
+  WorkListQuery q;
+  q.page_size = 1000;
+  for (const char* facility : {"140105", "UZTASA", ""}) {
+    q.facility = facility;
+    same_list(q);
+  }
+  q.kind = WorkListQuery::Kind::kCountryDay;
+  q.country = "CN";
+  q.day = internal::DayOf(kEpoch2025);
+  same_list(q);
+  q.kind = WorkListQuery::Kind::kDispatch;
+  q.dispatch_id = "CNSHAAUZTASAAUN50042";
+  same_list(q);
+  EXPECT_EQ(bulk->ListItems(q)->items.size(), 1u);
+
+  // Only into an empty store.
+  EXPECT_EQ(bulk->BulkLoad(items, events).code(), absl::StatusCode::kFailedPrecondition);
+  bulk.reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(StoreTest, WorkListsFindItemsByFacilityStatusAndAge) {
   // Ten items arrive at UZTASA an hour apart; three go on to customs.
   for (uint32_t i = 0; i < 10; ++i) {

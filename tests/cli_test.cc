@@ -226,10 +226,17 @@ TEST(CliTest, SimulateWritesAStoreThatVerifiesAndItsReports) {
   EXPECT_EQ(summary["operators"]["all"]["in_flow"], 0);
   EXPECT_TRUE(ReadFile(csv).starts_with("time,in_system,scan_backlog,"));
 
+  EXPECT_TRUE(Contains(run.out, "bulk load into a new store")) << run.out;
   const Result verify = Pochta("store verify " + dir + ".db");
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_TRUE(Contains(verify.out, fmt::format("{} items", posted))) << verify.out;
   EXPECT_TRUE(Contains(verify.out, " 0 problems")) << verify.out;
+
+  // The same run again into the same store: ordinary writes, all duplicates.
+  const Result again = Pochta("simulate " + SmallScenario() + " --db " + dir + ".db");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(Contains(again.out, "appended to existing items")) << again.out;
+  EXPECT_EQ(Pochta("store verify " + dir + ".db").out, verify.out);
 }
 
 TEST(CliTest, SimulateReplicationsReportConfidenceIntervals) {

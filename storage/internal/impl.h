@@ -1,0 +1,179 @@
+// The state behind a TrackingStore, shared by the files that implement it
+// (tracking_store.cc, bulk_load.cc). Not for use outside storage/.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "fmt/format.h"
+#include "rocksdb/db.h"
+#include "storage/internal/codec.h"
+#include "storage/internal/keys.h"
+#include "storage/internal/options.h"
+#include "storage/tracking_store.h"
+
+namespace pochta::storage {
+namespace internal {
+
+// The store's own record in the default column family: its schema version.
+inline constexpr const char* kSchemaKey = "pochta.schema";
+inline constexpr const char* kSchemaVersion = "1";
+
+// The absl status for a RocksDB status, with `what` in front of its text.
+inline absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  const std::string message = fmt::format("{}: {}", what, s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsIOError() && s.subcode() == rocksdb::Status::kNoSpace) return absl::ResourceExhaustedError(message);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return absl::UnavailableError(message);
+  return absl::InternalError(message);
+}
+
+}  // namespace internal
+
+class TrackingStore::Impl {
+ public:
+  explicit Impl(const StoreOptions& options) : options(options) {}
+
+  ~Impl() {
+    if (syncer.joinable()) {
+      {
+        std::lock_guard lock(sync_mu);
+        stopping = true;
+      }
+      sync_cv.notify_all();
+      syncer.join();
+    }
+    if (db) {
+      db->SyncWAL().PermitUncheckedError();
+      for (rocksdb::ColumnFamilyHandle* h : cf) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      db->Close().PermitUncheckedError();
+    }
+  }
+
+  absl::Status Open(const std::string& path) {
+    const internal::RocksOptions rocks = internal::MakeRocksOptions(options);
+    rocksdb::DB* raw = nullptr;
+    if (absl::Status s = internal::FromRocks(rocksdb::DB::Open(rocks.db, path, rocks.families, &cf, &raw),
+                                   fmt::format("cannot open tracking store {}", path));
+        !s.ok()) {
+      return s;
+    }
+    db.reset(raw);
+
+    std::string version;
+    const rocksdb::Status got = db->Get({}, cf[internal::kDefault], internal::kSchemaKey, &version);
+    if (got.IsNotFound()) {
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      if (absl::Status s = internal::FromRocks(db->Put(sync, cf[internal::kDefault], internal::kSchemaKey, internal::kSchemaVersion),
+                                     "cannot write the schema version");
+          !s.ok()) {
+        return s;
+      }
+    } else if (!got.ok()) {
+      return internal::FromRocks(got, "cannot read the schema version");
+    } else if (version != internal::kSchemaVersion) {
+      return absl::FailedPreconditionError(fmt::format(
+          "tracking store {} has schema version {}; this pochta reads version {}", path, version, internal::kSchemaVersion));
+    }
+    if (options.durability == Durability::kGroup) syncer = std::thread([this] { SyncLoop(); });
+    return absl::OkStatus();
+  }
+
+  // Writes `batch`, then releases `lock` (the writer lock) and waits until
+  // the batch is as durable as the options promise.
+  absl::Status Commit(rocksdb::WriteBatch& batch, std::unique_lock<std::mutex>& lock) {
+    rocksdb::WriteOptions write;
+    write.sync = options.durability == Durability::kSync;
+    if (absl::Status s = internal::FromRocks(db->Write(write, &batch), "write failed"); !s.ok()) return s;
+    batches_written.fetch_add(1, std::memory_order_relaxed);
+    bytes_written.fetch_add(batch.GetDataSize(), std::memory_order_relaxed);
+    if (options.durability != Durability::kGroup) return absl::OkStatus();
+    uint64_t ticket;
+    {
+      std::lock_guard guard(sync_mu);
+      ticket = ++written;
+    }
+    sync_cv.notify_all();
+    lock.unlock();
+    std::unique_lock guard(sync_mu);
+    sync_cv.wait(guard, [&] { return synced >= ticket || !sync_error.ok(); });
+    return sync_error;
+  }
+
+  // Group commit: after the first unsynced write, wait up to the delay for
+  // others to join, then one fsync acknowledges them all. A failed fsync
+  // fails every later group write: the store must be reopened.
+  void SyncLoop() {
+    std::unique_lock lock(sync_mu);
+    while (true) {
+      sync_cv.wait(lock, [&] { return stopping || written > synced; });
+      if (written == synced) return;  // stopping, nothing pending
+      sync_cv.wait_for(lock, options.group_commit_delay, [&] { return stopping; });
+      const uint64_t target = written;
+      lock.unlock();
+      const rocksdb::Status s = db->SyncWAL();
+      lock.lock();
+      if (!s.ok() && sync_error.ok()) sync_error = internal::FromRocks(s, "fsync of the write-ahead log failed");
+      synced = target;
+      sync_cv.notify_all();
+    }
+  }
+
+  absl::StatusOr<std::optional<ItemState>> ReadState(core::ItemId id) const {
+    const std::string key = internal::ItemKey(id);
+    std::string value;
+    const rocksdb::Status s = db->Get({}, cf[internal::kState], key, &value);
+    if (s.IsNotFound()) return std::optional<ItemState>();
+    if (!s.ok()) return internal::FromRocks(s, "cannot read state");
+    absl::StatusOr<ItemState> state = internal::DecodeState(id, value, key);
+    if (!state.ok()) return state.status();
+    return std::optional<ItemState>(*std::move(state));
+  }
+
+  // States of several items at once, `sorted` when the ids ascend.
+  absl::StatusOr<std::vector<std::optional<ItemState>>> ReadStates(std::span<const core::ItemId> ids,
+                                                                   bool sorted = false) const {
+    std::vector<std::string> keys;
+    keys.reserve(ids.size());
+    for (core::ItemId id : ids) keys.push_back(internal::ItemKey(id));
+    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db->MultiGet({}, cf[internal::kState], keys.size(), slices.data(), values.data(), statuses.data(),
+                 /*sorted_input=*/sorted);
+    std::vector<std::optional<ItemState>> states(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (statuses[i].IsNotFound()) continue;
+      if (!statuses[i].ok()) return internal::FromRocks(statuses[i], "cannot read state");
+      absl::StatusOr<ItemState> state = internal::DecodeState(ids[i], values[i].ToStringView(), keys[i]);
+      if (!state.ok()) return state.status();
+      states[i] = *std::move(state);
+    }
+    return states;
+  }
+
+  StoreOptions options;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cf;
+  std::mutex write_mu;  // one write batch at a time: read-modify-write of states
+  std::atomic<uint64_t> batches_written{0};
+  std::atomic<uint64_t> bytes_written{0};
+
+  std::mutex sync_mu;
+  std::condition_variable sync_cv;
+  uint64_t written = 0;  // group-commit tickets handed out
+  uint64_t synced = 0;   // tickets covered by a completed fsync
+  absl::Status sync_error;
+  bool stopping = false;
+  std::thread syncer;
+};
+
+}  // namespace pochta::storage
