@@ -68,8 +68,19 @@ struct SimulateOptions {
   int replications = 1;
   int jobs = 2;
   std::string sweep;  // "SECTION.NAME=V1,V2,..."
+  std::string trace;  // also write the events to this trace file
 };
 CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options);
 int RunSimulate(const SimulateOptions& options);
+
+struct ReplayOptions {
+  std::string trace;
+  std::string db;
+  std::string target;
+  std::string keys;
+  double speed = 3600;
+};
+CLI::App* AddReplayCommand(CLI::App& app, ReplayOptions& options);
+int RunReplay(const ReplayOptions& options);
 
 }  // namespace pochta::cli

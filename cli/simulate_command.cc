@@ -14,6 +14,7 @@
 #include "nlohmann/json.hpp"
 #include "sim/postal/model.h"
 #include "sim/postal/replications.h"
+#include "sim/trace.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::cli {
@@ -57,6 +58,22 @@ class StoreSink final : public sim::EventSink {
  private:
   std::vector<core::Item> items_;
   std::vector<storage::ReportedEvent> events_;
+};
+
+// Hands every record to each of its sinks.
+class TeeSink final : public sim::EventSink {
+ public:
+  void Add(sim::EventSink* sink) { sinks_.push_back(sink); }
+  bool empty() const { return sinks_.empty(); }
+  void PreAdvice(const core::Item& item) override {
+    for (sim::EventSink* s : sinks_) s->PreAdvice(item);
+  }
+  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by) override {
+    for (sim::EventSink* s : sinks_) s->Event(item, event, by);
+  }
+
+ private:
+  std::vector<sim::EventSink*> sinks_;
 };
 
 std::string ScenarioPath(const std::string& name) {
@@ -197,6 +214,7 @@ CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
   cmd->add_flag("--no-store", options.no_store, "Run in memory only: no tracking store");
   cmd->add_option("--json", options.json, "Write the summary as JSON to this file");
   cmd->add_option("--csv", options.csv, "Write hourly backlog and throughput to this CSV file");
+  cmd->add_option("--trace", options.trace, "Also write the tracking events to this trace file (CSV, or .jsonl)");
   cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
   cmd->add_option("--replications", options.replications,
                   "Run this many seeds (from the scenario's) in memory and report means with 95% confidence intervals")
@@ -240,9 +258,22 @@ int RunSimulate(const SimulateOptions& options) {
     sink = std::make_unique<StoreSink>();
   }
 
+  std::unique_ptr<sim::TraceWriter> trace;
+  if (!options.trace.empty()) {
+    absl::StatusOr<std::unique_ptr<sim::TraceWriter>> created = sim::TraceWriter::Create(options.trace);
+    if (!created.ok()) {
+      fmt::print(stderr, "pochta simulate: {}\n", std::string(created.status().message()));
+      return kExitBadInput;
+    }
+    trace = *std::move(created);
+  }
+  TeeSink tee;
+  if (sink) tee.Add(sink.get());
+  if (trace) tee.Add(trace.get());
+
   const bool tty = isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
-  sim::PostalModel model(*scenario, *network, sink.get());
+  sim::PostalModel model(*scenario, *network, tee.empty() ? nullptr : &tee);
   const sim::RunSummary summary = model.Run([tty](int day, int days) {
     if (!tty) return;
     const int width = 40;
@@ -251,6 +282,12 @@ int RunSimulate(const SimulateOptions& options) {
                std::string(size_t(width - filled), ' '));
   });
   if (tty) fmt::print(stderr, "\n");
+  if (trace) {
+    if (absl::Status s = trace->Close(); !s.ok()) {
+      fmt::print(stderr, "pochta simulate: {} {}\n", std::string(s.message()), options.trace);
+      return kExitBadInput;
+    }
+  }
   StoreSink::Written written;
   if (sink) {
     absl::StatusOr<StoreSink::Written> w = sink->WriteTo(*store);

@@ -88,6 +88,14 @@ absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view s
   return ring;
 }
 
+std::optional<std::string> KeyRing::KeyFor(Role role, core::Operator op) const {
+  std::optional<std::string> found;
+  for (const auto& [key, p] : keys_) {
+    if (p.role == role && (role != Role::kOperator || p.op == op) && (!found || key < *found)) found = key;
+  }
+  return found;
+}
+
 absl::StatusOr<Principal> KeyRing::Authenticate(std::optional<std::string_view> key) const {
   if (!key || key->empty()) {
     return absl::UnauthenticatedError(

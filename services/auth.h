@@ -48,6 +48,9 @@ class KeyRing {
   // UNAUTHENTICATED when the key is missing or unknown.
   absl::StatusOr<Principal> Authenticate(std::optional<std::string_view> key) const;
   size_t size() const { return keys_.size(); }
+  // A key with this role (and operator, for kOperator); the first in key
+  // order when several have it. Nothing when none has.
+  std::optional<std::string> KeyFor(Role role, core::Operator op = core::Operator::kUZ) const;
 
  private:
   absl::flat_hash_map<std::string, Principal> keys_;
