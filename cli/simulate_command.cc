@@ -316,12 +316,19 @@ int RunSimulate(const SimulateOptions& options) {
     std::ofstream(options.json) << SummaryJson(summary, seconds).dump(2) << "\n";
   }
   if (!options.csv.empty()) {
+    // Long format: one row per facility and hour; the "network" row has the
+    // items in the network and those delivered in the hour.
     std::ofstream csv(options.csv);
-    csv << "time,in_system,scan_backlog,customs_held,sort_backlog,in_linehaul,at_delivery_office,delivered_in_hour\n";
+    csv << "time,facility,backlog,throughput,utilisation\n";
+    const std::vector<std::string>& names = model.facility_names();
     for (const sim::HourlySample& h : model.hourly()) {
-      csv << fmt::format("{:%Y-%m-%dT%H:%M:%SZ},{},{},{},{},{},{},{}\n",
-                         std::chrono::sys_seconds(std::chrono::seconds(h.time)), h.in_system, h.scan_queue,
-                         h.customs_held, h.sort_queue, h.in_linehaul, h.at_delivery, h.delivered_in_hour);
+      const std::string time =
+          fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::sys_seconds(std::chrono::seconds(h.time)));
+      csv << fmt::format("{},network,{},{},\n", time, h.in_system, h.delivered_in_hour);
+      for (size_t f = 0; f < h.facilities.size(); ++f) {
+        const sim::FacilityHour& fh = h.facilities[f];
+        csv << fmt::format("{},{},{},{},{:.3f}\n", time, names[f], fh.backlog, fh.throughput, fh.utilisation);
+      }
     }
   }
   return kExitOk;

@@ -63,6 +63,10 @@ double Resource::MeanQueued() const {
   return span <= 0 ? 0 : (queue_area_ + double(sim_.now() - last_) * double(queue_.size())) / span;
 }
 
+double Resource::BusyArea() const { return busy_area_ + double(sim_.now() - last_) * busy_; }
+
+double Resource::CapacityArea() const { return capacity_area_ + double(sim_.now() - last_) * capacity_; }
+
 double Resource::Utilisation() const {
   const double capacity = capacity_area_ + double(sim_.now() - last_) * capacity_;
   const double busy = busy_area_ + double(sim_.now() - last_) * busy_;

@@ -35,6 +35,9 @@ class Resource {
   double MeanQueued() const;
   // MeanBusy over the mean capacity.
   double Utilisation() const;
+  // Integrals up to now, in server-seconds: for utilisation over any interval.
+  double BusyArea() const;
+  double CapacityArea() const;
 
  private:
   struct Waiting {

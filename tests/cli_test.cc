@@ -224,7 +224,11 @@ TEST(CliTest, SimulateWritesAStoreThatVerifiesAndItsReports) {
   const int posted = summary["operators"]["all"]["posted"];
   EXPECT_GT(posted, 2500);
   EXPECT_EQ(summary["operators"]["all"]["in_flow"], 0);
-  EXPECT_TRUE(ReadFile(csv).starts_with("time,in_system,scan_backlog,"));
+  const std::string series = ReadFile(csv);
+  EXPECT_TRUE(series.starts_with("time,facility,backlog,throughput,utilisation\n")) << series.substr(0, 80);
+  EXPECT_TRUE(Contains(series, "2025-01-01T09:00:00Z,UZTASA sorting,")) << series.substr(0, 400);
+  EXPECT_TRUE(Contains(series, ",SC-SKD,")) << series.substr(0, 400);
+  EXPECT_TRUE(Contains(series, ",network,"));
 
   EXPECT_TRUE(Contains(run.out, "bulk load into a new store")) << run.out;
   const Result verify = Pochta("store verify " + dir + ".db");

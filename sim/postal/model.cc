@@ -126,6 +126,13 @@ class PostalModel::Impl final : public EventHandler {
     transit_by_op_.resize(s.operators.size() + 1);
     by_op_.resize(s.operators.size() + 1);
     oe_ = network.office_of_exchange().value();
+    facility_names_ = {"UZTASA arrival scan", "UZTASA customs inspection", "UZTASA sorting"};
+    for (uint32_t f = 0; f < network.facilities().size(); ++f) {
+      if (network.facilities()[f].kind == core::FacilityKind::kDeliveryOffice) continue;
+      hubs_.push_back(f);
+      facility_names_.push_back(network.facilities()[f].code);
+    }
+    last_.resize(facility_names_.size());
     links_.resize(network.links().size());
   }
 
@@ -151,6 +158,7 @@ class PostalModel::Impl final : public EventHandler {
   }
 
   const std::vector<HourlySample>& hourly() const { return hourly_; }
+  const std::vector<std::string>& facility_names() const { return facility_names_; }
 
   void OnEvent(Simulation& sim, uint64_t payload) override {
     const uint32_t i = uint32_t(payload);
@@ -465,7 +473,27 @@ class PostalModel::Impl final : public EventHandler {
                    size_t(in_linehaul_),
                    size_t(at_delivery_),
                    delivered_this_hour_};
-    hourly_.push_back(h);
+    Resource* stages[] = {&scan_, &customs_, &sort_};
+    for (size_t k = 0; k < 3; ++k) {
+      const Resource& r = *stages[k];
+      Last& last = last_[k];
+      const double capacity = r.CapacityArea() - last.capacity_area;
+      h.facilities.push_back({r.queued() + size_t(r.busy()), r.served() - last.count,
+                              capacity > 0 ? (r.BusyArea() - last.busy_area) / capacity : 0});
+      last = {r.served(), r.BusyArea(), r.CapacityArea()};
+    }
+    for (size_t k = 0; k < hubs_.size(); ++k) {
+      size_t waiting = 0;
+      uint64_t carried = 0;
+      for (const ScheduledTransport* t : by_facility_[hubs_[k]]) {
+        waiting += t->waiting();
+        carried += t->carried();
+      }
+      Last& last = last_[3 + k];
+      h.facilities.push_back({waiting, carried - last.count, 0});
+      last.count = carried;
+    }
+    hourly_.push_back(std::move(h));
     delivered_this_hour_ = 0;
     for (auto& [facility, transports] : by_facility_) {
       size_t waiting = 0;
@@ -558,6 +586,13 @@ class PostalModel::Impl final : public EventHandler {
   std::vector<std::vector<float>> transit_by_op_, transit_by_region_;
   std::vector<uint64_t> on_time_ = std::vector<uint64_t>(8, 0);
   std::vector<HourlySample> hourly_;
+  std::vector<std::string> facility_names_;
+  std::vector<uint32_t> hubs_;  // office of exchange and sorting centres
+  struct Last {                 // counters at the previous sample
+    uint64_t count = 0;
+    double busy_area = 0, capacity_area = 0;
+  };
+  std::vector<Last> last_;
   std::function<void(int, int)> progress_;
   uint32_t oe_ = 0;
   Time end_ = 0, window_end_ = 0;
@@ -594,5 +629,7 @@ PostalModel::~PostalModel() = default;
 RunSummary PostalModel::Run(const std::function<void(int, int)>& progress) { return impl_->Run(progress); }
 
 const std::vector<HourlySample>& PostalModel::hourly() const { return impl_->hourly(); }
+
+const std::vector<std::string>& PostalModel::facility_names() const { return impl_->facility_names(); }
 
 }  // namespace pochta::sim

@@ -63,12 +63,20 @@ struct RunSummary {
   double arrivals_per_day = 0;
 };
 
+// One facility in one hour of the time series.
+struct FacilityHour {
+  size_t backlog = 0;       // items waiting or in process at the end of the hour
+  uint64_t throughput = 0;  // items processed (stages) or sent on (hubs) during the hour
+  double utilisation = 0;   // busy share of staffed capacity during the hour; 0 for hubs
+};
+
 // Hourly samples for the time series.
 struct HourlySample {
   int64_t time = 0;
   size_t in_system = 0;  // posted, not yet delivered or returned
   size_t scan_queue = 0, customs_held = 0, sort_queue = 0, in_linehaul = 0, at_delivery = 0;
   uint64_t delivered_in_hour = 0;
+  std::vector<FacilityHour> facilities;  // in the order of PostalModel::facility_names()
 };
 
 // InvalidArgument when the scenario names what the network lacks: a closed
@@ -85,6 +93,9 @@ class PostalModel {
   // (may be empty) is called once per simulated day with the day number.
   RunSummary Run(const std::function<void(int day, int days)>& progress = {});
   const std::vector<HourlySample>& hourly() const;
+  // The Tashkent stages, then the office of exchange's and the sorting
+  // centres' line-haul departures.
+  const std::vector<std::string>& facility_names() const;
 
  private:
   class Impl;
