@@ -1,6 +1,8 @@
 // TrackingStore::BulkLoad: sorted table files for an empty store.
 #include <algorithm>
 #include <filesystem>
+#include <numeric>
+#include <tuple>
 
 #include "core/dispatch_id.h"
 #include "fmt/format.h"
@@ -45,7 +47,7 @@ class TableFile {
 
 }  // namespace
 
-absl::Status TrackingStore::BulkLoad(std::vector<core::Item> items, std::vector<ReportedEvent> events) {
+absl::Status TrackingStore::BulkLoad(const std::vector<core::Item>& items, std::vector<ReportedEvent>& events) {
   Impl& d = *impl_;
   std::unique_lock lock(d.write_mu);
   {
@@ -54,30 +56,37 @@ absl::Status TrackingStore::BulkLoad(std::vector<core::Item> items, std::vector<
     if (it->Valid()) return absl::FailedPreconditionError("bulk load needs a store without items");
   }
   const core::Timestamp received_at = Now();
-
-  // Events in key order, duplicates once; items by key, the last given wins.
-  std::vector<std::pair<std::string, uint32_t>> event_keys;
-  event_keys.reserve(events.size());
-  for (uint32_t i = 0; i < events.size(); ++i) {
+  for (size_t i = 0; i < events.size(); ++i) {
     const std::string& office = events[i].event.office;
     if (office.empty() || office.size() > internal::kMaxOfficeSize) {
-      return absl::InvalidArgumentError(fmt::format("bulk load: event {} of item {}: office \"{}\" must have 1 to {} "
-                                                    "characters",
-                                                    i, events[i].item.ToString(), office, internal::kMaxOfficeSize));
+      return absl::InvalidArgumentError(
+          fmt::format("bulk load: event {} of item {}: office \"{}\" must have 1 to {} "
+                      "characters",
+                      i, events[i].item.ToString(), office, internal::kMaxOfficeSize));
     }
-    event_keys.emplace_back(internal::EventKey(events[i].item, events[i].event), i);
   }
-  std::sort(event_keys.begin(), event_keys.end());
-  event_keys.erase(std::unique(event_keys.begin(), event_keys.end(),
-                               [](const auto& a, const auto& b) { return a.first == b.first; }),
-                   event_keys.end());
-  std::stable_sort(items.begin(), items.end(), [](const core::Item& a, const core::Item& b) { return a.id < b.id; });
-  for (size_t i = 0; i + 1 < items.size();) {
-    if (items[i].id == items[i + 1].id) {
-      items.erase(items.begin() + std::ptrdiff_t(i));
-    } else {
-      ++i;
-    }
+  // Events in key order (item, time, code, measure, office), compared as
+  // numbers before strings; duplicates once.
+  const auto key_less = [](const ReportedEvent& a, const ReportedEvent& b) {
+    const core::TrackingEvent& x = a.event;
+    const core::TrackingEvent& y = b.event;
+    return std::tie(a.item, x.time, x.code, x.measure, x.office) <
+           std::tie(b.item, y.time, y.code, y.measure, y.office);
+  };
+  std::sort(events.begin(), events.end(), key_less);
+  events.erase(std::unique(events.begin(), events.end(),
+                           [](const ReportedEvent& a, const ReportedEvent& b) {
+                             return a.item == b.item && a.event == b.event;
+                           }),
+               events.end());
+  // Items through an index, by id; of the same id, the last given wins.
+  std::vector<uint32_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return items[a].id < items[b].id; });
+  std::vector<uint32_t> unique_items;
+  for (size_t k = 0; k < order.size(); ++k) {
+    if (k + 1 < order.size() && items[order[k]].id == items[order[k + 1]].id) continue;
+    unique_items.push_back(order[k]);
   }
 
   const std::string dir = fmt::format("{}/bulk-load-{}", d.db->GetName(), received_at.time_since_epoch().count());
@@ -101,26 +110,28 @@ absl::Status TrackingStore::BulkLoad(std::vector<core::Item> items, std::vector<
   // afterwards, as their keys run in another order.
   std::vector<std::string> facility_keys, country_keys, dispatch_keys;
   size_t e = 0, n = 0;
-  while (e < event_keys.size() || n < items.size()) {
-    const uint64_t next_event = e < event_keys.size() ? events[event_keys[e].second].item.Pack() : UINT64_MAX;
-    const uint64_t next_item = n < items.size() ? items[n].id.Pack() : UINT64_MAX;
+  while (e < events.size() || n < unique_items.size()) {
+    const uint64_t next_event = e < events.size() ? events[e].item.Pack() : UINT64_MAX;
+    const uint64_t next_item = n < unique_items.size() ? items[unique_items[n]].id.Pack() : UINT64_MAX;
     const core::ItemId id = *core::ItemId::Unpack(std::min(next_event, next_item));
     ItemState state = internal::EmptyState(id);
-    for (; e < event_keys.size() && events[event_keys[e].second].item == id; ++e) {
-      const ReportedEvent& event = events[event_keys[e].second];
-      if (absl::Status s = files[internal::kEvents]->Put(event_keys[e].first, internal::EncodeEvent(event, received_at));
+    for (; e < events.size() && events[e].item == id; ++e) {
+      const ReportedEvent& event = events[e];
+      if (absl::Status s = files[internal::kEvents]->Put(internal::EventKey(id, event.event),
+                                                         internal::EncodeEvent(event, received_at));
           !s.ok()) {
         return s;
       }
       internal::AddEvent(state, event.event);
     }
     const std::string item_key = internal::ItemKey(id);
-    if (n < items.size() && items[n].id == id) {
-      if (absl::Status s = files[internal::kItems]->Put(item_key, internal::EncodeItem(items[n])); !s.ok()) return s;
-      internal::AddPreAdvice(state, items[n]);
-      if (!items[n].dispatch_id.empty() && items[n].receptacle_id.size() == core::ReceptacleId::kTextLength) {
-        if (absl::StatusOr<core::ReceptacleId> r = core::ReceptacleId::Parse(items[n].receptacle_id); r.ok()) {
-          dispatch_keys.push_back(internal::DispatchKey(items[n].dispatch_id, uint16_t(r->number()), id));
+    if (n < unique_items.size() && items[unique_items[n]].id == id) {
+      const core::Item& item = items[unique_items[n]];
+      if (absl::Status s = files[internal::kItems]->Put(item_key, internal::EncodeItem(item)); !s.ok()) return s;
+      internal::AddPreAdvice(state, item);
+      if (!item.dispatch_id.empty() && item.receptacle_id.size() == core::ReceptacleId::kTextLength) {
+        if (absl::StatusOr<core::ReceptacleId> r = core::ReceptacleId::Parse(item.receptacle_id); r.ok()) {
+          dispatch_keys.push_back(internal::DispatchKey(item.dispatch_id, uint16_t(r->number()), id));
         }
       }
       ++n;
@@ -130,9 +141,9 @@ absl::Status TrackingStore::BulkLoad(std::vector<core::Item> items, std::vector<
     facility_keys.push_back(internal::FacilityIndexKey(state));
     country_keys.push_back(internal::CountryIndexKey(state));
   }
-  for (auto [family, keys] : {std::pair{internal::kIdxFacility, &facility_keys},
-                              std::pair{internal::kIdxCountry, &country_keys},
-                              std::pair{internal::kIdxDispatch, &dispatch_keys}}) {
+  for (auto [family, keys] :
+       {std::pair{internal::kIdxFacility, &facility_keys}, std::pair{internal::kIdxCountry, &country_keys},
+        std::pair{internal::kIdxDispatch, &dispatch_keys}}) {
     std::sort(keys->begin(), keys->end());
     keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
     for (const std::string& key : *keys) {

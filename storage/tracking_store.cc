@@ -29,7 +29,6 @@ constexpr size_t kMaxPageSize = 1000;
 constexpr size_t kMaxReportedProblems = 100;
 constexpr char kTokenVersion = 1;
 
-
 std::string Country(core::ItemId id) {
   const auto c = id.country();
   return std::string(c.data(), 2);

@@ -91,6 +91,8 @@ struct ReportedEvent {
   core::TrackingEvent event;
   core::Operator reported_by = core::Operator::kUZ;
   std::string reason;  // free text, e.g. a non-delivery reason; not part of the identity
+
+  friend bool operator==(const ReportedEvent&, const ReportedEvent&) = default;
 };
 
 enum class WriteOutcome : uint8_t {
@@ -212,9 +214,10 @@ class TrackingStore {
   // output): sorts them, folds every item's state once, writes sorted table
   // files per column family and ingests them in one atomic step, bypassing
   // the write-ahead log. The end state is the one AppendEvents and PutItems
-  // would give (duplicates stored once). FailedPrecondition unless the store
-  // holds no item. Takes the vectors to sort them in place.
-  absl::Status BulkLoad(std::vector<core::Item> items, std::vector<ReportedEvent> events);
+  // would give (duplicates stored once). FailedPrecondition, with the
+  // vectors untouched, unless the store holds no item; otherwise the events
+  // are sorted in place.
+  absl::Status BulkLoad(const std::vector<core::Item>& items, std::vector<ReportedEvent>& events);
 
   // Records which items travel in which receptacle. A dispatch declared again
   // replaces the earlier declaration. InvalidArgument for a malformed id or a

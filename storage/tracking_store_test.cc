@@ -262,7 +262,8 @@ TEST_F(StoreTest, BulkLoadGivesTheStoreOrdinaryWritesGive) {
   Append(events);
   const std::string dir = NewDir();
   std::unique_ptr<TrackingStore> bulk = *TrackingStore::Open(dir, Buffered());
-  ASSERT_TRUE(bulk->BulkLoad(items, events).ok());
+  std::vector<ReportedEvent> to_load = events;
+  ASSERT_TRUE(bulk->BulkLoad(items, to_load).ok());
 
   EXPECT_EQ(bulk->Verify()->problem_count, 0u);
   EXPECT_EQ(bulk->Stats()->items, store_->Stats()->items);
@@ -298,7 +299,9 @@ TEST_F(StoreTest, BulkLoadGivesTheStoreOrdinaryWritesGive) {
   EXPECT_EQ(bulk->ListItems(q)->items.size(), 1u);
 
   // Only into an empty store.
-  EXPECT_EQ(bulk->BulkLoad(items, events).code(), absl::StatusCode::kFailedPrecondition);
+  std::vector<ReportedEvent> again = events;
+  EXPECT_EQ(bulk->BulkLoad(items, again).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(again, events);  // untouched
   bulk.reset();
   std::filesystem::remove_all(dir);
 }

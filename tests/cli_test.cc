@@ -243,6 +243,23 @@ TEST(CliTest, SimulateWritesAStoreThatVerifiesAndItsReports) {
   EXPECT_EQ(Pochta("store verify " + dir + ".db").out, verify.out);
 }
 
+TEST(CliTest, SimulateOutputsAreByteIdenticalForTheSameSeed) {
+  const std::string base = testing::TempDir() + "same-" + std::to_string(getpid());
+  std::string files[2];
+  for (int run = 0; run < 2; ++run) {
+    const std::string p = base + "-" + std::to_string(run);
+    const Result r = Pochta("simulate " + SmallScenario() + " --no-store --json " + p + ".json --csv " + p +
+                            ".csv --trace " + p + ".jsonl");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    files[run] = ReadFile(p + ".json") + ReadFile(p + ".csv") + ReadFile(p + ".jsonl");
+  }
+  EXPECT_GT(files[0].size(), 100000u);
+  EXPECT_TRUE(files[0] == files[1]);
+  const Result other = Pochta("simulate " + SmallScenario() + " --no-store --seed 2 --trace " + base + "-2.jsonl");
+  ASSERT_EQ(other.exit_code, 0);
+  EXPECT_NE(ReadFile(base + "-2.jsonl"), ReadFile(base + "-0.jsonl"));
+}
+
 TEST(CliTest, SimulateReplicationsReportConfidenceIntervals) {
   const Result run = Pochta("simulate " + SmallScenario() + " --replications 3 --jobs 2");
   ASSERT_EQ(run.exit_code, 0) << run.err;
