@@ -202,11 +202,15 @@ class PostalModel::Impl final : public EventHandler {
         sim.Schedule(sim.now() + 1 + Time(customs_rng_.Exponential(s_.customs_inspection_minutes * 60)), this,
                      Payload(kInspected, i));
         break;
-      case kInspected:
+      case kInspected: {
         customs_.Release();
-        sim.Schedule(sim.now() + Time(customs_rng_.LogNormal(s_.customs_hold_hours * kHour, 0.8)), this,
-                     Payload(kCustomsDone, i));
+        Time hold = Time(customs_rng_.LogNormal(s_.customs_hold_hours * kHour, 0.8));
+        if (customs_rng_.Chance(s_.customs_duty_share)) {
+          hold += Time(customs_rng_.LogNormal(s_.customs_duty_days * kDay, 0.8));  // until the duty is paid
+        }
+        sim.Schedule(sim.now() + hold, this, Payload(kCustomsDone, i));
         break;
+      }
       case kCustomsDone:
         --in_customs_;
         if (customs_rng_.Chance(s_.customs_return_share)) {

@@ -5,7 +5,8 @@
 // office of exchange (EMB), leaves on a timetabled flight with limited
 // capacity (EMC), possibly through a transit office (EMJ/EMK), arrives in
 // Tashkent (EMD), is scanned and sorted on shifts with finite capacity, is
-// inspected by customs for a share of items (EDB/EDC, or refused: EDX and
+// inspected by customs for a share of items and held for documents and duty
+// (EDB/EDC, or refused: EDX and
 // returned), leaves the office of exchange (EMF), travels the line-haul on
 // timetabled trucks, flights and vans along the routing core's path (EDD/EDE
 // at sorting centres), reaches its delivery office (EMG) and goes out for

@@ -202,7 +202,9 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         {"customs_hold_hours", [&](std::string_view v) { s.customs_hold_hours = NonNegative(v); }},
         {"customs_return_share", [&](std::string_view v) { s.customs_return_share = Share(v); }},
         {"customs_officers", [&](std::string_view v) { s.customs_officers = Positive(v); }},
-        {"customs_inspection_minutes", [&](std::string_view v) { s.customs_inspection_minutes = NonNegative(v); }}};
+        {"customs_inspection_minutes", [&](std::string_view v) { s.customs_inspection_minutes = NonNegative(v); }},
+        {"customs_duty_share", [&](std::string_view v) { s.customs_duty_share = Share(v); }},
+        {"customs_duty_days", [&](std::string_view v) { s.customs_duty_days = NonNegative(v); }}};
     t["linehaul"] = {
         {"truck_departures", [&](std::string_view v) { s.truck_departures = TimesOfDay(v); }},
         {"air_departures", [&](std::string_view v) { s.air_departures = TimesOfDay(v); }},

@@ -63,6 +63,8 @@ struct Scenario {
   double customs_inspection_minutes = 12;         // an officer's time per item (exponential)
   double customs_hold_hours = 36;      // then held (documents, duty) for this long, mean (log-normal, cv 0.8)
   double customs_return_share = 0.02;  // share of inspected items refused and returned
+  double customs_duty_share = 0.3;     // share of inspected items with duty to pay
+  double customs_duty_days = 3;        // extra wait until the addressee pays, mean (log-normal, cv 0.8)
 
   // Line-haul and delivery.
   std::vector<int> truck_departures = {20 * 3600};  // every truck link, seconds after midnight
