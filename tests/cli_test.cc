@@ -206,7 +206,7 @@ TEST(CliTest, StoreCommandsRefuseAMissingStore) {
 // A short scenario: ten days of postings on the h1-2025 model.
 std::string SmallScenario() {
   const std::string path = testing::TempDir() + "small-" + std::to_string(getpid()) + ".scenario";
-  std::ofstream(path) << "name = small\ndescription = ten days\n[run]\ndays = 10\ndrain_days = 25\n"
+  std::ofstream(path) << "name = small\ndescription = ten days\n[run]\ndays = 10\ndrain_days = 45\n"
                       << "[operator CN]\nitems_per_day = 300\noffice_of_exchange = CNURCA\n"
                       << "[operator VU]\nitems_per_day = 20\noffice_of_exchange = VUVLIA\n"
                       << "transit_office = AUSYDA\ntransit_hours = 48\n";
