@@ -139,7 +139,7 @@ TEST(PostalModelTest, SameSeedSameRecordsOtherSeedOtherRecords) {
 TEST(PostalModelTest, EveryItemHasAValidHistoryEndingDeliveredOrReturned) {
   Scenario s = Builtin("h1-2025");
   s.days = 10;
-  s.drain_days = 30;
+  s.drain_days = 50;  // long enough for duty waits and the holding period
   Recorder r;
   const RunSummary summary = PostalModel(s, Network(), &r).Run();
   ASSERT_EQ(r.items.size(), summary.operators.at("all").posted);
