@@ -58,10 +58,6 @@ struct Result {
   std::map<std::string, std::string> examples;
 };
 
-std::unique_ptr<v1::TrackingService::Stub> TrackingStub(const std::shared_ptr<grpc::Channel>& c) {
-  return v1::TrackingService::NewStub(c);
-}
-
 std::shared_ptr<grpc::Channel> Connect(const Options& o, int client) {
   grpc::ChannelArguments args;
   args.SetInt("pochta.load.client", client);  // distinct arguments: a connection of its own
@@ -98,7 +94,7 @@ bool Deadline(const Options& o, Clock::time_point end, uint64_t done) {
 // One thread's share of the read load: `inflight` calls kept in flight on
 // one connection through a completion queue.
 void RunReads(const Options& o, int thread, int inflight, Clock::time_point end, Result& r) {
-  auto stub = TrackingStub(Connect(o, thread));
+  auto stub = v1::TrackingService::NewStub(Connect(o, thread));
   grpc::CompletionQueue cq;
   std::mt19937_64 rng(uint64_t(thread) * 7919 + 1);
   struct Call {

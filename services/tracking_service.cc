@@ -129,6 +129,16 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, publ
 
 }  // namespace
 
+absl::StatusOr<std::pair<Principal, core::ItemId>> TrackingServiceImpl::ReadableItem(
+    const grpc::CallbackServerContext& context, const std::string& item_id) const {
+  absl::StatusOr<Principal> caller = Caller(keys_, context);
+  if (!caller.ok()) return caller.status();
+  absl::StatusOr<core::ItemId> id = ParseItemId(item_id, "");
+  if (!id.ok()) return id.status();
+  if (absl::Status s = MayRead(*caller, *id); !s.ok()) return s;
+  return std::make_pair(*std::move(caller), *id);
+}
+
 absl::Status TrackingServiceImpl::View(const Principal& caller, core::ItemId id, v1::ItemView* out) const {
   if (absl::Status s = MayRead(caller, id); !s.ok()) return s;
   absl::StatusOr<storage::ItemState> state = store_.GetState(id);
@@ -143,11 +153,9 @@ absl::Status TrackingServiceImpl::View(const Principal& caller, core::ItemId id,
 grpc::ServerUnaryReactor* TrackingServiceImpl::GetItem(grpc::CallbackServerContext* context,
                                                        const v1::GetItemRequest* request, v1::ItemView* response) {
   return Unary(context, [&]() -> absl::Status {
-    absl::StatusOr<Principal> caller = Caller(keys_, *context);
-    if (!caller.ok()) return caller.status();
-    absl::StatusOr<core::ItemId> id = ParseItemId(request->item_id(), "");
-    if (!id.ok()) return id.status();
-    return View(*caller, *id, response);
+    absl::StatusOr<std::pair<Principal, core::ItemId>> read = ReadableItem(*context, request->item_id());
+    if (!read.ok()) return read.status();
+    return View(read->first, read->second, response);
   });
 }
 
@@ -185,17 +193,15 @@ grpc::ServerUnaryReactor* TrackingServiceImpl::ListEvents(grpc::CallbackServerCo
                                                           const v1::ListEventsRequest* request,
                                                           v1::ListEventsResponse* response) {
   return Unary(context, [&]() -> absl::Status {
-    absl::StatusOr<Principal> caller = Caller(keys_, *context);
-    if (!caller.ok()) return caller.status();
-    absl::StatusOr<core::ItemId> id = ParseItemId(request->item_id(), "");
-    if (!id.ok()) return id.status();
-    if (absl::Status s = MayRead(*caller, *id); !s.ok()) return s;
-    absl::StatusOr<std::vector<storage::StoredEvent>> history = store_.ListEvents(*id);
+    absl::StatusOr<std::pair<Principal, core::ItemId>> read = ReadableItem(*context, request->item_id());
+    if (!read.ok()) return read.status();
+    const core::ItemId id = read->second;
+    absl::StatusOr<std::vector<storage::StoredEvent>> history = store_.ListEvents(id);
     if (!history.ok()) return history.status();
-    if (history->empty() && absl::IsNotFound(store_.GetState(*id).status())) {
-      return absl::NotFoundError(fmt::format("item {} is not known", id->ToString()));
+    if (history->empty() && absl::IsNotFound(store_.GetState(id).status())) {
+      return absl::NotFoundError(fmt::format("item {} is not known", id.ToString()));
     }
-    for (const storage::StoredEvent& e : *history) ToProto(*id, e, response->add_events());
+    for (const storage::StoredEvent& e : *history) ToProto(id, e, response->add_events());
     return absl::OkStatus();
   });
 }
@@ -276,14 +282,11 @@ grpc::ServerWriteReactor<v1::ItemUpdate>* TrackingServiceImpl::WatchItem(grpc::C
     };
     return new Failed(ToGrpc(s));
   };
-  absl::StatusOr<Principal> caller = Caller(keys_, *context);
-  if (!caller.ok()) return fail(caller.status());
-  absl::StatusOr<core::ItemId> id = ParseItemId(request->item_id(), "");
-  if (!id.ok()) return fail(id.status());
-  if (absl::Status s = MayRead(*caller, *id); !s.ok()) return fail(s);
-
-  auto* reactor = new WatchReactor(store_, router_, hub_, *caller, *id);
-  reactor->Start([&](v1::ItemView* view) { return View(*caller, *id, view); });
+  absl::StatusOr<std::pair<Principal, core::ItemId>> read = ReadableItem(*context, request->item_id());
+  if (!read.ok()) return fail(read.status());
+  const auto& [caller, id] = *read;
+  auto* reactor = new WatchReactor(store_, router_, hub_, caller, id);
+  reactor->Start([&](v1::ItemView* view) { return View(caller, id, view); });
   return reactor;
 }
 

@@ -32,6 +32,9 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
                                                       const v1::WatchItemRequest* request) override;
 
  private:
+  // The caller and the item of a request naming one item the caller may read.
+  absl::StatusOr<std::pair<Principal, core::ItemId>> ReadableItem(const grpc::CallbackServerContext& context,
+                                                                  const std::string& item_id) const;
   // The view of one item the caller may read; NotFound when nothing is known.
   absl::Status View(const Principal& caller, core::ItemId id, v1::ItemView* out) const;
 
