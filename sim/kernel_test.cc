@@ -182,6 +182,20 @@ TEST(TransportTest, LeavesOnTimetableWithCapacityAndArrivesAfterTransit) {
   EXPECT_EQ(truck.NextDeparture(20 * 3600 + 1), (24 + 8) * 3600);
 }
 
+TEST(TransportTest, WaitingItemsCanBeTakenOff) {
+  Simulation sim;
+  Recorder arrivals;
+  ScheduledTransport truck(sim, TransportTimetable{{8 * 3600}, 10, 3600}, &arrivals);
+  for (uint64_t i = 0; i < 3; ++i) truck.Board(i);
+  EXPECT_EQ(truck.TakeWaiting(), (std::vector<uint64_t>{0, 1, 2}));
+  sim.Run();
+  EXPECT_TRUE(arrivals.seen.empty());
+  EXPECT_EQ(sim.now(), 8 * 3600);  // the departure left empty
+  truck.Board(7);                  // in time for a departure at this very second
+  sim.Run();
+  EXPECT_EQ(arrivals.seen, (std::vector<std::pair<Time, uint64_t>>{{9 * 3600, 7}}));
+}
+
 TEST(QueueingTest, SameSeedGivesTheSameRun) {
   const testing::MmcResult a = testing::RunMmc(2.4, 1.0, 3, 20000, 1000, 99);
   const testing::MmcResult b = testing::RunMmc(2.4, 1.0, 3, 20000, 1000, 99);

@@ -30,6 +30,12 @@ void ScheduledTransport::Board(uint64_t payload) {
   if (!departure_scheduled_) ScheduleNext(sim_.now());
 }
 
+std::vector<uint64_t> ScheduledTransport::TakeWaiting() {
+  std::vector<uint64_t> taken(waiting_.begin(), waiting_.end());
+  waiting_.clear();
+  return taken;  // a departure still scheduled leaves empty and schedules no next one
+}
+
 void ScheduledTransport::OnEvent(Simulation& sim, uint64_t) {
   departure_scheduled_ = false;
   ++departures_;

@@ -30,6 +30,9 @@ class ScheduledTransport final : public EventHandler {
   ScheduledTransport(Simulation& sim, TransportTimetable timetable, EventHandler* arrival);
 
   void Board(uint64_t payload);
+  // Removes and returns the items waiting for a departure (a closed road:
+  // they are sent another way). Items already under way are not affected.
+  std::vector<uint64_t> TakeWaiting();
   // The first departure at or after t.
   Time NextDeparture(Time t) const;
 

@@ -520,6 +520,13 @@ class PostalModel::Impl final : public EventHandler {
       planner_.ReopenLinks(links);
     }
     router_ = planner_.router();
+    if (!close) return;
+    // Items waiting for a closed link's next departure are sent another way;
+    // those already on the road go on.
+    for (core::LinkId link : links) {
+      if (!links_[link.value()]) continue;
+      for (uint64_t payload : links_[link.value()]->TakeWaiting()) Forward(uint32_t(payload));
+    }
   }
 
   RunSummary Summary() {
