@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-grpcio python3-grpc-tools python3-protobuf python3-simpy openssl bc
+  clang libclang-rt-14-dev
 )
 
 missing=()

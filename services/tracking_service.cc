@@ -284,7 +284,8 @@ grpc::ServerWriteReactor<v1::ItemUpdate>* TrackingServiceImpl::WatchItem(grpc::C
   };
   absl::StatusOr<std::pair<Principal, core::ItemId>> read = ReadableItem(*context, request->item_id());
   if (!read.ok()) return fail(read.status());
-  const auto& [caller, id] = *read;
+  const Principal& caller = read->first;  // not a structured binding: clang 14 cannot capture those
+  const core::ItemId id = read->second;
   auto* reactor = new WatchReactor(store_, router_, hub_, caller, id);
   reactor->Start([&](v1::ItemView* view) { return View(caller, id, view); });
   return reactor;

@@ -18,8 +18,8 @@ std::optional<core::Timestamp> ParseIso(const std::string& text) {
   int y, mo, d, h, mi, s;
   char z = 0;
   if (text.size() != 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &z) != 7 ||
-      z != 'Z' || h > 23 || mi > 59 || s > 59) {
-    return std::nullopt;
+      z != 'Z' || h > 23 || mi > 59 || s > 59 || y < 2000 || y > 2200) {
+    return std::nullopt;  // years outside 2000-2200 are no postal event (and overflow nanosecond clocks)
   }
   const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(mo)),
                                         std::chrono::day(unsigned(d))};
@@ -79,40 +79,35 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
   return reader;
 }
 
-absl::StatusOr<std::optional<TraceRecord>> TraceReader::Next() {
-  std::string text;
-  do {
-    if (!std::getline(*in_, text)) return std::optional<TraceRecord>();
-    ++line_;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-  } while (text.empty());
-
+absl::StatusOr<std::optional<TraceRecord>> ParseTraceLine(std::string_view text, TraceFormat format,
+                                                          std::string_view source, int line) {
+  if (text.empty()) return std::optional<TraceRecord>();
   std::string fields[6];
   static constexpr const char* kNames[6] = {"item_id", "code", "occurred_at", "office", "measure", "reported_by"};
-  if (format_ == TraceFormat::kCsv) {
+  if (format == TraceFormat::kCsv) {
     size_t start = 0;
     for (int f = 0; f < 6; ++f) {
       const size_t comma = text.find(',', start);
       if ((comma == std::string::npos) != (f == 5)) {
-        return absl::InvalidArgumentError(fmt::format("{}:{}: expected six comma-separated fields", source_, line_));
+        return absl::InvalidArgumentError(fmt::format("{}:{}: expected six comma-separated fields", source, line));
       }
-      fields[f] = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      fields[f] = std::string(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       start = comma + 1;
     }
   } else {
     const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object()) return absl::InvalidArgumentError(fmt::format("{}:{}: not a JSON object", source_, line_));
+    if (!j.is_object()) return absl::InvalidArgumentError(fmt::format("{}:{}: not a JSON object", source, line));
     for (int f = 0; f < 6; ++f) {
       const auto it = j.find(kNames[f]);
       if (it == j.end() || !it->is_string()) {
         return absl::InvalidArgumentError(
-            fmt::format("{}:{}: \"{}\" is missing or not a string", source_, line_, kNames[f]));
+            fmt::format("{}:{}: \"{}\" is missing or not a string", source, line, kNames[f]));
       }
       fields[f] = it->get<std::string>();
     }
   }
   const auto bad = [&](int f, std::string_view why) {
-    return absl::InvalidArgumentError(fmt::format("{}:{}: {} \"{}\": {}", source_, line_, kNames[f], fields[f], why));
+    return absl::InvalidArgumentError(fmt::format("{}:{}: {} \"{}\": {}", source, line, kNames[f], fields[f], why));
   };
   core::ItemIdError why = core::ItemIdError::kNone;
   const std::optional<core::ItemId> item = core::ItemId::TryParse(fields[0], &why);
@@ -120,13 +115,23 @@ absl::StatusOr<std::optional<TraceRecord>> TraceReader::Next() {
   const std::optional<core::EventCode> code = core::ParseEventCode(fields[1]);
   if (!code) return bad(1, "is not a UPU EMSEVT event code");
   const std::optional<core::Timestamp> time = ParseIso(fields[2]);
-  if (!time) return bad(2, "is not a UTC time like 2025-01-01T09:30:00Z");
+  if (!time) return bad(2, "is not a UTC time from 2000 to 2200 like 2025-01-01T09:30:00Z");
   if (fields[3].empty() || fields[3].size() > 32) return bad(3, "must have 1 to 32 characters");
   const std::optional<core::NonDeliveryMeasure> measure = core::ParseNonDeliveryMeasure(fields[4]);
   if (!measure) return bad(4, "is not none, redeliver, hold-for-collection or return-to-sender");
   const std::optional<core::Operator> by = core::ParseOperator(fields[5]);
   if (!by) return bad(5, "is not UZ, CN, LV or VU");
   return std::optional<TraceRecord>(TraceRecord{*item, core::TrackingEvent{*code, *time, fields[3], *measure}, *by});
+}
+
+absl::StatusOr<std::optional<TraceRecord>> TraceReader::Next() {
+  std::string text;
+  do {
+    if (!std::getline(*in_, text)) return std::optional<TraceRecord>();
+    ++line_;
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+  } while (text.empty());
+  return ParseTraceLine(text, format_, source_, line_);
 }
 
 }  // namespace pochta::sim

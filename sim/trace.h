@@ -7,7 +7,7 @@
 // JSON lines (.jsonl): one object per line with the same names:
 //   {"item_id":"LP000000015CN","code":"EMA","occurred_at":"2025-01-01T00:03:12Z",
 //    "office":"CN518000","measure":"none","reported_by":"CN"}
-// occurred_at is UTC, ISO 8601, whole seconds; measure is none, redeliver,
+// occurred_at is UTC, ISO 8601, whole seconds, years 2000 to 2200; measure is none, redeliver,
 // hold-for-collection or return-to-sender; reported_by is UZ, CN, LV or VU.
 // Lines come in the order the simulation emitted them, which is nearly, not
 // exactly, time order.
@@ -48,6 +48,11 @@ class TraceWriter final : public EventSink {
   std::ofstream out_;
   TraceFormat format_;
 };
+
+// Parses one line of a trace (no header); `source` and `line` name it in
+// errors. Nothing for an empty line.
+absl::StatusOr<std::optional<TraceRecord>> ParseTraceLine(std::string_view text, TraceFormat format,
+                                                          std::string_view source, int line);
 
 class TraceReader {
  public:

@@ -83,6 +83,10 @@ INSTANTIATE_TEST_SUITE_P(
             "Operator", "f.csv",
             "item_id,code,occurred_at,office,measure,reported_by\nRR473124829CN,EMA,2025-01-01T00:00:00Z,CN1,none,DE\n",
             "f.csv:2: reported_by \"DE\""},
+        BadLine{
+            "FarFuture", "i.csv",
+            "item_id,code,occurred_at,office,measure,reported_by\nRR473124829CN,EMA,6606-01-01T00:00:00Z,CN1,none,CN\n",
+            "i.csv:2: occurred_at \"6606-01-01T00:00:00Z\": is not a UTC time from 2000 to 2200"},
         BadLine{"Json", "g.jsonl", "{\"item_id\": 5}\n", "g.jsonl:1: \"item_id\" is missing or not a string"},
         BadLine{"NotJson", "h.jsonl", "item_id,code\n", "h.jsonl:1: not a JSON object"}),
     [](const auto& info) { return std::string(info.param.name); });
