@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "storage/internal/codec.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/options.h"
+#include "storage/internal/store_logger.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::storage {
@@ -51,17 +53,24 @@ class TrackingStore::Impl {
       syncer.join();
     }
     if (db) {
-      db->SyncWAL().PermitUncheckedError();
+      // After a write error the log writer must not be touched again (a
+      // RocksDB built with assertions aborts): the log holds what was written.
+      if (write_error.ok()) db->SyncWAL().PermitUncheckedError();
       for (rocksdb::ColumnFamilyHandle* h : cf) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
       db->Close().PermitUncheckedError();
     }
   }
 
   absl::Status Open(const std::string& path) {
-    const internal::RocksOptions rocks = internal::MakeRocksOptions(options);
+    internal::RocksOptions rocks = internal::MakeRocksOptions(options);
+    if (options.create_if_missing) {
+      std::error_code ignored;  // a directory that cannot be made is reported by Open below
+      std::filesystem::create_directories(path, ignored);
+    }
+    rocks.db.info_log = std::make_shared<internal::StoreLogger>(path + "/LOG");
     rocksdb::DB* raw = nullptr;
     if (absl::Status s = internal::FromRocks(rocksdb::DB::Open(rocks.db, path, rocks.families, &cf, &raw),
-                                   fmt::format("cannot open tracking store {}", path));
+                                             fmt::format("cannot open tracking store {}", path));
         !s.ok()) {
       return s;
     }
@@ -72,16 +81,18 @@ class TrackingStore::Impl {
     if (got.IsNotFound()) {
       rocksdb::WriteOptions sync;
       sync.sync = true;
-      if (absl::Status s = internal::FromRocks(db->Put(sync, cf[internal::kDefault], internal::kSchemaKey, internal::kSchemaVersion),
-                                     "cannot write the schema version");
+      if (absl::Status s =
+              internal::FromRocks(db->Put(sync, cf[internal::kDefault], internal::kSchemaKey, internal::kSchemaVersion),
+                                  "cannot write the schema version");
           !s.ok()) {
         return s;
       }
     } else if (!got.ok()) {
       return internal::FromRocks(got, "cannot read the schema version");
     } else if (version != internal::kSchemaVersion) {
-      return absl::FailedPreconditionError(fmt::format(
-          "tracking store {} has schema version {}; this pochta reads version {}", path, version, internal::kSchemaVersion));
+      return absl::FailedPreconditionError(
+          fmt::format("tracking store {} has schema version {}; this pochta reads version {}", path, version,
+                      internal::kSchemaVersion));
     }
     if (options.durability == Durability::kGroup) syncer = std::thread([this] { SyncLoop(); });
     return absl::OkStatus();
@@ -92,7 +103,14 @@ class TrackingStore::Impl {
   absl::Status Commit(rocksdb::WriteBatch& batch, std::unique_lock<std::mutex>& lock) {
     rocksdb::WriteOptions write;
     write.sync = options.durability == Durability::kSync;
-    if (absl::Status s = internal::FromRocks(db->Write(write, &batch), "write failed"); !s.ok()) return s;
+    if (!write_error.ok()) return write_error;
+    if (absl::Status s = internal::FromRocks(db->Write(write, &batch), "write failed"); !s.ok()) {
+      // Sticky: after a failed write (a full disk, an I/O error) the store
+      // takes no more writes; reopen it once the cause is fixed.
+      write_error = absl::Status(
+          s.code(), fmt::format("{}; the store takes no more writes until it is reopened", std::string(s.message())));
+      return s;
+    }
     batches_written.fetch_add(1, std::memory_order_relaxed);
     bytes_written.fetch_add(batch.GetDataSize(), std::memory_order_relaxed);
     if (options.durability != Durability::kGroup) return absl::OkStatus();
@@ -119,7 +137,7 @@ class TrackingStore::Impl {
       sync_cv.wait_for(lock, options.group_commit_delay, [&] { return stopping; });
       const uint64_t target = written;
       lock.unlock();
-      const rocksdb::Status s = db->SyncWAL();
+      const rocksdb::Status s = write_error.ok() ? db->SyncWAL() : rocksdb::Status::OK();
       lock.lock();
       if (!s.ok() && sync_error.ok()) sync_error = internal::FromRocks(s, "fsync of the write-ahead log failed");
       synced = target;
@@ -163,7 +181,8 @@ class TrackingStore::Impl {
   StoreOptions options;
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> cf;
-  std::mutex write_mu;  // one write batch at a time: read-modify-write of states
+  std::mutex write_mu;       // one write batch at a time: read-modify-write of states
+  absl::Status write_error;  // the first failed write, if any; guarded by write_mu
   std::atomic<uint64_t> batches_written{0};
   std::atomic<uint64_t> bytes_written{0};
 
