@@ -8,6 +8,11 @@
 //   batch   unary BatchGetItems of --batch-size random prepared items
 //   report  streaming ReportEvents, batches of --batch-size events for fresh
 //           items, each batch waiting for its durable acknowledgement
+//   mixed   a soak: --threads/--clients of GetItem, --streams ReportEvents
+//           streams onto the prepared items and --watchers WatchItem calls
+//           on them, all at once; every --report-every seconds a line of
+//           throughput, errors and the server's resident memory
+//           (--server-pid), and a summary with memory at start and end
 // --prepare N first reports an arrival scan (EMD at UZTASA) for items 0..N-1
 // so that reads find them. The key must be a staff key (it reports
 // destination-side events). Reads keep --clients calls in flight over
@@ -16,6 +21,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <random>
 #include <thread>
@@ -44,7 +50,16 @@ struct Options {
   uint64_t prepare = 0;
   uint64_t items = 100000;  // reads draw from items 0..items-1
   uint32_t serial_base = 10'000'000;
+  int streams = 2;   // mixed: ReportEvents streams
+  int watchers = 8;  // mixed: WatchItem calls
+  double report_every = 10;
+  int server_pid = 0;  // mixed: whose resident memory to report
 };
+
+// Counters the soak reporter reads while the clients run.
+struct Live {
+  std::atomic<uint64_t> reads{0}, events{0}, updates{0}, errors{0};
+} live;
 
 std::string ItemId(uint64_t n, uint32_t base) {
   return pochta::core::ItemId::Make("LP", uint32_t(base + n), "CN")->ToString();
@@ -67,6 +82,7 @@ std::shared_ptr<grpc::Channel> Connect(const Options& o, int client) {
 
 // Errors are counted by status code, with one example message.
 void CountError(Result& r, const grpc::Status& s) {
+  ++live.errors;
   auto [it, inserted] = r.errors.try_emplace(fmt::format("code {}", int(s.error_code())), 0);
   ++it->second;
   if (inserted) r.examples[it->first] = s.error_message();
@@ -114,7 +130,7 @@ void RunReads(const Options& o, int thread, int inflight, Clock::time_point end,
     call->context.AddMetadata("x-api-key", o.key);
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     call->start = Clock::now();
-    if (o.mode == "get") {
+    if (o.mode != "batch") {
       call->get.set_item_id(ItemId(rng() % o.items, o.serial_base));
       call->get_reader = stub->AsyncGetItem(&call->context, call->get, &cq);
       call->get_reader->Finish(&call->view, &call->status, call);
@@ -134,7 +150,11 @@ void RunReads(const Options& o, int thread, int inflight, Clock::time_point end,
     std::unique_ptr<Call> call(static_cast<Call*>(tag));
     --pending;
     Record(r, call->start, call->status);
-    if (call->status.ok()) r.items += o.mode == "get" ? 1 : uint64_t(call->results.results_size());
+    if (call->status.ok()) {
+      const uint64_t read = o.mode != "batch" ? 1 : uint64_t(call->results.results_size());
+      r.items += read;
+      live.reads += read;
+    }
     if (started < limit && Clock::now() < end) {
       start_call();
       ++pending;
@@ -167,14 +187,46 @@ void RunReport(const Options& o, int client, Clock::time_point end, uint64_t fir
       if (result.outcome() != v1::REJECTED) continue;
       auto [it, inserted] = r.errors.try_emplace("rejected event", 0);
       ++it->second;
+      ++live.errors;
       if (inserted) r.examples[it->first] = result.reason();
     }
     r.items += uint64_t(response.results_size());
+    live.events += uint64_t(response.results_size());
     Record(r, start, grpc::Status::OK);
   }
   stream->WritesDone();
   const grpc::Status s = stream->Finish();
   if (!s.ok()) CountError(r, s);
+}
+
+// Watches random prepared items until `end`, counting the updates.
+void RunWatcher(const Options& o, int watcher, Clock::time_point end, Result& r) {
+  auto stub = v1::TrackingService::NewStub(Connect(o, 1000 + watcher));
+  std::mt19937_64 rng(uint64_t(watcher) * 104729 + 3);
+  while (Clock::now() < end) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-api-key", o.key);
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()));
+    v1::WatchItemRequest request;
+    request.set_item_id(ItemId(rng() % o.items, o.serial_base));
+    auto stream = stub->WatchItem(&context, request);
+    v1::ItemUpdate update;
+    while (stream->Read(&update)) ++live.updates;
+    const grpc::Status s = stream->Finish();
+    if (!s.ok() && s.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) CountError(r, s);
+  }
+}
+
+// Resident memory of a process in kB, from /proc; 0 when unknown.
+uint64_t ResidentKb(int pid) {
+  if (pid <= 0) return 0;
+  std::ifstream status(fmt::format("/proc/{}/status", pid));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmRSS:")) return std::strtoull(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
 }
 
 void Print(const Options& o, const std::vector<Result>& results, double seconds) {
@@ -208,13 +260,66 @@ void Print(const Options& o, const std::vector<Result>& results, double seconds)
 
 }  // namespace
 
+// The soak: reads, writes and watches at once, with a progress line every
+// report_every seconds. Exit 1 on any error.
+int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
+  std::vector<Result> reads(size_t(o.threads)), writes(size_t(o.streams)), watches(size_t(o.watchers));
+  std::vector<std::thread> threads;
+  uint64_t rss_warm = 0;  // after the first interval: caches and memtables filling is not a leak
+  for (int t = 0; t < o.threads; ++t) {
+    const int inflight = o.clients / o.threads + (t < o.clients % o.threads ? 1 : 0);
+    threads.emplace_back([&, t, inflight] { RunReads(o, t, inflight, end, reads[size_t(t)]); });
+  }
+  const uint64_t per_stream = o.items / uint64_t(o.streams) / uint64_t(o.batch_size) * uint64_t(o.batch_size);
+  for (int w = 0; w < o.streams; ++w) {
+    threads.emplace_back(
+        [&, w] { RunReport(o, 100 + w, end, uint64_t(w) * per_stream, per_stream, 0, writes[size_t(w)]); });
+  }
+  for (int w = 0; w < o.watchers; ++w) threads.emplace_back([&, w] { RunWatcher(o, w, end, watches[size_t(w)]); });
+
+  fmt::print("{:>8} {:>12} {:>12} {:>12} {:>8} {:>12}\n", "seconds", "reads/s", "events/s", "updates/s", "errors",
+             "server RSS kB");
+  uint64_t last_reads = 0, last_events = 0, last_updates = 0;
+  Clock::time_point last = start;
+  while (Clock::now() < end) {
+    std::this_thread::sleep_until(std::min(
+        end, last + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.report_every))));
+    const Clock::time_point now = Clock::now();
+    const double dt = std::chrono::duration<double>(now - last).count();
+    const uint64_t r = live.reads, e = live.events, u = live.updates;
+    fmt::print("{:>8.0f} {:>12.0f} {:>12.0f} {:>12.0f} {:>8} {:>12}\n",
+               std::chrono::duration<double>(now - start).count(), double(r - last_reads) / dt,
+               double(e - last_events) / dt, double(u - last_updates) / dt, live.errors.load(),
+               ResidentKb(o.server_pid));
+    std::fflush(stdout);
+    if (rss_warm == 0) rss_warm = ResidentKb(o.server_pid);
+    last_reads = r, last_events = e, last_updates = u, last = now;
+  }
+  for (std::thread& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  fmt::print("\nreads:  ");
+  Print(o, reads, seconds);
+  fmt::print("writes: ");
+  Options w = o;
+  w.mode = "report";
+  w.clients = o.streams;
+  Print(w, writes, seconds);
+  fmt::print("watch updates: {} ({:.0f}/s)\n", live.updates.load(), double(live.updates) / seconds);
+  if (o.server_pid > 0) {
+    fmt::print("server resident memory: {} kB after the first interval, {} kB at the end\n", rss_warm,
+               ResidentKb(o.server_pid));
+  }
+  fmt::print("errors: {}\n", live.errors.load());
+  return live.errors == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"pochta_load: concurrent load against a running pochta server"};
   app.add_option("--target", o.target, "Server address")->capture_default_str();
   app.add_option("--key", o.key, "API key (staff, to prepare and report destination events)")->required();
   app.add_option("--mode", o.mode, "get, batch or report")
-      ->check(CLI::IsMember({"get", "batch", "report"}))
+      ->check(CLI::IsMember({"get", "batch", "report", "mixed"}))
       ->capture_default_str();
   app.add_option("--clients", o.clients, "Concurrent calls (reads) or streams (report)")->capture_default_str();
   app.add_option("--threads", o.threads, "Reads: threads, each with a connection and completion queue")
@@ -224,6 +329,10 @@ int main(int argc, char** argv) {
   app.add_option("--batch-size", o.batch_size, "Events per ReportEvents batch, ids per BatchGetItems")
       ->capture_default_str();
   app.add_option("--prepare", o.prepare, "Report an arrival scan for this many items first");
+  app.add_option("--streams", o.streams, "mixed: ReportEvents streams")->capture_default_str();
+  app.add_option("--watchers", o.watchers, "mixed: WatchItem calls")->capture_default_str();
+  app.add_option("--report-every", o.report_every, "mixed: seconds between progress lines")->capture_default_str();
+  app.add_option("--server-pid", o.server_pid, "mixed: the server process, to report its resident memory");
   app.add_option("--items", o.items, "Reads draw from this many prepared items")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (o.clients < 1 || o.threads < 1 || o.batch_size < 1 || o.batch_size > 1000) {
@@ -261,6 +370,7 @@ int main(int argc, char** argv) {
   const Clock::time_point start = Clock::now();
   const Clock::time_point end =
       start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
+  if (o.mode == "mixed") return Soak(o, start, end);
   for (int t = 0; t < int(results.size()); ++t) {
     threads.emplace_back([&, t] {
       if (report) {
