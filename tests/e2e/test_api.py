@@ -29,6 +29,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 KEYS = {
     "CN": "example-cn-0123456789abcdef",
     "LV": "example-lv-0123456789abcdef",
+    "VU": "example-vu-0123456789abcdef",
     "staff": "example-uz-staff-0123456789",
     "reader": "example-reader-0123456789ab",
 }
@@ -412,6 +413,97 @@ class PochtaApiTest(unittest.TestCase):
             tracking_pb2.WatchItemRequest(item_id=item_id), metadata=self.md("LV"), timeout=5)))
         self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: next(self.tracking.WatchItem(
             tracking_pb2.WatchItemRequest(item_id="nope"), metadata=self.md("staff"), timeout=5)))
+
+    def test_bad_input_sweep(self):
+        """Every kind of malformed or forbidden request: its status code, its
+        message, and that it wrote nothing."""
+        from pochta.v1 import intake_pb2, tracking_pb2
+        C = grpc.StatusCode
+        known = s10(5000)  # an item with pre-advice and one event, which must stay so
+        self.submit("CN", [self.item(known)])
+        self.report("staff", [[self.event(known, "EMD", 60, "UZTASA")]])
+
+        def events_of(item_id):
+            try:
+                return self.get("staff", item_id).event_count
+            except grpc.RpcError as e:
+                self.assertEqual(e.code(), C.NOT_FOUND)
+                return None
+
+        huge = self.item(s10(5001))
+        huge.sender.address = "x" * (5 << 20)
+        dispatch = "CNSHAAUZTASAAUN50077"
+        cases = [
+            # name, call, code, message fragment, (item, events it must still have)
+            ("no key", lambda: self.intake.SubmitItems(iter([intake_pb2.SubmitItemsRequest(items=[self.item(s10(5002))])]),
+                                                       timeout=5),
+             C.UNAUTHENTICATED, "missing API key", (s10(5002), None)),
+            ("unknown key", lambda: self.tracking.GetItem(tracking_pb2.GetItemRequest(item_id=known),
+                                                          metadata=(("x-api-key", "z" * 20),), timeout=5),
+             C.UNAUTHENTICATED, "unknown API key", (known, 1)),
+            ("foreign item", lambda: self.submit("CN", [self.item(s10(5003, "LV"))]),
+             C.PERMISSION_DENIED, "issued in LV, not CN", (s10(5003, "LV"), None)),
+            ("staff submits", lambda: self.submit("staff", [self.item(s10(5004))]),
+             C.PERMISSION_DENIED, "only designated operators", (s10(5004), None)),
+            ("too many items", lambda: self.submit("CN", [self.item(s10(5005))] * 1001, per_message=1001),
+             C.RESOURCE_EXHAUSTED, "at most 1000", (s10(5005), None)),
+            ("oversize message", lambda: self.submit("CN", [huge]), C.RESOURCE_EXHAUSTED, "", (s10(5001), None)),
+            ("operator reports destination event", lambda: self.report("CN", [[self.event(known, "EMF", 70, "UZTASA")]]),
+             C.PERMISSION_DENIED, "destination-side event", (known, 1)),
+            ("staff reports origin event", lambda: self.report("staff", [[self.event(known, "EMB", 20, "CNSHAA")]]),
+             C.PERMISSION_DENIED, "staff report destination-side events", (known, 1)),
+            ("reader reports", lambda: self.report("reader", [[self.event(known, "EMF", 70, "UZTASA")]]),
+             C.PERMISSION_DENIED, "reader role", (known, 1)),
+            ("too many events", lambda: self.report("staff", [[self.event(known, "EMF", 70, "UZTASA")] * 1001]),
+             C.RESOURCE_EXHAUSTED, "at most 1000", (known, 1)),
+            ("bad check digit", lambda: self.get("staff", "RR473124820CN"), C.INVALID_ARGUMENT,
+             'item_id "RR473124820CN": check digit', None),
+            ("another operator's item", lambda: self.get("LV", known), C.PERMISSION_DENIED, "issued in LV", None),
+            ("bad dispatch id", lambda: self.intake.DeclareDispatch(
+                intake_pb2.DeclareDispatchRequest(dispatch_id="CNSHAAUZTASAAUN5007"), metadata=self.md("CN"), timeout=5),
+             C.INVALID_ARGUMENT, "dispatch_id", None),
+            ("bad item in a receptacle", lambda: self.intake.DeclareDispatch(
+                intake_pb2.DeclareDispatchRequest(dispatch_id=dispatch, receptacles=[intake_pb2.Receptacle(
+                    receptacle_id=dispatch + "001000150", item_ids=["LP1"])]), metadata=self.md("CN"), timeout=5),
+             C.INVALID_ARGUMENT, 'receptacles[0].item_ids[0].item_id "LP1"', None),
+            ("another operator's dispatch", lambda: self.intake.DeclareDispatch(
+                intake_pb2.DeclareDispatchRequest(dispatch_id=dispatch), metadata=self.md("VU"), timeout=5),
+             C.PERMISSION_DENIED, 'dispatch_id "%s"' % dispatch, None),
+            ("no selection", lambda: self.tracking.ListItems(tracking_pb2.ListItemsRequest(), metadata=self.md("staff"),
+                                                             timeout=5), C.INVALID_ARGUMENT, "selection", None),
+            ("negative page size", lambda: self.tracking.ListItems(
+                tracking_pb2.ListItemsRequest(dispatch_id=dispatch, page_size=-1), metadata=self.md("staff"), timeout=5),
+             C.INVALID_ARGUMENT, "page_size -1", None),
+            ("foreign page token", lambda: self.tracking.ListItems(
+                tracking_pb2.ListItemsRequest(dispatch_id=dispatch, page_token="AQ"), metadata=self.md("staff"), timeout=5),
+             C.INVALID_ARGUMENT, "page_token", None),
+            ("too many ids", lambda: self.tracking.BatchGetItems(
+                tracking_pb2.BatchGetItemsRequest(item_ids=[known] * 1001), metadata=self.md("staff"), timeout=5),
+             C.RESOURCE_EXHAUSTED, "at most 1000", None),
+            ("watch a bad id", lambda: next(self.tracking.WatchItem(tracking_pb2.WatchItemRequest(item_id="nope"),
+                                                                    metadata=self.md("staff"), timeout=5)),
+             C.INVALID_ARGUMENT, 'item_id "nope"', None),
+        ]
+        for name, call, code, fragment, unchanged in cases:
+            with self.subTest(name):
+                self.assert_code(code, call, fragment)
+                if unchanged:
+                    self.assertEqual(events_of(unchanged[0]), unchanged[1], "%s wrote something" % name)
+        # Records refused one by one are not written either.
+        bad_items = [self.item(s10(5010), weight_grams=-1), self.item(s10(5011), currency="US"),
+                     self.item(s10(5012), mail_class=0)]
+        response = self.submit("CN", bad_items)
+        self.assertEqual((response.accepted, response.rejected), (0, 3))
+        for it in bad_items:
+            self.assertIsNone(events_of(it.item_id))
+        bad_events = [self.event(known, "EZZ", 61, "UZTASA"), self.event(known, "EDD", 62, "SC-XXX"),
+                      self.event(known, "EMF", 24 * 400, "UZTASA"), self.event(known, "EMF", -48, "UZTASA")]
+        self.assertEqual(self.outcomes(self.report("staff", [bad_events])[0]), ["REJECTED"] * 4)
+        self.assertEqual(events_of(known), 1)
+        # Empty streams are harmless.
+        empty = self.intake.SubmitItems(iter([]), metadata=self.md("CN"), timeout=5)
+        self.assertEqual((empty.accepted, empty.rejected), (0, 0))
+        self.assertEqual(self.report("staff", []), [])
 
     def test_zz_sigterm_drains_and_leaves_a_consistent_store(self):
         from pochta.v1 import tracking_pb2
