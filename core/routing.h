@@ -85,9 +85,6 @@ class RoutingTables {
   static std::shared_ptr<const RoutingTables> Build(const Network& network, const Closures& closures);
 
   const Network& network() const { return *network_; }
-  // Facilities routed through per-hub sort plans: the office of exchange,
-  // the sorting centres, and any office on a cycle of links.
-  size_t hub_count() const { return core_facility_.size(); }
 
  private:
   friend class Router;
