@@ -225,7 +225,6 @@ class PostalModel::Impl final : public EventHandler {
       case kSortStart: sim.Schedule(sim.now() + StageTime(s_.sort_per_hour), this, Payload(kSortDone, i)); break;
       case kSortDone:
         sort_.Release();
-        ++in_linehaul_;
         Forward(i);
         break;
       case kLinkArrive: Arrive(i); break;
@@ -238,12 +237,10 @@ class PostalModel::Impl final : public EventHandler {
       case kDelivered:
       case kCollected:
         Emit(i, core::EventCode::kEMI, sim.now(), Code(items_[i].office));
-        --at_delivery_;
         Finish(i, true);
         break;
       case kReturnAfterHold:
         Emit(i, core::EventCode::kEMH, sim.now(), Code(items_[i].office), core::NonDeliveryMeasure::kReturnToSender);
-        --at_delivery_;
         Finish(i, false);
         break;
       case kShift:
@@ -400,8 +397,6 @@ class PostalModel::Impl final : public EventHandler {
   }
 
   void ArriveAtOffice(uint32_t i) {
-    --in_linehaul_;
-    ++at_delivery_;
     Emit(i, core::EventCode::kEMG, sim_.now(), Code(items_[i].office));
     sim_.Schedule(NextRound(sim_.now()), this, Payload(kDeliveryRound, i));
   }
@@ -469,14 +464,7 @@ class PostalModel::Impl final : public EventHandler {
   }
 
   void Sample() {
-    HourlySample h{sim_.now(),
-                   items_.size() - finished_,
-                   scan_.queued() + size_t(scan_.busy()),
-                   size_t(in_customs_),
-                   sort_.queued() + size_t(sort_.busy()),
-                   size_t(in_linehaul_),
-                   size_t(at_delivery_),
-                   delivered_this_hour_};
+    HourlySample h{sim_.now(), items_.size() - finished_, delivered_this_hour_};
     Resource* stages[] = {&scan_, &customs_, &sort_};
     for (size_t k = 0; k < 3; ++k) {
       const Resource& r = *stages[k];
@@ -607,7 +595,7 @@ class PostalModel::Impl final : public EventHandler {
   std::function<void(int, int)> progress_;
   uint32_t oe_ = 0;
   Time end_ = 0, window_end_ = 0;
-  int64_t in_customs_ = 0, in_linehaul_ = 0, at_delivery_ = 0;
+  int64_t in_customs_ = 0;
   uint64_t customs_returned_ = 0, tracking_events_ = 0, delivered_this_hour_ = 0, finished_ = 0;
   double sojourn_days_ = 0;
 };

@@ -75,7 +75,6 @@ struct FacilityHour {
 struct HourlySample {
   int64_t time = 0;
   size_t in_system = 0;  // posted, not yet delivered or returned
-  size_t scan_queue = 0, customs_held = 0, sort_queue = 0, in_linehaul = 0, at_delivery = 0;
   uint64_t delivered_in_hour = 0;
   std::vector<FacilityHour> facilities;  // in the order of PostalModel::facility_names()
 };
