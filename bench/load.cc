@@ -12,7 +12,9 @@
 //           streams onto the prepared items and --watchers WatchItem calls
 //           on them, all at once; every --report-every seconds a line of
 //           throughput, errors and the server's resident memory
-//           (--server-pid), and a summary with memory at start and end
+//           (--server-pid), and a summary with memory at half time and
+//           at the end; it fails if memory grew more than
+//           --max-rss-growth percent over the second half
 // --prepare N first reports an arrival scan (EMD at UZTASA) for items 0..N-1
 // so that reads find them. The key must be a staff key (it reports
 // destination-side events). Reads keep --clients calls in flight over
@@ -54,6 +56,7 @@ struct Options {
   int watchers = 8;  // mixed: WatchItem calls
   double report_every = 10;
   int server_pid = 0;  // mixed: whose resident memory to report
+  double max_rss_growth = 10;  // mixed: percent the server's memory may grow over the second half
 };
 
 // Counters the soak reporter reads while the clients run.
@@ -261,11 +264,13 @@ void Print(const Options& o, const std::vector<Result>& results, double seconds)
 }  // namespace
 
 // The soak: reads, writes and watches at once, with a progress line every
-// report_every seconds. Exit 1 on any error.
+// report_every seconds. Exit 1 on any error, or when the server's memory
+// grew by more than max_rss_growth percent over the second half of the run.
+// Caches and memtables fill during the first half; a leak keeps growing.
 int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
   std::vector<Result> reads(size_t(o.threads)), writes(size_t(o.streams)), watches(size_t(o.watchers));
   std::vector<std::thread> threads;
-  uint64_t rss_warm = 0;  // after the first interval: caches and memtables filling is not a leak
+  uint64_t rss_half = 0;  // at the first report of the second half
   for (int t = 0; t < o.threads; ++t) {
     const int inflight = o.clients / o.threads + (t < o.clients % o.threads ? 1 : 0);
     threads.emplace_back([&, t, inflight] { RunReads(o, t, inflight, end, reads[size_t(t)]); });
@@ -286,13 +291,12 @@ int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
         end, last + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.report_every))));
     const Clock::time_point now = Clock::now();
     const double dt = std::chrono::duration<double>(now - last).count();
-    const uint64_t r = live.reads, e = live.events, u = live.updates;
+    const uint64_t r = live.reads, e = live.events, u = live.updates, rss = ResidentKb(o.server_pid);
     fmt::print("{:>8.0f} {:>12.0f} {:>12.0f} {:>12.0f} {:>8} {:>12}\n",
                std::chrono::duration<double>(now - start).count(), double(r - last_reads) / dt,
-               double(e - last_events) / dt, double(u - last_updates) / dt, live.errors.load(),
-               ResidentKb(o.server_pid));
+               double(e - last_events) / dt, double(u - last_updates) / dt, live.errors.load(), rss);
     std::fflush(stdout);
-    if (rss_warm == 0) rss_warm = ResidentKb(o.server_pid);
+    if (rss_half == 0 && now - start >= (end - start) / 2) rss_half = rss;
     last_reads = r, last_events = e, last_updates = u, last = now;
   }
   for (std::thread& t : threads) t.join();
@@ -305,12 +309,16 @@ int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
   w.clients = o.streams;
   Print(w, writes, seconds);
   fmt::print("watch updates: {} ({:.0f}/s)\n", live.updates.load(), double(live.updates) / seconds);
+  bool flat = true;
   if (o.server_pid > 0) {
-    fmt::print("server resident memory: {} kB after the first interval, {} kB at the end\n", rss_warm,
-               ResidentKb(o.server_pid));
+    const uint64_t rss_end = ResidentKb(o.server_pid);
+    const double growth = rss_half > 0 ? 100.0 * (double(rss_end) - double(rss_half)) / double(rss_half) : 0;
+    flat = growth <= o.max_rss_growth;
+    fmt::print("server resident memory: {} kB at half time, {} kB at the end ({:+.1f}%, {} {}%)\n", rss_half,
+               rss_end, growth, flat ? "within" : "OVER", o.max_rss_growth);
   }
   fmt::print("errors: {}\n", live.errors.load());
-  return live.errors == 0 ? 0 : 1;
+  return live.errors == 0 && flat ? 0 : 1;
 }
 
 int main(int argc, char** argv) {
@@ -333,6 +341,9 @@ int main(int argc, char** argv) {
   app.add_option("--watchers", o.watchers, "mixed: WatchItem calls")->capture_default_str();
   app.add_option("--report-every", o.report_every, "mixed: seconds between progress lines")->capture_default_str();
   app.add_option("--server-pid", o.server_pid, "mixed: the server process, to report its resident memory");
+  app.add_option("--max-rss-growth", o.max_rss_growth,
+                 "mixed: fail when the server's memory grows more than this many percent over the second half")
+      ->capture_default_str();
   app.add_option("--items", o.items, "Reads draw from this many prepared items")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (o.clients < 1 || o.threads < 1 || o.batch_size < 1 || o.batch_size > 1000) {

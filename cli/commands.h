@@ -51,6 +51,8 @@ struct ServeOptions {
   std::string keys;
   std::string network_file = DefaultNetworkFile();
   std::string durability = "group";
+  uint32_t block_cache_mib = 256;
+  uint32_t write_buffer_mib = 256;
   std::string tls_cert;
   std::string tls_key;
 };

@@ -18,6 +18,13 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
   cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
   cmd->add_option("--durability", options.durability, "When writes are acknowledged: sync, group or buffered")
       ->capture_default_str();
+  cmd->add_option("--block-cache-mib", options.block_cache_mib,
+                  "Block cache of the store, with its index and filter blocks (MiB)")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 1 << 20));
+  cmd->add_option("--write-buffer-mib", options.write_buffer_mib, "Memtables of the store, all together (MiB)")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 1 << 20));
   cmd->add_option("--tls-cert", options.tls_cert, "PEM certificate chain; TLS when given with --tls-key");
   cmd->add_option("--tls-key", options.tls_key, "PEM private key");
   cmd->footer(
@@ -50,7 +57,9 @@ int RunServe(const ServeOptions& options) {
   config.network_file = options.network_file;
   config.tls_cert_file = options.tls_cert;
   config.tls_key_file = options.tls_key;
-  config.durability = *durability;
+  config.store.durability = *durability;
+  config.store.block_cache_bytes = size_t(options.block_cache_mib) << 20;
+  config.store.write_buffer_bytes = size_t(options.write_buffer_mib) << 20;
   absl::StatusOr<std::unique_ptr<services::Server>> server = services::Server::Start(config);
   if (!server.ok()) {
     fmt::print(stderr, "pochta serve: {}\n", std::string(server.status().message()));

@@ -19,12 +19,6 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool IsFacilityCode(std::string_view code) {
-  if (code.size() < 2 || code.size() > 16) return false;
-  return std::all_of(code.begin(), code.end(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'; });
-}
-
 std::optional<uint32_t> ParseUint(std::string_view s) {
   if (!AllDigits(s) || s.size() > 9) return std::nullopt;
   uint32_t value = 0;
@@ -74,6 +68,12 @@ struct RawRegion {
 };
 
 }  // namespace
+
+bool IsFacilityCode(std::string_view code) {
+  if (code.size() < 2 || code.size() > 16) return false;
+  return std::all_of(code.begin(), code.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'; });
+}
 
 // Builds a Network from the text of a file, collecting every error with its line.
 class NetworkParser {

@@ -38,6 +38,11 @@ std::string_view Name(FacilityKind kind);   // "exchange", "sorting", "office"
 std::string_view Name(TransportMode mode);  // "truck", "van", "rail", "air"
 std::optional<TransportMode> ParseTransportMode(std::string_view name);
 
+// The form of every facility and office code pochta handles (network codes,
+// postcodes, IMPC codes, origin post offices): 2-16 capital letters, digits
+// or '-'.
+bool IsFacilityCode(std::string_view code);
+
 // A postcode of Uzbekistan: six digits, 1-2 region (Tashkent city: 1-3 = 100),
 // 3-4 district, 5-6 office. Held as the number 0..999,999.
 class Postcode {

@@ -59,8 +59,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   state->planner = std::make_unique<core::RoutePlanner>(state->network);
   state->router = std::make_unique<core::Router>(state->planner->router());
   state->predictor = std::make_unique<storage::NetworkRoutePredictor>(*state->router);
-  storage::StoreOptions options;
-  options.durability = config.durability;
+  storage::StoreOptions options = config.store;
   options.route_predictor = state->predictor.get();
   absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(config.db, options);
   if (!store.ok()) return store.status();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/network.h"
 #include "fmt/chrono.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -116,7 +117,7 @@ absl::StatusOr<std::optional<TraceRecord>> ParseTraceLine(std::string_view text,
   if (!code) return bad(1, "is not a UPU EMSEVT event code");
   const std::optional<core::Timestamp> time = ParseIso(fields[2]);
   if (!time) return bad(2, "is not a UTC time from 2000 to 2200 like 2025-01-01T09:30:00Z");
-  if (fields[3].empty() || fields[3].size() > 32) return bad(3, "must have 1 to 32 characters");
+  if (!core::IsFacilityCode(fields[3])) return bad(3, "must be 2-16 capital letters, digits or '-'");
   const std::optional<core::NonDeliveryMeasure> measure = core::ParseNonDeliveryMeasure(fields[4]);
   if (!measure) return bad(4, "is not none, redeliver, hold-for-collection or return-to-sender");
   const std::optional<core::Operator> by = core::ParseOperator(fields[5]);

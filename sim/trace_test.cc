@@ -87,6 +87,16 @@ INSTANTIATE_TEST_SUITE_P(
             "FarFuture", "i.csv",
             "item_id,code,occurred_at,office,measure,reported_by\nRR473124829CN,EMA,6606-01-01T00:00:00Z,CN1,none,CN\n",
             "i.csv:2: occurred_at \"6606-01-01T00:00:00Z\": is not a UTC time from 2000 to 2200"},
+        BadLine{
+            "Office", "j.csv",
+            "item_id,code,occurred_at,office,measure,reported_by\nRR473124829CN,EMA,2025-01-01T00:00:00Z,cn 1,none,CN\n",
+            "j.csv:2: office \"cn 1\": must be 2-16 capital letters, digits or '-'"},
+        // A JSON string may hold a line break, which no CSV trace could carry
+        // (found by fuzz_trace).
+        BadLine{"OfficeLineBreak", "k.jsonl",
+                "{\"item_id\":\"RR473124829CN\",\"code\":\"EMA\",\"occurred_at\":\"2025-01-01T00:00:00Z\","
+                "\"office\":\"CN1\\nX\",\"measure\":\"none\",\"reported_by\":\"CN\"}\n",
+                "k.jsonl:1: office \"CN1\nX\""},
         BadLine{"Json", "g.jsonl", "{\"item_id\": 5}\n", "g.jsonl:1: \"item_id\" is missing or not a string"},
         BadLine{"NotJson", "h.jsonl", "item_id,code\n", "h.jsonl:1: not a JSON object"}),
     [](const auto& info) { return std::string(info.param.name); });

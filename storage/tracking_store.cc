@@ -385,8 +385,12 @@ absl::StatusOr<WorkListPage> TrackingStore::ListItems(const WorkListQuery& q) co
 }
 
 StoreMetrics TrackingStore::Metrics() const {
-  return StoreMetrics{impl_->batches_written.load(std::memory_order_relaxed),
-                      impl_->bytes_written.load(std::memory_order_relaxed)};
+  const Impl& d = *impl_;
+  StoreMetrics m{d.batches_written.load(std::memory_order_relaxed), d.bytes_written.load(std::memory_order_relaxed)};
+  d.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &m.memtable_bytes);
+  d.db->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &m.block_cache_bytes);
+  d.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &m.table_reader_bytes);
+  return m;
 }
 
 absl::StatusOr<VerifyReport> TrackingStore::Verify() const {

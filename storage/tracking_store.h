@@ -76,8 +76,13 @@ struct StoreOptions {
   Durability durability = Durability::kGroup;
   // Longest wait before a group fsync under kGroup. Default: 2 ms.
   std::chrono::microseconds group_commit_delay{2000};
-  // Shared block cache for all column families. Default: 256 MiB.
+  // Shared block cache for all column families, holding their index and
+  // filter blocks too. Default: 256 MiB.
   size_t block_cache_bytes = 256u << 20;
+  // Memtables of all column families together; a family is flushed when
+  // they reach it. With the block cache, this bounds the store's memory.
+  // Default: 256 MiB.
+  size_t write_buffer_bytes = 256u << 20;
   // Create the database when the directory holds none. Default: true.
   bool create_if_missing = true;
   // Fills next facility and expected delivery in the state; may be null.
@@ -192,6 +197,12 @@ struct StoreStats {
 struct StoreMetrics {
   uint64_t batches_written = 0;  // write batches committed
   uint64_t bytes_written = 0;    // their size: records, derived state and index entries
+  // Memory now. The first two are bounded by write_buffer_bytes and
+  // block_cache_bytes; the third, held by open tables outside the cache,
+  // stays small however large the store grows.
+  uint64_t memtable_bytes = 0;     // memtables of all families, including those waiting to be flushed
+  uint64_t block_cache_bytes = 0;  // data, index and filter blocks in the block cache
+  uint64_t table_reader_bytes = 0;
 };
 
 class TrackingStore {

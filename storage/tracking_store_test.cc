@@ -489,6 +489,36 @@ TEST_F(StoreTest, GroupCommitAcknowledgesConcurrentWriters) {
   EXPECT_EQ(store->Verify()->problem_count, 0u);
 }
 
+// Memory is bounded by the two budgets, not by the size of the store: the
+// memtables of all families flush at write_buffer_bytes, and index and
+// filter blocks are charged to the block cache instead of being held by
+// every open table.
+TEST_F(StoreTest, MemoryStaysWithinItsBudgetsAsTheStoreGrows) {
+  StoreOptions options = Buffered();
+  options.block_cache_bytes = 2u << 20;
+  options.write_buffer_bytes = 2u << 20;
+  Reopen(options);
+  constexpr uint32_t kItems = 30'000;
+  const std::vector<core::TrackingEvent> history = TestHistory(kEpoch2025);
+  for (size_t step = 0; step < 4; ++step) {  // 120,000 events, about 16 MB written
+    std::vector<ReportedEvent> batch;
+    for (uint32_t i = 0; i < kItems; ++i) {
+      batch.push_back(Reported(TestItemId(i), history[step]));
+      if (batch.size() == 1000) {
+        ASSERT_TRUE(store_->AppendEvents(batch).ok());
+        batch.clear();
+      }
+    }
+  }
+  for (uint32_t i = 0; i < kItems; i += 7) ASSERT_TRUE(store_->GetState(TestItemId(i)).ok());
+  const StoreMetrics m = store_->Metrics();
+  EXPECT_GT(m.bytes_written, 6u * options.write_buffer_bytes);
+  EXPECT_LE(m.memtable_bytes, 2 * options.write_buffer_bytes);  // room for a flush in progress
+  EXPECT_LE(m.block_cache_bytes, options.block_cache_bytes);
+  EXPECT_GT(m.block_cache_bytes, 0u);
+  EXPECT_LE(m.table_reader_bytes, 256u << 10) << "index and filter blocks outside the cache";
+}
+
 TEST_F(StoreTest, DurabilityNamesRoundTrip) {
   for (Durability d : {Durability::kSync, Durability::kGroup, Durability::kBuffered})
     EXPECT_EQ(ParseDurability(Name(d)), d);

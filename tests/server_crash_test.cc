@@ -116,6 +116,9 @@ TEST(ServerCrashTest, AcknowledgedEventsSurviveKillingTheServerUnderLoad) {
     kill(server, SIGKILL);
     int status = 0;
     waitpid(server, &status, 0);
+    // Anything else means it ended by itself: a crash, or a sanitizer report.
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << "round " << round << ": the server ended before it was killed, status " << status;
     for (std::thread& t : clients) t.join();
     const int64_t before[2] = {acked[0], acked[1]};
     for (int c = 0; c < 2; ++c) acked[c] = done[c];

@@ -1,8 +1,11 @@
 #include "storage/internal/options.h"
 
+#include <algorithm>
+
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
+#include "rocksdb/write_buffer_manager.h"
 #include "storage/internal/keys.h"
 
 namespace pochta::storage::internal {
@@ -14,13 +17,22 @@ RocksOptions MakeRocksOptions(const StoreOptions& options) {
   out.db.max_background_jobs = 2;
   out.db.bytes_per_sync = 1 << 20;
 
+  // Memory is bounded by the two budgets, however large the store grows:
+  // memtables of all families share one write buffer budget, and index and
+  // filter blocks live in the block cache (high priority, level 0 pinned)
+  // rather than beside it in every open table.
+  out.db.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(options.write_buffer_bytes);
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = true;
   rocksdb::ColumnFamilyOptions base;
   base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  base.write_buffer_size = 64 << 20;
+  // A family's memtable takes at most a quarter of the budget.
+  base.write_buffer_size = std::min<size_t>(64u << 20, options.write_buffer_bytes / 4);
 
   for (size_t f = 0; f < kFamilyCount; ++f) {
     rocksdb::ColumnFamilyOptions family = base;
