@@ -261,16 +261,33 @@ void Print(const Options& o, const std::vector<Result>& results, double seconds)
   for (const auto& [what, n] : errors) fmt::print("  {} x {}, e.g. {}\n", n, what, examples[what].substr(0, 100));
 }
 
+struct TrendLine {
+  double slope = 0;  // y per x
+  double mean_y = 0;
+};
+
+// REQUIRES: at least two points with different x.
+TrendLine LeastSquares(const std::vector<std::pair<double, double>>& points) {
+  double mx = 0, my = 0;
+  for (const auto& [x, y] : points) mx += x, my += y;
+  mx /= double(points.size()), my /= double(points.size());
+  double sxy = 0, sxx = 0;
+  for (const auto& [x, y] : points) sxy += (x - mx) * (y - my), sxx += (x - mx) * (x - mx);
+  return TrendLine{sxy / sxx, my};
+}
+
 }  // namespace
 
 // The soak: reads, writes and watches at once, with a progress line every
 // report_every seconds. Exit 1 on any error, or when the server's memory
-// grew by more than max_rss_growth percent over the second half of the run.
-// Caches and memtables fill during the first half; a leak keeps growing.
+// trends up by more than max_rss_growth percent over the second half of the
+// run. Caches and memtables fill during the first half; a leak keeps
+// growing. The trend is the least-squares line through the second half's
+// samples, which flushes and compactions make noisy.
 int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
   std::vector<Result> reads(size_t(o.threads)), writes(size_t(o.streams)), watches(size_t(o.watchers));
   std::vector<std::thread> threads;
-  uint64_t rss_half = 0;  // at the first report of the second half
+  std::vector<std::pair<double, double>> rss_second_half;  // (seconds, kB)
   for (int t = 0; t < o.threads; ++t) {
     const int inflight = o.clients / o.threads + (t < o.clients % o.threads ? 1 : 0);
     threads.emplace_back([&, t, inflight] { RunReads(o, t, inflight, end, reads[size_t(t)]); });
@@ -291,12 +308,12 @@ int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
         end, last + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.report_every))));
     const Clock::time_point now = Clock::now();
     const double dt = std::chrono::duration<double>(now - last).count();
+    const double t = std::chrono::duration<double>(now - start).count();
     const uint64_t r = live.reads, e = live.events, u = live.updates, rss = ResidentKb(o.server_pid);
-    fmt::print("{:>8.0f} {:>12.0f} {:>12.0f} {:>12.0f} {:>8} {:>12}\n",
-               std::chrono::duration<double>(now - start).count(), double(r - last_reads) / dt,
+    fmt::print("{:>8.0f} {:>12.0f} {:>12.0f} {:>12.0f} {:>8} {:>12}\n", t, double(r - last_reads) / dt,
                double(e - last_events) / dt, double(u - last_updates) / dt, live.errors.load(), rss);
     std::fflush(stdout);
-    if (rss_half == 0 && now - start >= (end - start) / 2) rss_half = rss;
+    if (now - start >= (end - start) / 2) rss_second_half.emplace_back(t, double(rss));
     last_reads = r, last_events = e, last_updates = u, last = now;
   }
   for (std::thread& t : threads) t.join();
@@ -310,12 +327,15 @@ int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
   Print(w, writes, seconds);
   fmt::print("watch updates: {} ({:.0f}/s)\n", live.updates.load(), double(live.updates) / seconds);
   bool flat = true;
-  if (o.server_pid > 0) {
-    const uint64_t rss_end = ResidentKb(o.server_pid);
-    const double growth = rss_half > 0 ? 100.0 * (double(rss_end) - double(rss_half)) / double(rss_half) : 0;
+  if (o.server_pid > 0 && rss_second_half.size() >= 2) {
+    const TrendLine line = LeastSquares(rss_second_half);
+    const double span = rss_second_half.back().first - rss_second_half.front().first;
+    const double growth = 100.0 * line.slope * span / line.mean_y;
     flat = growth <= o.max_rss_growth;
-    fmt::print("server resident memory: {} kB at half time, {} kB at the end ({:+.1f}%, {} {}%)\n", rss_half,
-               rss_end, growth, flat ? "within" : "OVER", o.max_rss_growth);
+    fmt::print("server resident memory: {:.0f} kB at half time, {:.0f} kB at the end; trend over the second half "
+               "{:+.1f}% ({} {}%)\n",
+               rss_second_half.front().second, rss_second_half.back().second, growth, flat ? "within" : "OVER",
+               o.max_rss_growth);
   }
   fmt::print("errors: {}\n", live.errors.load());
   return live.errors == 0 && flat ? 0 : 1;

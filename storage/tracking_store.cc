@@ -390,6 +390,8 @@ StoreMetrics TrackingStore::Metrics() const {
   d.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &m.memtable_bytes);
   d.db->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &m.block_cache_bytes);
   d.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &m.table_reader_bytes);
+  d.db->GetIntProperty(rocksdb::DB::Properties::kNumRunningFlushes, &m.running_flushes);
+  d.db->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &m.running_compactions);
   return m;
 }
 

@@ -203,6 +203,9 @@ struct StoreMetrics {
   uint64_t memtable_bytes = 0;     // memtables of all families, including those waiting to be flushed
   uint64_t block_cache_bytes = 0;  // data, index and filter blocks in the block cache
   uint64_t table_reader_bytes = 0;
+  // Background work running now.
+  uint64_t running_flushes = 0;
+  uint64_t running_compactions = 0;
 };
 
 class TrackingStore {
