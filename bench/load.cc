@@ -55,7 +55,7 @@ struct Options {
   int streams = 2;   // mixed: ReportEvents streams
   int watchers = 8;  // mixed: WatchItem calls
   double report_every = 10;
-  int server_pid = 0;  // mixed: whose resident memory to report
+  int server_pid = 0;          // mixed: whose resident memory to report
   double max_rss_growth = 10;  // mixed: percent the server's memory may grow over the second half
 };
 
@@ -332,10 +332,11 @@ int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
     const double span = rss_second_half.back().first - rss_second_half.front().first;
     const double growth = 100.0 * line.slope * span / line.mean_y;
     flat = growth <= o.max_rss_growth;
-    fmt::print("server resident memory: {:.0f} kB at half time, {:.0f} kB at the end; trend over the second half "
-               "{:+.1f}% ({} {}%)\n",
-               rss_second_half.front().second, rss_second_half.back().second, growth, flat ? "within" : "OVER",
-               o.max_rss_growth);
+    fmt::print(
+        "server resident memory: {:.0f} kB at half time, {:.0f} kB at the end; trend over the second half "
+        "{:+.1f}% ({} {}%)\n",
+        rss_second_half.front().second, rss_second_half.back().second, growth, flat ? "within" : "OVER",
+        o.max_rss_growth);
   }
   fmt::print("errors: {}\n", live.errors.load());
   return live.errors == 0 && flat ? 0 : 1;

@@ -46,9 +46,12 @@ Acks RunAndKill(const std::string& dir, Durability mode, int64_t first, KillPlan
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   const std::string first_text = std::to_string(first);
   const std::string mode_text(Name(mode));
-  const char* argv[] = {POCHTA_CRASH_WRITER, dir.c_str(),
-                        mode_text.c_str(),   first_text.c_str(),
-                        plan.at_compaction ? "small-memtables" : nullptr, nullptr};
+  const char* argv[] = {POCHTA_CRASH_WRITER,
+                        dir.c_str(),
+                        mode_text.c_str(),
+                        first_text.c_str(),
+                        plan.at_compaction ? "small-memtables" : nullptr,
+                        nullptr};
   pid_t pid;
   EXPECT_EQ(posix_spawn(&pid, POCHTA_CRASH_WRITER, &actions, nullptr, const_cast<char**>(argv), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -135,7 +138,7 @@ TEST_P(CrashTest, AcknowledgedWritesSurviveSigkill) {
   for (int round = 0; round < kKills; ++round) {
     const int64_t first = acked + 1;
     // At least one whole batch (its items and events) before the kill.
-    const Acks acks = RunAndKill(dir, GetParam(), first, KillPlan{2 + int(rng() % 12)}, rng);
+    const Acks acks = RunAndKill(dir, GetParam(), first, KillPlan{.lines = 2 + int(rng() % 12)}, rng);
     CheckAfterKill(dir, first, acks, round);
     if (HasFatalFailure()) return;
     acked = std::min(acks.items, acks.events);
@@ -159,7 +162,7 @@ TEST(CompactionCrashTest, AcknowledgedWritesSurviveSigkillDuringCompaction) {
   int during_compaction = 0;
   for (int round = 0; round < kKills; ++round) {
     const int64_t first = acked + 1;
-    const Acks acks = RunAndKill(dir, Durability::kGroup, first, KillPlan{20'000, true}, rng);
+    const Acks acks = RunAndKill(dir, Durability::kGroup, first, KillPlan{.lines = 20'000, .at_compaction = true}, rng);
     during_compaction += acks.compacting;
     CheckAfterKill(dir, first, acks, round);
     if (HasFatalFailure()) return;
