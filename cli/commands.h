@@ -39,8 +39,9 @@ CLI::App* AddRouteCommand(CLI::App& app, RouteOptions& options);
 int RunRoute(const RouteOptions& options);
 
 struct StoreOptions {
-  std::string action;  // "verify" or "stats"
+  std::string action;  // "verify", "stats" or "dump"
   std::string db;
+  std::string item;  // dump: only this item's records
 };
 CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options);
 int RunStore(const StoreOptions& options);

@@ -10,6 +10,7 @@
 #include "grpcpp/grpcpp.h"
 #include "pochta/v1/intake.grpc.pb.h"
 #include "services/auth.h"
+#include "services/convert.h"
 #include "sim/trace.h"
 #include "storage/tracking_store.h"
 
@@ -161,12 +162,7 @@ class LiveReplay {
       return false;
     }
     Stream& stream = StreamFor(*key);
-    v1::TrackingEvent* e = stream.pending.add_events();
-    e->set_item_id(r.item.ToString());
-    e->set_code(std::string(core::Name(r.event.code)));
-    e->mutable_occurred_at()->set_seconds(r.event.time.time_since_epoch().count());
-    e->set_office(r.event.office);
-    e->set_measure(v1::NonDeliveryMeasure(int(r.event.measure)));
+    services::ToProto(r.item, storage::StoredEvent{r.event, r.reported_by}, stream.pending.add_events());
     ++counts_.read;
     if (stream.pending.events_size() >= 1000) return Send(stream);
     return true;

@@ -21,12 +21,14 @@ namespace pochta::cli {
 namespace {
 
 // Collects a run's records, then writes them: one bulk load into a new
-// store, or ordinary batches into a store that already holds items.
+// store, or ordinary batches into a store that already holds items. Both
+// apply the same rules and give the same records.
 class StoreSink final : public sim::EventSink {
  public:
-  void PreAdvice(const core::Item& item) override { items_.push_back(item); }
-  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by) override {
-    events_.push_back(storage::ReportedEvent{item, event, by, ""});
+  void PreAdvice(const core::Item& item) override { records_.items.push_back(item); }
+  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
+             core::Timestamp reported_at) override {
+    records_.events.push_back(storage::ReportedEvent{item, event, by, "", reported_at});
   }
 
   // How the records went in, for the report.
@@ -36,18 +38,22 @@ class StoreSink final : public sim::EventSink {
     double seconds = 0;
   };
   absl::StatusOr<Written> WriteTo(storage::TrackingStore& store) {
-    Written w{events_.size(), true, 0};
+    Written w{records_.events.size(), true, 0};
     const auto start = std::chrono::steady_clock::now();
-    absl::Status s = store.BulkLoad(items_, events_);
+    absl::Status s = store.BulkLoad(records_).status();
     if (absl::IsFailedPrecondition(s)) {
       w.bulk = false;
       s = absl::OkStatus();
       constexpr size_t kBatch = 20000;
-      for (size_t i = 0; i < items_.size() && s.ok(); i += kBatch) {
-        s = store.PutItems(std::span(items_).subspan(i, std::min(kBatch, items_.size() - i))).status();
+      const std::vector<core::Item>& items = records_.items;
+      const std::vector<storage::ReportedEvent>& events = records_.events;
+      for (size_t i = 0; i < items.size() && s.ok(); i += kBatch) {
+        s = store.PutItems(std::span(items).subspan(i, std::min(kBatch, items.size() - i))).status();
       }
-      for (size_t i = 0; i < events_.size() && s.ok(); i += kBatch) {
-        s = store.AppendEvents(std::span(events_).subspan(i, std::min(kBatch, events_.size() - i))).status();
+      for (size_t i = 0; i < records_.dispatches.size() && s.ok(); ++i)
+        s = store.DeclareDispatch(records_.dispatches[i]);
+      for (size_t i = 0; i < events.size() && s.ok(); i += kBatch) {
+        s = store.AppendEvents(std::span(events).subspan(i, std::min(kBatch, events.size() - i))).status();
       }
     }
     if (!s.ok()) return s;
@@ -56,8 +62,7 @@ class StoreSink final : public sim::EventSink {
   }
 
  private:
-  std::vector<core::Item> items_;
-  std::vector<storage::ReportedEvent> events_;
+  storage::BulkRecords records_;
 };
 
 // Hands every record to each of its sinks.
@@ -68,8 +73,9 @@ class TeeSink final : public sim::EventSink {
   void PreAdvice(const core::Item& item) override {
     for (sim::EventSink* s : sinks_) s->PreAdvice(item);
   }
-  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by) override {
-    for (sim::EventSink* s : sinks_) s->Event(item, event, by);
+  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
+             core::Timestamp reported_at) override {
+    for (sim::EventSink* s : sinks_) s->Event(item, event, by, reported_at);
   }
 
  private:
@@ -247,9 +253,15 @@ int RunSimulate(const SimulateOptions& options) {
   std::unique_ptr<storage::TrackingStore> store;
   std::unique_ptr<StoreSink> sink;
   const std::string db = options.db.empty() ? scenario->name + ".db" : options.db;
+  // The store's clock stands at the end of the simulated time: nothing it
+  // stamps depends on when the simulation ran, so the same scenario and seed
+  // give the same store.
+  const core::ManualClock simulated_end(
+      core::Timestamp(std::chrono::seconds(scenario->start + int64_t(scenario->days + scenario->drain_days) * 86400)));
   if (!options.no_store) {
     storage::StoreOptions store_options;
     store_options.durability = storage::Durability::kBuffered;
+    store_options.clock = &simulated_end;
     absl::StatusOr<std::unique_ptr<storage::TrackingStore>> opened = storage::TrackingStore::Open(db, store_options);
     if (!opened.ok()) {
       fmt::print(stderr, "pochta simulate: {}\n", std::string(opened.status().message()));

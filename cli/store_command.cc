@@ -1,4 +1,8 @@
-// pochta store verify|stats DB: check and summarise a tracking store.
+// pochta store verify|stats|dump DB: check, summarise and print a tracking store.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "storage/tracking_store.h"
@@ -56,6 +60,35 @@ int RunStats(const std::string& path) {
   return kExitOk;
 }
 
+int RunDump(const std::string& path, const std::string& item_text) {
+  std::optional<core::ItemId> item;
+  if (!item_text.empty()) {
+    core::ItemIdError why = core::ItemIdError::kNone;
+    item = core::ItemId::TryParse(item_text, &why);
+    if (!item) {
+      fmt::print(stderr, "pochta store dump: --item \"{}\": {}\n", item_text, core::Describe(why));
+      return kExitUsage;
+    }
+  }
+  const std::unique_ptr<storage::TrackingStore> store = OpenOrReport(path, "dump");
+  if (!store) return kExitBadInput;
+  const absl::Status s = store->Dump(
+      [](std::string_view line) {
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        std::fputc('\n', stdout);
+      },
+      item);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    fmt::print(stderr, "pochta store dump: cannot write the output: {}\n", std::strerror(errno));
+    return kExitBadInput;
+  }
+  if (!s.ok()) {
+    fmt::print(stderr, "pochta store dump: {}\n", std::string(s.message()));
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options) {
@@ -68,11 +101,17 @@ CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options) {
   CLI::App* stats = cmd->add_subcommand("stats", "Count items by status, issuing country and facility");
   stats->add_option("db", options.db, "Tracking store directory")->required();
   stats->callback([&options] { options.action = "stats"; });
+  CLI::App* dump = cmd->add_subcommand(
+      "dump", "Print every record as JSON lines in key order (items, events, state, dispatches, indexes)");
+  dump->add_option("db", options.db, "Tracking store directory")->required();
+  dump->add_option("--item", options.item, "Only the records of this S10 item");
+  dump->callback([&options] { options.action = "dump"; });
   cmd->footer("Exit status: 0 success, 1 the store cannot be read or verify found problems, 2 usage error.");
   return cmd;
 }
 
 int RunStore(const StoreOptions& options) {
+  if (options.action == "dump") return RunDump(options.db, options.item);
   return options.action == "verify" ? RunVerify(options.db) : RunStats(options.db);
 }
 

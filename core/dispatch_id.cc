@@ -2,18 +2,12 @@
 
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/operators.h"
 #include "fmt/format.h"
 
 namespace pochta::core {
 namespace {
-
-bool AllDigits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 int ToInt(std::string_view digits) {
   int value = 0;
@@ -47,11 +41,11 @@ absl::StatusOr<DispatchId> DispatchId::Parse(std::string_view text) {
   if (subclass[0] < 'A' || subclass[0] > 'Z' || subclass[1] < 'A' || subclass[1] > 'Z') {
     return FieldError(kKind, text, "mail subclass", subclass, "is not two capital letters");
   }
-  if (!AllDigits(text.substr(15, 1))) {
+  if (!IsDigits(text.substr(15, 1))) {
     return FieldError(kKind, text, "year", text.substr(15, 1), "is not a digit");
   }
   const std::string_view number = text.substr(16, 4);
-  if (!AllDigits(number) || ToInt(number) == 0) {
+  if (!IsDigits(number) || ToInt(number) == 0) {
     return FieldError(kKind, text, "dispatch number", number, "is not a number from 0001 to 9999");
   }
   DispatchId id;
@@ -82,7 +76,7 @@ absl::StatusOr<ReceptacleId> ReceptacleId::Parse(std::string_view text) {
         fmt::format("{} \"{}\": {}", kKind, text, std::string(dispatch.status().message())));
   }
   const std::string_view number = text.substr(20, 3);
-  if (!AllDigits(number) || ToInt(number) == 0) {
+  if (!IsDigits(number) || ToInt(number) == 0) {
     return FieldError(kKind, text, "receptacle number", number, "is not a number from 001 to 999");
   }
   if (text[23] != '0' && text[23] != '1') {
@@ -92,7 +86,7 @@ absl::StatusOr<ReceptacleId> ReceptacleId::Parse(std::string_view text) {
     return FieldError(kKind, text, "registered/insured indicator", text.substr(24, 1), "is not 0, 1 or 9");
   }
   const std::string_view weight = text.substr(25, 4);
-  if (!AllDigits(weight)) {
+  if (!IsDigits(weight)) {
     return FieldError(kKind, text, "weight", weight, "is not four digits (tenths of a kilogram)");
   }
   ReceptacleId id;

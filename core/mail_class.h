@@ -7,11 +7,14 @@
 namespace pochta::core {
 
 // The three streams a postal operator processes separately.
+// The numbers are stored on disk: pinned, new classes appended (see
+// core/tracking.h).
 enum class MailClass : uint8_t {
-  kLetterPost,  // letters, small packets (up to 2 kg), registered and tracked letters
-  kParcels,     // parcel post, including e-commerce parcels
-  kEms,         // Express Mail Service
+  kLetterPost = 0,  // letters, small packets (up to 2 kg), registered and tracked letters
+  kParcels = 1,     // parcel post, including e-commerce parcels
+  kEms = 2,         // Express Mail Service
 };
+inline constexpr int kMailClassCount = 3;
 
 std::string_view Name(MailClass mail_class);  // "letter-post", "parcels", "ems"
 std::optional<MailClass> ParseMailClass(std::string_view name);

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/ascii.h"
+#include "core/files.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 
@@ -15,12 +17,8 @@ constexpr int kFormatVersion = 1;
 constexpr uint32_t kMaxLinkMinutes = 7 * 24 * 60;
 constexpr size_t kMaxReportedErrors = 50;
 
-bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::optional<uint32_t> ParseUint(std::string_view s) {
-  if (!AllDigits(s) || s.size() > 9) return std::nullopt;
+  if (!IsDigits(s) || s.size() > 9) return std::nullopt;
   uint32_t value = 0;
   for (char c : s) value = value * 10 + uint32_t(c - '0');
   return value;
@@ -188,7 +186,7 @@ class NetworkParser {
   }
 
   void AddRegion(std::string_view prefix, std::string_view sorting_centre, std::string name, int line) {
-    if (!AllDigits(prefix) || prefix.size() < 2 || prefix.size() > 3) {
+    if (!IsDigits(prefix) || prefix.size() < 2 || prefix.size() > 3) {
       Error(line, fmt::format("region prefix \"{}\" must be two or three digits", prefix));
       return;
     }
@@ -203,7 +201,7 @@ class NetworkParser {
   }
 
   void AddDistrict(std::string_view code_text, std::string name, int line) {
-    if (!AllDigits(code_text) || code_text.size() != 4) {
+    if (!IsDigits(code_text) || code_text.size() != 4) {
       Error(line, fmt::format("district code \"{}\" must be four digits", code_text));
       return;
     }
@@ -390,7 +388,7 @@ std::optional<TransportMode> ParseTransportMode(std::string_view name) {
 }
 
 std::optional<Postcode> Postcode::Parse(std::string_view text) {
-  if (text.size() != 6 || !AllDigits(text)) return std::nullopt;
+  if (text.size() != 6 || !IsDigits(text)) return std::nullopt;
   return Postcode(*ParseUint(text));
 }
 
@@ -406,13 +404,10 @@ absl::StatusOr<Network> Network::Parse(std::string_view text, std::string_view s
 }
 
 absl::StatusOr<Network> Network::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(fmt::format("cannot open network file {}", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(fmt::format("cannot read network file {}", path));
+  absl::StatusOr<std::string> text = ReadFile(path, "network file");
+  if (!text.ok()) return text.status();
   const size_t slash = path.find_last_of('/');
-  return Parse(text.str(), slash == std::string::npos ? path : path.substr(slash + 1));
+  return Parse(*text, slash == std::string::npos ? path : path.substr(slash + 1));
 }
 
 std::optional<FacilityId> Network::Find(std::string_view code) const {

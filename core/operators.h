@@ -14,7 +14,10 @@
 
 namespace pochta::core {
 
-enum class Operator : uint8_t { kUZ, kCN, kLV, kVU };
+// The numbers are stored on disk (who reported an event): pinned, new
+// operators appended (see core/tracking.h).
+enum class Operator : uint8_t { kUZ = 0, kCN = 1, kLV = 2, kVU = 3 };
+inline constexpr int kOperatorCount = 4;
 
 struct OperatorInfo {
   Operator op;

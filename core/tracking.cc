@@ -9,35 +9,44 @@ namespace {
 using S = ItemStatus;
 using Side = EventSide;
 
-// Indexed by EventCode; the order of the enum is the order of the mail flow.
+// Indexed by EventCode's number; `flow` is the order of the mail flow.
 constexpr std::array<EventCodeInfo, kEventCodeCount> kEvents = {{
-    {EventCode::kEMA, "EMA", "Posting / collection", Side::kOrigin, S::kInTransit},
-    {EventCode::kEMB, "EMB", "Arrival at outward office of exchange", Side::kOrigin, S::kInTransit},
-    {EventCode::kEXA, "EXA", "Item presented to export customs", Side::kOrigin, S::kAtCustoms},
-    {EventCode::kEXB, "EXB", "Item held by export customs", Side::kOrigin, S::kAtCustoms},
-    {EventCode::kEXC, "EXC", "Item returned from export customs", Side::kOrigin, S::kInTransit},
-    {EventCode::kEXD, "EXD", "Item held at outward office of exchange", Side::kOrigin, S::kException},
-    {EventCode::kEXX, "EXX", "Item cancelled at origin (export cancellation)", Side::kOrigin, S::kException},
-    {EventCode::kEMC, "EMC", "Departure from outward office of exchange", Side::kOrigin, S::kInTransit},
-    {EventCode::kEMJ, "EMJ", "Arrival at transit office of exchange", Side::kTransit, S::kInTransit},
-    {EventCode::kEMK, "EMK", "Departure from transit office of exchange", Side::kTransit, S::kInTransit},
-    {EventCode::kEMD, "EMD", "Arrival at inward office of exchange", Side::kDestination, S::kInTransit},
-    {EventCode::kEDA, "EDA", "Item held at inward office of exchange", Side::kDestination, S::kException},
-    {EventCode::kEDB, "EDB", "Item presented to import customs", Side::kDestination, S::kAtCustoms},
-    {EventCode::kEME, "EME", "Handed over to customs (held for inspection)", Side::kDestination, S::kAtCustoms},
-    {EventCode::kEDC, "EDC", "Item returned from customs", Side::kDestination, S::kInTransit},
-    {EventCode::kEMF, "EMF", "Departure from inward office of exchange", Side::kDestination, S::kInTransit},
-    {EventCode::kEDD, "EDD", "Item into sorting centre", Side::kDestination, S::kInTransit},
-    {EventCode::kEDE, "EDE", "Item out of sorting centre", Side::kDestination, S::kInTransit},
-    {EventCode::kEMG, "EMG", "Arrival at delivery office", Side::kDestination, S::kInTransit},
-    {EventCode::kEDF, "EDF", "Item on hold at delivery office", Side::kDestination, S::kAwaitingCollection},
-    {EventCode::kEDH, "EDH", "Item arrived at collection point for pick-up", Side::kDestination,
-     S::kAwaitingCollection},
-    {EventCode::kEDG, "EDG", "Item out for physical delivery", Side::kDestination, S::kOutForDelivery},
-    {EventCode::kEMH, "EMH", "Unsuccessful (attempted) delivery", Side::kDestination, S::kDeliveryFailed},
-    {EventCode::kEDX, "EDX", "Item stopped at destination (import cancellation)", Side::kDestination, S::kException},
-    {EventCode::kEMI, "EMI", "Final delivery", Side::kDestination, S::kDelivered},
+    {EventCode::kEMA, "EMA", "Posting / collection", Side::kOrigin, S::kInTransit, 0},
+    {EventCode::kEMB, "EMB", "Arrival at outward office of exchange", Side::kOrigin, S::kInTransit, 1},
+    {EventCode::kEXA, "EXA", "Item presented to export customs", Side::kOrigin, S::kAtCustoms, 2},
+    {EventCode::kEXB, "EXB", "Item held by export customs", Side::kOrigin, S::kAtCustoms, 3},
+    {EventCode::kEXC, "EXC", "Item returned from export customs", Side::kOrigin, S::kInTransit, 4},
+    {EventCode::kEXD, "EXD", "Item held at outward office of exchange", Side::kOrigin, S::kException, 5},
+    {EventCode::kEXX, "EXX", "Item cancelled at origin (export cancellation)", Side::kOrigin, S::kException, 6},
+    {EventCode::kEMC, "EMC", "Departure from outward office of exchange", Side::kOrigin, S::kInTransit, 7},
+    {EventCode::kEMJ, "EMJ", "Arrival at transit office of exchange", Side::kTransit, S::kInTransit, 8},
+    {EventCode::kEMK, "EMK", "Departure from transit office of exchange", Side::kTransit, S::kInTransit, 9},
+    {EventCode::kEMD, "EMD", "Arrival at inward office of exchange", Side::kDestination, S::kInTransit, 10},
+    {EventCode::kEDA, "EDA", "Item held at inward office of exchange", Side::kDestination, S::kException, 11},
+    {EventCode::kEDB, "EDB", "Item presented to import customs", Side::kDestination, S::kAtCustoms, 12},
+    {EventCode::kEME, "EME", "Handed over to customs (held for inspection)", Side::kDestination, S::kAtCustoms, 13},
+    {EventCode::kEDC, "EDC", "Item returned from customs", Side::kDestination, S::kInTransit, 14},
+    {EventCode::kEMF, "EMF", "Departure from inward office of exchange", Side::kDestination, S::kInTransit, 15},
+    {EventCode::kEDD, "EDD", "Item into sorting centre", Side::kDestination, S::kInTransit, 16},
+    {EventCode::kEDE, "EDE", "Item out of sorting centre", Side::kDestination, S::kInTransit, 17},
+    {EventCode::kEMG, "EMG", "Arrival at delivery office", Side::kDestination, S::kInTransit, 18},
+    {EventCode::kEDF, "EDF", "Item on hold at delivery office", Side::kDestination, S::kAwaitingCollection, 19},
+    {EventCode::kEDH, "EDH", "Item arrived at collection point for pick-up", Side::kDestination, S::kAwaitingCollection,
+     20},
+    {EventCode::kEDG, "EDG", "Item out for physical delivery", Side::kDestination, S::kOutForDelivery, 21},
+    {EventCode::kEMH, "EMH", "Unsuccessful (attempted) delivery", Side::kDestination, S::kDeliveryFailed, 22},
+    {EventCode::kEDX, "EDX", "Item stopped at destination (import cancellation)", Side::kDestination, S::kException,
+     23},
+    {EventCode::kEMI, "EMI", "Final delivery", Side::kDestination, S::kDelivered, 24},
 }};
+
+constexpr bool IndexedByNumber() {
+  for (size_t i = 0; i < kEvents.size(); ++i) {
+    if (static_cast<size_t>(kEvents[i].code) != i) return false;
+  }
+  return true;
+}
+static_assert(IndexedByNumber(), "kEvents[i] must describe the code numbered i");
 
 constexpr std::array<std::string_view, kItemStatusCount> kStatusNames = {
     "info-received", "in-transit", "at-customs", "awaiting-collection", "out-for-delivery", "delivery-failed",
@@ -91,7 +100,9 @@ std::optional<NonDeliveryMeasure> ParseNonDeliveryMeasure(std::string_view name)
 }
 
 bool CanonicalLess(const TrackingEvent& a, const TrackingEvent& b) {
-  return std::tie(a.time, a.code, a.measure, a.office) < std::tie(b.time, b.code, b.measure, b.office);
+  const uint8_t a_flow = Info(a.code).flow;
+  const uint8_t b_flow = Info(b.code).flow;
+  return std::tie(a.time, a_flow, a.measure, a.office) < std::tie(b.time, b_flow, b.measure, b.office);
 }
 
 ItemStatus FoldStatus(ItemStatus status, const TrackingEvent* latest, const TrackingEvent& added) {

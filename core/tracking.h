@@ -20,50 +20,56 @@ namespace pochta::core {
 // Event time: UTC, whole seconds.
 using Timestamp = std::chrono::sys_seconds;
 
+// The numbers of the enums in this file are stored on disk (the tracking
+// store's keys and values): they are pinned. A new value is appended with the
+// next free number; no value is ever renumbered or reused. storage/ checks
+// every number at compile time, and its golden store at run time.
+
 // What customers and counter staff see.
 enum class ItemStatus : uint8_t {
-  kInfoReceived,        // pre-advice received, no physical scan yet
-  kInTransit,           // accepted and moving between offices
-  kAtCustoms,           // presented to or held by export or import customs
-  kAwaitingCollection,  // at the delivery office or a pick-up point, waiting for the addressee
-  kOutForDelivery,
-  kDeliveryFailed,  // a delivery attempt failed; another attempt or collection follows
-  kDelivered,       // final
-  kReturned,        // being returned to the sender; final for the destination operator
-  kException,       // held, cancelled or otherwise stopped
+  kInfoReceived = 0,        // pre-advice received, no physical scan yet
+  kInTransit = 1,           // accepted and moving between offices
+  kAtCustoms = 2,           // presented to or held by export or import customs
+  kAwaitingCollection = 3,  // at the delivery office or a pick-up point, waiting for the addressee
+  kOutForDelivery = 4,
+  kDeliveryFailed = 5,  // a delivery attempt failed; another attempt or collection follows
+  kDelivered = 6,       // final
+  kReturned = 7,        // being returned to the sender; final for the destination operator
+  kException = 8,       // held, cancelled or otherwise stopped
 };
 inline constexpr int kItemStatusCount = 9;
 
 std::string_view Name(ItemStatus status);  // "in-transit", ...
 std::optional<ItemStatus> ParseItemStatus(std::string_view name);
 
-// UPU EMSEVT event codes, in the order an item meets them.
+// UPU EMSEVT event codes. Their numbers are pinned (see above); the order in
+// which an item meets them is EventCodeInfo::flow, not the number.
 enum class EventCode : uint8_t {
-  kEMA,
-  kEMB,
-  kEXA,
-  kEXB,
-  kEXC,
-  kEXD,
-  kEXX,
-  kEMC,
-  kEMJ,
-  kEMK,
-  kEMD,
-  kEDA,
-  kEDB,
-  kEME,
-  kEDC,
-  kEMF,
-  kEDD,
-  kEDE,
-  kEMG,
-  kEDF,
-  kEDH,
-  kEDG,
-  kEMH,
-  kEDX,
-  kEMI,
+  kEMA = 0,
+  kEMB = 1,
+  kEXA = 2,
+  kEXB = 3,
+  kEXC = 4,
+  kEXD = 5,
+  kEXX = 6,
+  kEMC = 7,
+  kEMJ = 8,
+  kEMK = 9,
+  kEMD = 10,
+  kEDA = 11,
+  kEDB = 12,
+  kEME = 13,
+  kEDC = 14,
+  kEMF = 15,
+  kEDD = 16,
+  kEDE = 17,
+  kEMG = 18,
+  kEDF = 19,
+  kEDH = 20,
+  kEDG = 21,
+  kEMH = 22,
+  kEDX = 23,
+  kEMI = 24,
 };
 inline constexpr int kEventCodeCount = 25;
 
@@ -80,6 +86,7 @@ struct EventCodeInfo {
   std::string_view meaning;  // "Posting / collection"
   EventSide side;
   ItemStatus status;  // the status an item has when this is its latest event
+  uint8_t flow;       // the code's place in the mail flow: EMA 0 ... EMI last; breaks ties of time
 };
 
 const EventCodeInfo& Info(EventCode code);
@@ -89,11 +96,12 @@ std::optional<EventCode> ParseEventCode(std::string_view text);
 
 // What was done after an unsuccessful delivery (EMH), from UPU's non-delivery measures.
 enum class NonDeliveryMeasure : uint8_t {
-  kNone,
-  kRedeliver,          // another delivery attempt will be made
-  kHoldForCollection,  // addressee notified to collect at the office
-  kReturnToSender,     // the item goes back to the sender
+  kNone = 0,
+  kRedeliver = 1,          // another delivery attempt will be made
+  kHoldForCollection = 2,  // addressee notified to collect at the office
+  kReturnToSender = 3,     // the item goes back to the sender
 };
+inline constexpr int kNonDeliveryMeasureCount = 4;
 
 std::string_view Name(NonDeliveryMeasure measure);
 std::optional<NonDeliveryMeasure> ParseNonDeliveryMeasure(std::string_view name);

@@ -1,8 +1,8 @@
 #include "services/auth.h"
 
-#include <fstream>
 #include <sstream>
 
+#include "core/files.h"
 #include "fmt/format.h"
 
 namespace pochta::services {
@@ -40,11 +40,9 @@ std::optional<std::string> Principal::WhyNotSubmit(core::ItemId item) const {
 }
 
 absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(fmt::format("cannot open keys file {}", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  absl::StatusOr<std::string> text = core::ReadFile(path, "keys file");
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view source) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "core/country.h"
 #include "core/dispatch_id.h"
 #include "core/operators.h"
@@ -24,14 +25,6 @@ absl::Status InvalidNumber(std::string_view path, std::string_view field, int64_
   return absl::InvalidArgumentError(fmt::format("{}{}{} {}: {}", path, path.empty() ? "" : ".", field, value, why));
 }
 
-bool AllDigits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool IsUpperAlnum(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
-}
-
 absl::Status CheckText(std::string_view path, std::string_view field, const std::string& value) {
   if (value.size() > kMaxText) return Invalid(path, field, value.substr(0, 20) + "...", "longer than 200 characters");
   return absl::OkStatus();
@@ -47,7 +40,7 @@ absl::Status CheckParty(const v1::Party& p, std::string path, bool recipient) {
   if (!p.country().empty() && !core::IsIsoCountryCode(p.country())) {
     return Invalid(path, "country", p.country(), "is not an ISO 3166-1 alpha-2 code");
   }
-  if (recipient && (p.postcode().size() != 6 || !AllDigits(p.postcode()))) {
+  if (recipient && (p.postcode().size() != 6 || !core::IsDigits(p.postcode()))) {
     return Invalid(path, "postcode", p.postcode(), "an Uzbek postcode has six digits");
   }
   return absl::OkStatus();
@@ -63,7 +56,7 @@ absl::Status CheckOffice(const std::string& office, core::EventSide side, std::s
   }
   if (core::IsImpcCode(office)) return absl::OkStatus();
   if (office.size() >= 4 && office.size() <= 16 && core::IsIsoCountryCode(std::string_view(office).substr(0, 2)) &&
-      IsUpperAlnum(std::string_view(office).substr(2))) {
+      core::IsUpperAlnum(std::string_view(office).substr(2))) {
     return absl::OkStatus();
   }
   return Invalid(path, "office", office, "is not an IMPC office of exchange or a post office code like CN518000");
@@ -88,13 +81,11 @@ absl::StatusOr<core::Item> ItemFromProto(const v1::Item& in, std::string_view pa
   absl::StatusOr<core::ItemId> id = ParseItemId(in.item_id(), path);
   if (!id.ok()) return id.status();
   core::Item item{.id = *id};
-  switch (in.mail_class()) {
-    case v1::LETTER_POST: item.mail_class = core::MailClass::kLetterPost; break;
-    case v1::PARCELS: item.mail_class = core::MailClass::kParcels; break;
-    case v1::EMS: item.mail_class = core::MailClass::kEms; break;
-    default:
-      return Invalid(path, "mail_class", v1::MailClass_Name(in.mail_class()), "must be LETTER_POST, PARCELS or EMS");
+  const std::optional<core::MailClass> mail_class = FromProto(in.mail_class());
+  if (!mail_class) {
+    return Invalid(path, "mail_class", v1::MailClass_Name(in.mail_class()), "must be LETTER_POST, PARCELS or EMS");
   }
+  item.mail_class = *mail_class;
   if (in.weight_grams() < 1 || in.weight_grams() > kMaxWeightGrams) {
     return InvalidNumber(path, "weight_grams", in.weight_grams(), "must be 1 to 50000");
   }
@@ -116,7 +107,7 @@ absl::StatusOr<core::Item> ItemFromProto(const v1::Item& in, std::string_view pa
     const std::string line = fmt::format("{}{}contents[{}]", path, path.empty() ? "" : ".", i);
     if (c.description().empty()) return Invalid(line, "description", "", "is required");
     if (absl::Status s = CheckText(line, "description", c.description()); !s.ok()) return s;
-    if (!c.hs_code().empty() && (c.hs_code().size() < 6 || c.hs_code().size() > 10 || !AllDigits(c.hs_code()))) {
+    if (!c.hs_code().empty() && (c.hs_code().size() < 6 || c.hs_code().size() > 10 || !core::IsDigits(c.hs_code()))) {
       return Invalid(line, "hs_code", c.hs_code(), "an HS code has 6 to 10 digits");
     }
     if (c.quantity() < 1) return InvalidNumber(line, "quantity", c.quantity(), "must be at least 1");
@@ -175,27 +166,18 @@ absl::StatusOr<storage::ReportedEvent> EventFromProto(const v1::TrackingEvent& i
   if (time < kEarliest) return InvalidNumber(path, "occurred_at", in.occurred_at().seconds(), "is before 2000");
   if (absl::Status s = CheckOffice(in.office(), core::Info(*code).side, path, v); !s.ok()) return s;
   if (absl::Status s = CheckText(path, "reason", in.reason()); !s.ok()) return s;
-  core::NonDeliveryMeasure measure = core::NonDeliveryMeasure::kNone;
-  if (in.measure() != v1::NON_DELIVERY_MEASURE_UNSPECIFIED) {
-    if (*code != core::EventCode::kEMH) {
-      return Invalid(path, "measure", v1::NonDeliveryMeasure_Name(in.measure()), "is only for EMH events");
-    }
-    switch (in.measure()) {
-      case v1::REDELIVER: measure = core::NonDeliveryMeasure::kRedeliver; break;
-      case v1::HOLD_FOR_COLLECTION: measure = core::NonDeliveryMeasure::kHoldForCollection; break;
-      case v1::RETURN_TO_SENDER: measure = core::NonDeliveryMeasure::kReturnToSender; break;
-      default: return InvalidNumber(path, "measure", in.measure(), "is not a known measure");
-    }
+  const std::optional<core::NonDeliveryMeasure> measure = FromProto(in.measure());
+  if (!measure) return InvalidNumber(path, "measure", in.measure(), "is not a known measure");
+  if (*measure != core::NonDeliveryMeasure::kNone && *code != core::EventCode::kEMH) {
+    return Invalid(path, "measure", v1::NonDeliveryMeasure_Name(in.measure()), "is only for EMH events");
   }
-  return storage::ReportedEvent{*id, core::TrackingEvent{*code, time, in.office(), measure}, core::Operator::kUZ,
+  return storage::ReportedEvent{*id, core::TrackingEvent{*code, time, in.office(), *measure}, core::Operator::kUZ,
                                 in.reason()};
 }
 
 void ToProto(const core::Item& item, bool personal_data, v1::Item* out) {
   out->set_item_id(item.id.ToString());
-  out->set_mail_class(item.mail_class == core::MailClass::kLetterPost ? v1::LETTER_POST
-                      : item.mail_class == core::MailClass::kParcels  ? v1::PARCELS
-                                                                      : v1::EMS);
+  out->set_mail_class(ToProto(item.mail_class));
   out->set_weight_grams(int32_t(item.weight_grams));
   out->set_declared_value_minor(item.declared_value_minor);
   out->set_currency(item.currency);
@@ -230,14 +212,77 @@ void ToProto(core::ItemId id, const storage::StoredEvent& e, v1::TrackingEvent* 
   ToProto(e.event.time, out->mutable_occurred_at());
   out->set_office(e.event.office);
   out->set_reason(e.reason);
-  out->set_measure(v1::NonDeliveryMeasure(int(e.event.measure)));
+  out->set_measure(ToProto(e.event.measure));
 }
 
-v1::ItemStatus ToProto(core::ItemStatus status) { return v1::ItemStatus(int(status) + 1); }
+// Each enum is mapped value by value: the numbers of pochta.v1 and of core
+// are independent, and neither is ever derived from the other.
+v1::ItemStatus ToProto(core::ItemStatus status) {
+  switch (status) {
+    case core::ItemStatus::kInfoReceived: return v1::INFO_RECEIVED;
+    case core::ItemStatus::kInTransit: return v1::IN_TRANSIT;
+    case core::ItemStatus::kAtCustoms: return v1::AT_CUSTOMS;
+    case core::ItemStatus::kAwaitingCollection: return v1::AWAITING_COLLECTION;
+    case core::ItemStatus::kOutForDelivery: return v1::OUT_FOR_DELIVERY;
+    case core::ItemStatus::kDeliveryFailed: return v1::DELIVERY_FAILED;
+    case core::ItemStatus::kDelivered: return v1::DELIVERED;
+    case core::ItemStatus::kReturned: return v1::RETURNED;
+    case core::ItemStatus::kException: return v1::EXCEPTION;
+  }
+  return v1::ITEM_STATUS_UNSPECIFIED;
+}
 
 std::optional<core::ItemStatus> FromProto(v1::ItemStatus status) {
-  if (status == v1::ITEM_STATUS_UNSPECIFIED || !v1::ItemStatus_IsValid(status)) return std::nullopt;
-  return core::ItemStatus(int(status) - 1);
+  switch (status) {
+    case v1::INFO_RECEIVED: return core::ItemStatus::kInfoReceived;
+    case v1::IN_TRANSIT: return core::ItemStatus::kInTransit;
+    case v1::AT_CUSTOMS: return core::ItemStatus::kAtCustoms;
+    case v1::AWAITING_COLLECTION: return core::ItemStatus::kAwaitingCollection;
+    case v1::OUT_FOR_DELIVERY: return core::ItemStatus::kOutForDelivery;
+    case v1::DELIVERY_FAILED: return core::ItemStatus::kDeliveryFailed;
+    case v1::DELIVERED: return core::ItemStatus::kDelivered;
+    case v1::RETURNED: return core::ItemStatus::kReturned;
+    case v1::EXCEPTION: return core::ItemStatus::kException;
+    default: return std::nullopt;
+  }
+}
+
+v1::NonDeliveryMeasure ToProto(core::NonDeliveryMeasure measure) {
+  switch (measure) {
+    case core::NonDeliveryMeasure::kNone: return v1::NON_DELIVERY_MEASURE_UNSPECIFIED;
+    case core::NonDeliveryMeasure::kRedeliver: return v1::REDELIVER;
+    case core::NonDeliveryMeasure::kHoldForCollection: return v1::HOLD_FOR_COLLECTION;
+    case core::NonDeliveryMeasure::kReturnToSender: return v1::RETURN_TO_SENDER;
+  }
+  return v1::NON_DELIVERY_MEASURE_UNSPECIFIED;
+}
+
+std::optional<core::NonDeliveryMeasure> FromProto(v1::NonDeliveryMeasure measure) {
+  switch (measure) {
+    case v1::NON_DELIVERY_MEASURE_UNSPECIFIED: return core::NonDeliveryMeasure::kNone;
+    case v1::REDELIVER: return core::NonDeliveryMeasure::kRedeliver;
+    case v1::HOLD_FOR_COLLECTION: return core::NonDeliveryMeasure::kHoldForCollection;
+    case v1::RETURN_TO_SENDER: return core::NonDeliveryMeasure::kReturnToSender;
+    default: return std::nullopt;
+  }
+}
+
+v1::MailClass ToProto(core::MailClass mail_class) {
+  switch (mail_class) {
+    case core::MailClass::kLetterPost: return v1::LETTER_POST;
+    case core::MailClass::kParcels: return v1::PARCELS;
+    case core::MailClass::kEms: return v1::EMS;
+  }
+  return v1::MAIL_CLASS_UNSPECIFIED;
+}
+
+std::optional<core::MailClass> FromProto(v1::MailClass mail_class) {
+  switch (mail_class) {
+    case v1::LETTER_POST: return core::MailClass::kLetterPost;
+    case v1::PARCELS: return core::MailClass::kParcels;
+    case v1::EMS: return core::MailClass::kEms;
+    default: return std::nullopt;
+  }
 }
 
 void ToProto(const storage::ItemState& state, const core::Item* pre_advice, bool personal_data,

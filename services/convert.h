@@ -39,8 +39,16 @@ void ToProto(core::ItemId id, const storage::StoredEvent& event, v1::TrackingEve
 void ToProto(const storage::ItemState& state, const core::Item* pre_advice, bool personal_data,
              const core::Router& router, v1::ItemView* out);
 
+// The one mapping between core's enums and pochta.v1's, used by the services
+// and by the clients pochta ships (replay). Nothing for a wire value with no
+// domain meaning (UNSPECIFIED, or a number this build does not know); an
+// unspecified measure is kNone.
 v1::ItemStatus ToProto(core::ItemStatus status);
 std::optional<core::ItemStatus> FromProto(v1::ItemStatus status);
+v1::NonDeliveryMeasure ToProto(core::NonDeliveryMeasure measure);
+std::optional<core::NonDeliveryMeasure> FromProto(v1::NonDeliveryMeasure measure);
+v1::MailClass ToProto(core::MailClass mail_class);
+std::optional<core::MailClass> FromProto(v1::MailClass mail_class);
 
 core::Timestamp FromProto(const google::protobuf::Timestamp& t);
 void ToProto(core::Timestamp t, google::protobuf::Timestamp* out);

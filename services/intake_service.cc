@@ -11,8 +11,6 @@ namespace {
 constexpr int kMaxPerMessage = 1000;
 constexpr int kMaxRejections = 1000;
 
-core::Timestamp Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
-
 grpc::Status TooMany(std::string_view field, int count) {
   return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                       fmt::format("{} has {} entries; at most {} per message", field, count, kMaxPerMessage));
@@ -30,7 +28,7 @@ grpc::Status IntakeServiceImpl::SubmitItems(grpc::ServerContext* context,
   uint32_t stored_before = 0;
   while (reader->Read(&request)) {
     if (request.items_size() > kMaxPerMessage) return TooMany("items", request.items_size());
-    const Validator validator{&router_, Now()};
+    const Validator validator{&router_, clock_.Now()};
     std::vector<core::Item> items;
     for (int i = 0; i < request.items_size(); ++i, ++index) {
       const v1::Item& in = request.items(i);
@@ -111,7 +109,7 @@ grpc::Status IntakeServiceImpl::ReportEvents(
   v1::ReportEventsRequest request;
   while (stream->Read(&request)) {
     if (request.events_size() > kMaxPerMessage) return TooMany("events", request.events_size());
-    const Validator validator{&router_, Now()};
+    const Validator validator{&router_, clock_.Now()};
     v1::ReportEventsResponse response;
     response.set_batch_id(request.batch_id());
     std::vector<storage::ReportedEvent> events;

@@ -5,6 +5,7 @@
 // Thread-safety: calls run concurrently; the store serialises writes.
 #pragma once
 
+#include "core/clock.h"
 #include "core/routing.h"
 #include "pochta/v1/intake.grpc.pb.h"
 #include "services/auth.h"
@@ -16,8 +17,9 @@ namespace pochta::services {
 class IntakeServiceImpl final : public v1::IntakeService::Service {
  public:
   // REQUIRES: all outlive the service.
-  IntakeServiceImpl(storage::TrackingStore& store, const core::Router& router, const KeyRing& keys, WatchHub& hub)
-      : store_(store), router_(router), keys_(keys), hub_(hub) {}
+  IntakeServiceImpl(storage::TrackingStore& store, const core::Router& router, const KeyRing& keys, WatchHub& hub,
+                    const core::Clock& clock)
+      : store_(store), router_(router), keys_(keys), hub_(hub), clock_(clock) {}
 
   grpc::Status SubmitItems(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitItemsRequest>* reader,
                            v1::SubmitItemsResponse* response) override;
@@ -32,6 +34,7 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   const core::Router& router_;
   const KeyRing& keys_;
   WatchHub& hub_;
+  const core::Clock& clock_;
 };
 
 }  // namespace pochta::services

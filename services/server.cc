@@ -1,8 +1,6 @@
 #include "services/server.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "core/files.h"
 #include "core/network.h"
 #include "core/routing.h"
 #include "fmt/format.h"
@@ -19,14 +17,6 @@ namespace pochta::services {
 namespace {
 
 constexpr int kMaxMessageBytes = 4 << 20;
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(fmt::format("cannot open {}", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -64,14 +54,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(config.db, options);
   if (!store.ok()) return store.status();
   state->store = *std::move(store);
-  state->intake = std::make_unique<IntakeServiceImpl>(*state->store, *state->router, state->keys, state->hub);
-  state->tracking = std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub);
+  state->intake =
+      std::make_unique<IntakeServiceImpl>(*state->store, *state->router, state->keys, state->hub, *options.clock);
+  state->tracking =
+      std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub, *options.clock);
 
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (!config.tls_cert_file.empty() || !config.tls_key_file.empty()) {
-    absl::StatusOr<std::string> cert = ReadFile(config.tls_cert_file);
+    absl::StatusOr<std::string> cert = core::ReadFile(config.tls_cert_file, "TLS certificate");
     if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadFile(config.tls_key_file);
+    absl::StatusOr<std::string> key = core::ReadFile(config.tls_key_file, "TLS key");
     if (!key.ok()) return key.status();
     grpc::SslServerCredentialsOptions tls;
     tls.pem_key_cert_pairs.push_back({*key, *cert});

@@ -24,7 +24,8 @@ struct ServerConfig {
   std::string network_file;                // the network file: offices, postcodes, routes
   std::string tls_cert_file;               // PEM; TLS when both cert and key are given
   std::string tls_key_file;
-  // Durability and memory budgets; the server sets the route predictor.
+  // Durability, memory budgets and the clock (which the services use too);
+  // the server sets the route predictor.
   storage::StoreOptions store;
   // How long Shutdown lets calls in flight finish. Default: 5 s.
   std::chrono::milliseconds drain{5000};

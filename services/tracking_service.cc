@@ -227,8 +227,7 @@ grpc::ServerUnaryReactor* TrackingServiceImpl::ListItems(grpc::CallbackServerCon
             return absl::InvalidArgumentError(
                 fmt::format("facility.older_than {}s must not be negative", f.older_than().seconds()));
           }
-          q.not_after = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
-                        std::chrono::seconds(f.older_than().seconds());
+          q.not_after = clock_.Now() - std::chrono::seconds(f.older_than().seconds());
         }
         break;
       }

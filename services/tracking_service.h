@@ -6,6 +6,7 @@
 // Thread-safety: calls run concurrently.
 #pragma once
 
+#include "core/clock.h"
 #include "core/routing.h"
 #include "pochta/v1/tracking.grpc.pb.h"
 #include "services/auth.h"
@@ -17,8 +18,9 @@ namespace pochta::services {
 class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
  public:
   // REQUIRES: all outlive the service.
-  TrackingServiceImpl(storage::TrackingStore& store, const core::Router& router, const KeyRing& keys, WatchHub& hub)
-      : store_(store), router_(router), keys_(keys), hub_(hub) {}
+  TrackingServiceImpl(storage::TrackingStore& store, const core::Router& router, const KeyRing& keys, WatchHub& hub,
+                      const core::Clock& clock)
+      : store_(store), router_(router), keys_(keys), hub_(hub), clock_(clock) {}
 
   grpc::ServerUnaryReactor* GetItem(grpc::CallbackServerContext* context, const v1::GetItemRequest* request,
                                     v1::ItemView* response) override;
@@ -42,6 +44,7 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
   const core::Router& router_;
   const KeyRing& keys_;
   WatchHub& hub_;
+  const core::Clock& clock_;
 };
 
 }  // namespace pochta::services

@@ -1,5 +1,7 @@
 #include "sim/random.h"
 
+#include "core/hash.h"
+
 namespace pochta::sim {
 namespace {
 
@@ -66,9 +68,7 @@ double Rng::LogNormal(double mean, double cv) {
 }
 
 Rng RandomStreams::Stream(std::string_view purpose) const {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a of the purpose, mixed with the seed
-  for (char c : purpose) h = (h ^ uint8_t(c)) * 1099511628211ull;
-  uint64_t x = seed_ ^ h;
+  uint64_t x = seed_ ^ core::Fnv1a(purpose);  // the purpose's hash, mixed with the seed
   return Rng(SplitMix64(x));
 }
 

@@ -43,7 +43,7 @@ absl::StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::stri
   return std::unique_ptr<TraceWriter>(new TraceWriter(std::move(out), format));
 }
 
-void TraceWriter::Event(core::ItemId item, const core::TrackingEvent& e, core::Operator by) {
+void TraceWriter::Event(core::ItemId item, const core::TrackingEvent& e, core::Operator by, core::Timestamp) {
   if (format_ == TraceFormat::kCsv) {
     out_ << fmt::format("{},{},{},{},{},{}\n", item.ToString(), core::Name(e.code), Iso(e.time), e.office,
                         core::Name(e.measure), core::Code(by));

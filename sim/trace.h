@@ -39,7 +39,8 @@ class TraceWriter final : public EventSink {
  public:
   static absl::StatusOr<std::unique_ptr<TraceWriter>> Create(const std::string& path);
   void PreAdvice(const core::Item&) override {}
-  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator reported_by) override;
+  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator reported_by,
+             core::Timestamp reported_at) override;
   // Flushes and reports a write error, if any.
   absl::Status Close();
 

@@ -21,8 +21,8 @@ TEST(TraceTest, WritesAndReadsBackBothFormats) {
     const std::string path = TempPath(name);
     {
       std::unique_ptr<TraceWriter> w = *TraceWriter::Create(path);
-      w->Event(id, posted, core::Operator::kCN);
-      w->Event(id, failed, core::Operator::kUZ);
+      w->Event(id, posted, core::Operator::kCN, posted.time);
+      w->Event(id, failed, core::Operator::kUZ, failed.time);
       ASSERT_TRUE(w->Close().ok());
     }
     TraceReader r = *TraceReader::Open(path);

@@ -1,6 +1,7 @@
 // TrackingStore::BulkLoad: sorted table files for an empty store.
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <numeric>
 #include <tuple>
 
@@ -11,12 +12,11 @@
 #include "storage/internal/codec.h"
 #include "storage/internal/impl.h"
 #include "storage/internal/keys.h"
+#include "storage/internal/rules.h"
 #include "storage/internal/state_update.h"
 
 namespace pochta::storage {
 namespace {
-
-core::Timestamp Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 // Writes one column family's sorted records into one table file.
 class TableFile {
@@ -45,9 +45,22 @@ class TableFile {
   uint64_t records_ = 0;
 };
 
+// Keeps the elements of `records` whose flag in `keep` is set, in order.
+template <typename T>
+void KeepFlagged(std::vector<T>& records, const std::vector<bool>& keep) {
+  size_t out = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (keep[i]) {
+      if (out != i) records[out] = std::move(records[i]);
+      ++out;
+    }
+  }
+  records.erase(records.begin() + std::ptrdiff_t(out), records.end());
+}
+
 }  // namespace
 
-absl::Status TrackingStore::BulkLoad(const std::vector<core::Item>& items, std::vector<ReportedEvent>& events) {
+absl::StatusOr<BulkLoadReport> TrackingStore::BulkLoad(BulkRecords& records) {
   Impl& d = *impl_;
   std::unique_lock lock(d.write_mu);
   {
@@ -55,49 +68,93 @@ absl::Status TrackingStore::BulkLoad(const std::vector<core::Item>& items, std::
     it->SeekToFirst();
     if (it->Valid()) return absl::FailedPreconditionError("bulk load needs a store without items");
   }
-  const core::Timestamp received_at = Now();
+  const core::Timestamp now = d.options.clock->Now();
+  BulkLoadReport report;
+  std::vector<ReportedEvent>& events = records.events;
+  const std::vector<core::Item>& items = records.items;
+
+  // The rules of the ordinary calls, record by record.
+  std::vector<std::optional<std::string>> item_dispatch_key(items.size());
+  std::vector<uint32_t> order;  // valid items, through an index, by id; of the same id, the last given wins
+  for (uint32_t i = 0; i < items.size(); ++i) {
+    absl::StatusOr<std::optional<std::string>> key = internal::DispatchIndexKeyOf(items[i]);
+    if (!key.ok()) {
+      ++report.items.rejected;
+      report.rejected_items.push_back({i, std::string(key.status().message())});
+      continue;
+    }
+    item_dispatch_key[i] = *std::move(key);
+    order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return items[a].id < items[b].id; });
+  std::vector<uint32_t> unique_items;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const bool first = k == 0 || items[order[k - 1]].id != items[order[k]].id;
+    if (first) {
+      ++report.items.accepted;
+    } else if (items[order[k - 1]] == items[order[k]]) {
+      ++report.items.duplicates;
+    } else {
+      ++report.items.updated;
+    }
+    if (k + 1 < order.size() && items[order[k]].id == items[order[k + 1]].id) continue;
+    unique_items.push_back(order[k]);
+  }
+
+  // Declarations: the last of each dispatch replaces its pre-advice entries.
+  std::map<std::string, std::pair<const DispatchDeclaration*, std::vector<std::string>>> declared;
+  for (size_t i = 0; i < records.dispatches.size(); ++i) {
+    const DispatchDeclaration& dispatch = records.dispatches[i];
+    absl::StatusOr<std::vector<std::string>> keys = internal::DispatchIndexKeysOf(dispatch);
+    if (!keys.ok()) {
+      ++report.dispatches.rejected;
+      report.rejected_dispatches.push_back({i, std::string(keys.status().message())});
+      continue;
+    }
+    ++report.dispatches.accepted;
+    declared[dispatch.dispatch_id] = {&dispatch, *std::move(keys)};
+  }
+
+  std::vector<bool> valid(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
-    const std::string& office = events[i].event.office;
-    if (office.empty() || office.size() > internal::kMaxOfficeSize) {
-      return absl::InvalidArgumentError(
-          fmt::format("bulk load: event {} of item {}: office \"{}\" must have 1 to {} "
-                      "characters",
-                      i, events[i].item.ToString(), office, internal::kMaxOfficeSize));
+    const absl::Status s = internal::CheckEvent(events[i]);
+    valid[i] = s.ok();
+    if (!s.ok()) {
+      ++report.events.rejected;
+      report.rejected_events.push_back({i, std::string(s.message())});
     }
   }
+  if (report.events.rejected > 0) KeepFlagged(events, valid);
   // Events in key order (item, time, code, measure, office), compared as
-  // numbers before strings; duplicates once.
+  // numbers before strings; of identical ones, the first given is kept.
   const auto key_less = [](const ReportedEvent& a, const ReportedEvent& b) {
     const core::TrackingEvent& x = a.event;
     const core::TrackingEvent& y = b.event;
     return std::tie(a.item, x.time, x.code, x.measure, x.office) <
            std::tie(b.item, y.time, y.code, y.measure, y.office);
   };
-  std::sort(events.begin(), events.end(), key_less);
+  std::stable_sort(events.begin(), events.end(), key_less);
+  const size_t given = events.size();
   events.erase(std::unique(events.begin(), events.end(),
                            [](const ReportedEvent& a, const ReportedEvent& b) {
                              return a.item == b.item && a.event == b.event;
                            }),
                events.end());
-  // Items through an index, by id; of the same id, the last given wins.
-  std::vector<uint32_t> order(items.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return items[a].id < items[b].id; });
-  std::vector<uint32_t> unique_items;
-  for (size_t k = 0; k < order.size(); ++k) {
-    if (k + 1 < order.size() && items[order[k]].id == items[order[k + 1]].id) continue;
-    unique_items.push_back(order[k]);
-  }
+  report.events.duplicates = given - events.size();
+  report.events.accepted = events.size();
 
-  const std::string dir = fmt::format("{}/bulk-load-{}", d.db->GetName(), received_at.time_since_epoch().count());
+  // A fresh directory for the table files; one bulk load at a time holds
+  // the writer lock.
+  const std::string dir = d.db->GetName() + "/bulk-load";
+  std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   struct Cleanup {
     std::string dir;
     ~Cleanup() { std::filesystem::remove_all(dir); }
   } cleanup{dir};
   std::vector<std::unique_ptr<TableFile>> files(internal::kFamilyCount);
-  for (internal::Family f : {internal::kItems, internal::kEvents, internal::kState, internal::kIdxFacility,
-                             internal::kIdxCountry, internal::kIdxDispatch}) {
+  for (internal::Family f : {internal::kItems, internal::kEvents, internal::kState, internal::kDispatches,
+                             internal::kIdxFacility, internal::kIdxCountry, internal::kIdxDispatch}) {
     rocksdb::ColumnFamilyDescriptor descriptor;
     d.cf[f]->GetDescriptor(&descriptor).PermitUncheckedError();
     files[f] = std::make_unique<TableFile>(fmt::format("{}/{}.sst", dir, internal::FamilyName(f)),
@@ -118,7 +175,7 @@ absl::Status TrackingStore::BulkLoad(const std::vector<core::Item>& items, std::
     for (; e < events.size() && events[e].item == id; ++e) {
       const ReportedEvent& event = events[e];
       if (absl::Status s = files[internal::kEvents]->Put(internal::EventKey(id, event.event),
-                                                         internal::EncodeEvent(event, received_at));
+                                                         internal::EncodeEvent(event, event.received_at.value_or(now)));
           !s.ok()) {
         return s;
       }
@@ -126,13 +183,11 @@ absl::Status TrackingStore::BulkLoad(const std::vector<core::Item>& items, std::
     }
     const std::string item_key = internal::ItemKey(id);
     if (n < unique_items.size() && items[unique_items[n]].id == id) {
-      const core::Item& item = items[unique_items[n]];
-      if (absl::Status s = files[internal::kItems]->Put(item_key, internal::EncodeItem(item)); !s.ok()) return s;
-      internal::AddPreAdvice(state, item);
-      if (!item.dispatch_id.empty() && item.receptacle_id.size() == core::ReceptacleId::kTextLength) {
-        if (absl::StatusOr<core::ReceptacleId> r = core::ReceptacleId::Parse(item.receptacle_id); r.ok()) {
-          dispatch_keys.push_back(internal::DispatchKey(item.dispatch_id, uint16_t(r->number()), id));
-        }
+      const uint32_t i = unique_items[n];
+      if (absl::Status s = files[internal::kItems]->Put(item_key, internal::EncodeItem(items[i])); !s.ok()) return s;
+      internal::AddPreAdvice(state, items[i]);
+      if (item_dispatch_key[i] && !declared.contains(items[i].dispatch_id)) {
+        dispatch_keys.push_back(*item_dispatch_key[i]);
       }
       ++n;
     }
@@ -140,6 +195,14 @@ absl::Status TrackingStore::BulkLoad(const std::vector<core::Item>& items, std::
     if (absl::Status s = files[internal::kState]->Put(item_key, internal::EncodeState(state)); !s.ok()) return s;
     facility_keys.push_back(internal::FacilityIndexKey(state));
     country_keys.push_back(internal::CountryIndexKey(state));
+  }
+  for (const auto& [dispatch_id, declaration] : declared) {
+    if (absl::Status s =
+            files[internal::kDispatches]->Put(dispatch_id, internal::EncodeDispatch(*declaration.first, now));
+        !s.ok()) {
+      return s;
+    }
+    dispatch_keys.insert(dispatch_keys.end(), declaration.second.begin(), declaration.second.end());
   }
   for (auto [family, keys] :
        {std::pair{internal::kIdxFacility, &facility_keys}, std::pair{internal::kIdxCountry, &country_keys},
@@ -163,11 +226,11 @@ absl::Status TrackingStore::BulkLoad(const std::vector<core::Item>& items, std::
     arg.options.move_files = true;
     args.push_back(std::move(arg));
   }
-  if (args.empty()) return absl::OkStatus();
+  if (args.empty()) return report;
   const rocksdb::Status s = d.db->IngestExternalFiles(args);
   if (!s.ok()) return absl::InternalError(fmt::format("bulk load: ingesting the table files: {}", s.ToString()));
   d.batches_written.fetch_add(1, std::memory_order_relaxed);
-  return absl::OkStatus();
+  return report;
 }
 
 }  // namespace pochta::storage

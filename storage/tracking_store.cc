@@ -9,6 +9,7 @@
 
 #include "absl/strings/escaping.h"
 #include "core/dispatch_id.h"
+#include "core/hash.h"
 #include "fmt/format.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -16,6 +17,7 @@
 #include "storage/internal/impl.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/options.h"
+#include "storage/internal/rules.h"
 #include "storage/internal/state_update.h"
 
 namespace pochta::storage {
@@ -34,34 +36,14 @@ std::string Country(core::ItemId id) {
   return std::string(c.data(), 2);
 }
 
-// The dispatch-index entry of pre-advice that names its receptacle; nothing
-// when it names none. InvalidArgument for malformed or mismatched ids.
-absl::StatusOr<std::optional<std::string>> DispatchIndexKeyOf(const core::Item& item) {
-  if (item.dispatch_id.empty() && item.receptacle_id.empty()) return std::optional<std::string>();
-  absl::StatusOr<core::DispatchId> dispatch = core::DispatchId::Parse(item.dispatch_id);
-  if (!dispatch.ok()) return dispatch.status();
-  if (item.receptacle_id.empty()) return std::optional<std::string>();
-  absl::StatusOr<core::ReceptacleId> receptacle = core::ReceptacleId::Parse(item.receptacle_id);
-  if (!receptacle.ok()) return receptacle.status();
-  if (receptacle->dispatch() != *dispatch) {
-    return absl::InvalidArgumentError(
-        fmt::format("receptacle {} does not belong to dispatch {}", item.receptacle_id, item.dispatch_id));
-  }
-  return std::optional<std::string>(internal::DispatchKey(item.dispatch_id, uint16_t(receptacle->number()), item.id));
-}
-
 // A 64-bit FNV-1a hash of a query's selection, so a page token only resumes
 // the query it came from.
 uint64_t QueryHash(const WorkListQuery& q) {
   std::string text =
       fmt::format("{}|{}|{}|{}|{}|{}|{}", int(q.kind), q.facility, q.status ? int(*q.status) : -1,
                   q.not_after ? q.not_after->time_since_epoch().count() : -1, q.dispatch_id, q.country, q.day);
-  uint64_t h = 1469598103934665603ull;
-  for (char c : text) h = (h ^ uint8_t(c)) * 1099511628211ull;
-  return h;
+  return core::Fnv1a(text);
 }
-
-core::Timestamp Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 }  // namespace
 
@@ -113,7 +95,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::PutItems(std::span<const cor
   std::unique_lock lock(d.write_mu);
   for (size_t i = 0; i < items.size(); ++i) {
     const core::Item& item = items[i];
-    if (absl::StatusOr<std::optional<std::string>> key = DispatchIndexKeyOf(item); !key.ok()) {
+    if (absl::StatusOr<std::optional<std::string>> key = internal::DispatchIndexKeyOf(item); !key.ok()) {
       outcomes[i] = {WriteOutcome::kRejected, std::string(key.status().message())};
       continue;
     }
@@ -154,8 +136,9 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::PutItems(std::span<const cor
     internal::PredictRoute(after, d.options.route_predictor);
     batch.Put(d.cf[internal::kItems], internal::ItemKey(entry.item.id), internal::EncodeItem(entry.item));
     internal::PutStateRecords(batch, d.cf, entry.before, after);
-    const std::optional<std::string> old_key = entry.stored ? *DispatchIndexKeyOf(*entry.stored) : std::nullopt;
-    const std::optional<std::string> new_key = *DispatchIndexKeyOf(entry.item);
+    const std::optional<std::string> old_key =
+        entry.stored ? *internal::DispatchIndexKeyOf(*entry.stored) : std::nullopt;
+    const std::optional<std::string> new_key = *internal::DispatchIndexKeyOf(entry.item);
     if (old_key && old_key != new_key) batch.Delete(d.cf[internal::kIdxDispatch], *old_key);
     if (new_key) batch.Put(d.cf[internal::kIdxDispatch], *new_key, "");
   }
@@ -166,17 +149,15 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::PutItems(std::span<const cor
 
 absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const ReportedEvent> events) {
   Impl& d = *impl_;
-  const core::Timestamp received_at = Now();
+  const core::Timestamp now = d.options.clock->Now();
   std::vector<Outcome> outcomes(events.size());
 
   // Events of one item are applied together, in the order given.
   std::vector<uint32_t> order;
   order.reserve(events.size());
   for (uint32_t i = 0; i < events.size(); ++i) {
-    const std::string& office = events[i].event.office;
-    if (office.empty() || office.size() > internal::kMaxOfficeSize) {
-      outcomes[i] = {WriteOutcome::kRejected,
-                     fmt::format("office \"{}\" must have 1 to {} characters", office, internal::kMaxOfficeSize)};
+    if (absl::Status s = internal::CheckEvent(events[i]); !s.ok()) {
+      outcomes[i] = {WriteOutcome::kRejected, std::string(s.message())};
       continue;
     }
     order.push_back(i);
@@ -199,14 +180,13 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
   for (size_t k = 0; k < ids.size(); ++k) {
     const std::optional<ItemState>& before = (*states)[k];
     ItemState after = before.value_or(internal::EmptyState(ids[k]));
-    const std::string latest_key = before && before->latest ? internal::EventKey(ids[k], *before->latest) : "";
     item_keys.clear();
     for (; next < order.size() && events[order[next]].item == ids[k]; ++next) {
       const ReportedEvent& e = events[order[next]];
       std::string key = internal::EventKey(e.item, e.event);
-      // Only an event at or before the item's latest can already be stored.
+      // Only an event no later than the item's latest can already be stored.
       bool duplicate = std::find(item_keys.begin(), item_keys.end(), key) != item_keys.end();
-      if (!duplicate && !latest_key.empty() && key <= latest_key) {
+      if (!duplicate && before && before->latest && e.event.time <= before->latest->time) {
         const rocksdb::Status s = d.db->Get({}, d.cf[internal::kEvents], key, &stored_value);
         if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "cannot read event");
         duplicate = s.ok();
@@ -215,7 +195,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
         outcomes[order[next]].outcome = WriteOutcome::kDuplicate;
         continue;
       }
-      batch.Put(d.cf[internal::kEvents], key, internal::EncodeEvent(e, received_at));
+      batch.Put(d.cf[internal::kEvents], key, internal::EncodeEvent(e, e.received_at.value_or(now)));
       internal::AddEvent(after, e.event);
       item_keys.push_back(std::move(key));
     }
@@ -229,31 +209,16 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
 }
 
 absl::Status TrackingStore::DeclareDispatch(const DispatchDeclaration& dispatch) {
-  absl::StatusOr<core::DispatchId> id = core::DispatchId::Parse(dispatch.dispatch_id);
-  if (!id.ok()) return id.status();
-  std::vector<uint16_t> numbers;
-  for (const DispatchDeclaration::Receptacle& r : dispatch.receptacles) {
-    absl::StatusOr<core::ReceptacleId> receptacle = core::ReceptacleId::Parse(r.receptacle_id);
-    if (!receptacle.ok()) return receptacle.status();
-    if (receptacle->dispatch() != *id) {
-      return absl::InvalidArgumentError(
-          fmt::format("receptacle {} does not belong to dispatch {}", r.receptacle_id, dispatch.dispatch_id));
-    }
-    numbers.push_back(uint16_t(receptacle->number()));
-  }
+  absl::StatusOr<std::vector<std::string>> keys = internal::DispatchIndexKeysOf(dispatch);
+  if (!keys.ok()) return keys.status();
   Impl& d = *impl_;
   rocksdb::WriteBatch batch;
-  const std::string prefix = dispatch.dispatch_id;
-  const std::string end = internal::PrefixEnd(prefix);
+  const std::string& prefix = dispatch.dispatch_id;
   std::unique_lock lock(d.write_mu);
   // A re-declaration replaces the earlier item lists.
-  batch.DeleteRange(d.cf[internal::kIdxDispatch], prefix, end);
-  for (size_t r = 0; r < dispatch.receptacles.size(); ++r) {
-    for (core::ItemId item : dispatch.receptacles[r].items) {
-      batch.Put(d.cf[internal::kIdxDispatch], internal::DispatchKey(prefix, numbers[r], item), "");
-    }
-  }
-  batch.Put(d.cf[internal::kDispatches], prefix, internal::EncodeDispatch(dispatch, Now()));
+  batch.DeleteRange(d.cf[internal::kIdxDispatch], prefix, internal::PrefixEnd(prefix));
+  for (const std::string& key : *keys) batch.Put(d.cf[internal::kIdxDispatch], key, "");
+  batch.Put(d.cf[internal::kDispatches], prefix, internal::EncodeDispatch(dispatch, d.options.clock->Now()));
   return d.Commit(batch, lock);
 }
 
@@ -296,6 +261,8 @@ absl::StatusOr<std::vector<StoredEvent>> TrackingStore::ListEvents(core::ItemId 
     history.push_back(*std::move(stored));
   }
   if (absl::Status s = FromRocks(it->status(), "cannot read events"); !s.ok()) return s;
+  std::stable_sort(history.begin(), history.end(),
+                   [](const StoredEvent& a, const StoredEvent& b) { return core::CanonicalLess(a.event, b.event); });
   return history;
 }
 

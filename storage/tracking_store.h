@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -34,6 +35,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/clock.h"
 #include "core/item.h"
 #include "core/operators.h"
 #include "core/tracking.h"
@@ -88,6 +90,10 @@ struct StoreOptions {
   // Fills next facility and expected delivery in the state; may be null.
   // REQUIRES: outlives the store. Default: null.
   const RoutePredictor* route_predictor = nullptr;
+  // The time the store stamps on what it receives (events without a
+  // received_at of their own, dispatch declarations). A simulation passes a
+  // core::ManualClock. REQUIRES: outlives the store. Default: the real clock.
+  const core::Clock* clock = &core::Clock::Real();
 };
 
 // A tracking event as reported by an operator.
@@ -96,6 +102,9 @@ struct ReportedEvent {
   core::TrackingEvent event;
   core::Operator reported_by = core::Operator::kUZ;
   std::string reason;  // free text, e.g. a non-delivery reason; not part of the identity
+  // When the store received it; empty: the store's clock at the write. A
+  // simulation sets the simulated time of the report. Not part of the identity.
+  std::optional<core::Timestamp> received_at;
 
   friend bool operator==(const ReportedEvent&, const ReportedEvent&) = default;
 };
@@ -148,6 +157,29 @@ struct DispatchDeclaration {
     std::vector<core::ItemId> items;
   };
   std::vector<Receptacle> receptacles;
+};
+
+// Records known all at once (a simulation's output), for BulkLoad.
+struct BulkRecords {
+  std::vector<core::Item> items;
+  std::vector<DispatchDeclaration> dispatches;
+  std::vector<ReportedEvent> events;
+};
+
+// What BulkLoad did with the records, as the ordinary calls would report it.
+struct BulkLoadReport {
+  struct Counts {
+    uint64_t accepted = 0;
+    uint64_t duplicates = 0;
+    uint64_t updated = 0;  // pre-advice replaced by a later one of the same item
+    uint64_t rejected = 0;
+  };
+  struct Rejection {
+    size_t index;  // in the BulkRecords vector, as given
+    std::string reason;
+  };
+  Counts items, dispatches, events;
+  std::vector<Rejection> rejected_items, rejected_dispatches, rejected_events;
 };
 
 // One work-list question; exactly one of the three selections.
@@ -227,15 +259,19 @@ class TrackingStore {
   // Fills an empty store with records known all at once (a simulation's
   // output): sorts them, folds every item's state once, writes sorted table
   // files per column family and ingests them in one atomic step, bypassing
-  // the write-ahead log. The end state is the one AppendEvents and PutItems
-  // would give (duplicates stored once). FailedPrecondition, with the
-  // vectors untouched, unless the store holds no item; otherwise the events
-  // are sorted in place.
-  absl::Status BulkLoad(const std::vector<core::Item>& items, std::vector<ReportedEvent>& events);
+  // the write-ahead log. The end state, and every record's outcome, is
+  // exactly what PutItems(items), then DeclareDispatch of each dispatch in
+  // order, then AppendEvents(events) would give: the same rules reject the
+  // same records, the last pre-advice of an item wins, of identical events
+  // the first given is stored. FailedPrecondition, with the records
+  // untouched, unless the store holds no item; otherwise the events are
+  // sorted in place.
+  absl::StatusOr<BulkLoadReport> BulkLoad(BulkRecords& records);
 
   // Records which items travel in which receptacle. A dispatch declared again
-  // replaces the earlier declaration. InvalidArgument for a malformed id or a
-  // receptacle of another dispatch.
+  // replaces the earlier declaration, and its items' entries from
+  // pre-advice. InvalidArgument for a malformed id or a receptacle of another
+  // dispatch.
   absl::Status DeclareDispatch(const DispatchDeclaration& dispatch);
 
   // NotFound when nothing is known about the item.
@@ -253,6 +289,15 @@ class TrackingStore {
   absl::StatusOr<VerifyReport> Verify() const;
   absl::StatusOr<StoreStats> Stats() const;
   StoreMetrics Metrics() const;
+
+  // Every record, decoded, as one JSON object per line, handed to `line` in
+  // key order, family by family (the order of the key-layout table in the
+  // README), from one snapshot. Fields come in a fixed order, so the dumps
+  // of two stores with the same records are the same bytes. With `item`,
+  // only that item's records (and the dispatches that list it). A record
+  // that does not decode gives a line with its hex key and an "error".
+  absl::Status Dump(const std::function<void(std::string_view line)>& line,
+                    std::optional<core::ItemId> item = std::nullopt) const;
 
  private:
   class Impl;

@@ -11,6 +11,7 @@
 #include "fmt/ranges.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "storage/internal/impl.h"
 #include "storage/internal/keys.h"
 #include "storage/network_route_predictor.h"
 #include "storage/testing/histories.h"
@@ -245,65 +246,144 @@ TEST_F(StoreTest, AnyArrivalOrderGivesTheSameStore) {
   }
 }
 
-TEST_F(StoreTest, BulkLoadGivesTheStoreOrdinaryWritesGive) {
-  std::vector<core::Item> items;
-  std::vector<ReportedEvent> events;
-  for (uint32_t i = 0; i < 40; ++i) {
-    const core::ItemId id = TestItemId(700 + i, i % 4 == 0 ? "LV" : "CN");
-    const core::Timestamp start = kEpoch2025 + hours(5 * i);
-    if (i % 3 != 0) items.push_back(TestPreAdvice(id, start - hours(2)));  // some without pre-advice
-    for (const core::TrackingEvent& e : TestHistory(start, int(i % 3), i % 7 == 0)) events.push_back(Reported(id, e));
-  }
-  events.push_back(events[5]);  // a duplicate
-  items[1].dispatch_id = "CNSHAAUZTASAAUN50042";
-  items[1].receptacle_id = "CNSHAAUZTASAAUN50042001000150";
+std::vector<std::string> DumpOf(const TrackingStore& store) {
+  std::vector<std::string> lines;
+  const absl::Status s = store.Dump([&](std::string_view line) { lines.emplace_back(line); });
+  EXPECT_TRUE(s.ok()) << s;
+  return lines;
+}
 
-  ASSERT_TRUE(store_->PutItems(items).ok());
-  Append(events);
-  const std::string dir = NewDir();
-  std::unique_ptr<TrackingStore> bulk = *TrackingStore::Open(dir, Buffered());
-  std::vector<ReportedEvent> to_load = events;
-  ASSERT_TRUE(bulk->BulkLoad(items, to_load).ok());
-
-  EXPECT_EQ(bulk->Verify()->problem_count, 0u);
-  EXPECT_EQ(bulk->Stats()->items, store_->Stats()->items);
-  EXPECT_EQ(bulk->Stats()->events, store_->Stats()->events);
-  for (uint32_t i = 0; i < 40; ++i) {
-    const core::ItemId id = TestItemId(700 + i, i % 4 == 0 ? "LV" : "CN");
-    EXPECT_EQ(*bulk->GetState(id), *store_->GetState(id)) << id.ToString();
-    const std::vector<StoredEvent> loaded = *bulk->ListEvents(id);
-    const std::vector<StoredEvent> written = *store_->ListEvents(id);
-    std::vector<core::TrackingEvent> a, b;
-    for (const StoredEvent& e : loaded) a.push_back(e.event);
-    for (const StoredEvent& e : written) b.push_back(e.event);
-    EXPECT_EQ(a, b) << id.ToString();
-  }
-  const auto same_list = [&](WorkListQuery q) {
-    const WorkListPage x = *bulk->ListItems(q);
-    const WorkListPage y = *store_->ListItems(q);
-    EXPECT_EQ(x.items, y.items);
+// Random batches as a simulation or a careless client might write them: good
+// records, duplicates, corrections, and records every write path must refuse.
+BulkRecords RandomRecords(std::mt19937& rng) {
+  const auto pick = [&](uint32_t n) { return uint32_t(rng() % n); };
+  const auto dispatch_id = [](uint32_t n) { return fmt::format("CNSHAAUZTASAAUN5{:04d}", n + 1); };
+  const auto receptacle_id = [&](uint32_t dispatch, uint32_t r) {
+    return fmt::format("{}{:03d}{}0{:04d}", dispatch_id(dispatch), r + 1, r == 2 ? 1 : 0, 10 + r);
   };
-  WorkListQuery q;
-  q.page_size = 1000;
-  for (const char* facility : {"140105", "UZTASA", ""}) {
-    q.facility = facility;
-    same_list(q);
+  BulkRecords records;
+  const uint32_t n_items = 20 + pick(30);
+  for (uint32_t i = 0; i < n_items; ++i) {
+    const core::ItemId id = TestItemId(1000 + pick(n_items), pick(4) == 0 ? "LV" : "CN");
+    const core::Timestamp start = kEpoch2025 + hours(pick(500));
+    if (pick(4) != 0) {
+      core::Item item = TestPreAdvice(id, start - hours(2));
+      switch (pick(6)) {
+        case 0: break;  // no dispatch
+        case 1: item.dispatch_id = dispatch_id(pick(3)); break;
+        case 2: item.dispatch_id = "CNSHAAUZTASAAUN5000X"; break;  // malformed
+        case 3:                                                    // a receptacle of another dispatch
+          item.dispatch_id = dispatch_id(0);
+          item.receptacle_id = receptacle_id(1, 0);
+          break;
+        default: {
+          const uint32_t d = pick(3);
+          item.dispatch_id = dispatch_id(d);
+          item.receptacle_id = receptacle_id(d, pick(3));
+        }
+      }
+      if (pick(5) == 0) item.weight_grams += 1;  // a correction, when the id repeats
+      records.items.push_back(item);
+      if (pick(6) == 0) records.items.push_back(item);  // an identical repeat
+    }
+    for (const core::TrackingEvent& e : TestHistory(start, int(pick(3)), pick(7) == 0)) {
+      if (pick(3) == 0) continue;  // an incomplete history
+      ReportedEvent r = Reported(id, e);
+      if (pick(20) == 0)
+        r.event.office = std::vector<std::string>{"", "uztasa", "UZTASA-SORTING-CENTRE", "UZ TAS"}[pick(4)];
+      if (pick(3) == 0) r.received_at = e.time + hours(1 + pick(5));
+      records.events.push_back(r);
+      if (pick(10) == 0) records.events.push_back(r);  // a duplicate
+    }
   }
-  q.kind = WorkListQuery::Kind::kCountryDay;
-  q.country = "CN";
-  q.day = internal::DayOf(kEpoch2025);
-  same_list(q);
+  for (uint32_t d = 0; d < 4; ++d) {
+    DispatchDeclaration dispatch{pick(5) == 0 ? "CNSHAAUZTASAAUN50001X" : dispatch_id(pick(3)), {}};
+    for (uint32_t r = 0; r < 1 + pick(3); ++r) {
+      DispatchDeclaration::Receptacle receptacle{receptacle_id(pick(6) == 0 ? 2 : 0, r), {}};
+      if (pick(2) == 0) receptacle.receptacle_id.replace(0, 20, dispatch.dispatch_id.substr(0, 20));
+      for (uint32_t k = 0; k < 1 + pick(4); ++k) receptacle.items.push_back(TestItemId(1000 + pick(n_items)));
+      dispatch.receptacles.push_back(std::move(receptacle));
+    }
+    records.dispatches.push_back(std::move(dispatch));
+  }
+  return records;
+}
+
+TEST_F(StoreTest, BulkLoadGivesExactlyWhatOrdinaryWritesGive) {
+  const core::ManualClock clock(kEpoch2025 + hours(24 * 40));
+  StoreOptions options = Buffered();
+  options.clock = &clock;
+  std::mt19937 rng(20251121);
+  uint64_t rejected = 0, duplicates = 0, updated = 0;
+  for (int trial = 0; trial < 15; ++trial) {
+    const BulkRecords records = RandomRecords(rng);
+    const std::string ordinary_dir = NewDir(), bulk_dir = NewDir();
+    std::unique_ptr<TrackingStore> ordinary = *TrackingStore::Open(ordinary_dir, options);
+    std::unique_ptr<TrackingStore> bulk = *TrackingStore::Open(bulk_dir, options);
+
+    BulkLoadReport expected;
+    const auto count = [](BulkLoadReport::Counts& c, WriteOutcome o) {
+      c.accepted += o == WriteOutcome::kAccepted;
+      c.duplicates += o == WriteOutcome::kDuplicate;
+      c.updated += o == WriteOutcome::kUpdated;
+      c.rejected += o == WriteOutcome::kRejected;
+    };
+    const std::vector<Outcome> put = *ordinary->PutItems(records.items);
+    for (const Outcome& o : put) count(expected.items, o.outcome);
+    for (const DispatchDeclaration& d : records.dispatches) {
+      count(expected.dispatches, ordinary->DeclareDispatch(d).ok() ? WriteOutcome::kAccepted : WriteOutcome::kRejected);
+    }
+    const std::vector<Outcome> appended = *ordinary->AppendEvents(records.events);
+    for (const Outcome& o : appended) count(expected.events, o.outcome);
+
+    BulkRecords to_load = records;
+    const absl::StatusOr<BulkLoadReport> report = bulk->BulkLoad(to_load);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(DumpOf(*bulk), DumpOf(*ordinary)) << "trial " << trial;
+    EXPECT_EQ(bulk->Verify()->problem_count, 0u) << "trial " << trial;
+    for (auto [got, want] :
+         {std::pair{report->items, expected.items}, std::pair{report->dispatches, expected.dispatches},
+          std::pair{report->events, expected.events}}) {
+      EXPECT_EQ(got.accepted, want.accepted) << "trial " << trial;
+      EXPECT_EQ(got.duplicates, want.duplicates) << "trial " << trial;
+      EXPECT_EQ(got.updated, want.updated) << "trial " << trial;
+      EXPECT_EQ(got.rejected, want.rejected) << "trial " << trial;
+    }
+    EXPECT_EQ(report->rejected_items.size(), report->items.rejected);
+    EXPECT_EQ(report->rejected_events.size(), report->events.rejected);
+    rejected += report->items.rejected + report->dispatches.rejected + report->events.rejected;
+    duplicates += report->items.duplicates + report->events.duplicates;
+    updated += report->items.updated;
+
+    // Only into an empty store, and then the records are left as they were.
+    BulkRecords again = records;
+    EXPECT_EQ(bulk->BulkLoad(again).status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(again.events, records.events);
+    ordinary.reset();
+    bulk.reset();
+    std::filesystem::remove_all(ordinary_dir);
+    std::filesystem::remove_all(bulk_dir);
+  }
+  // The generator did produce what the rules are about.
+  EXPECT_GT(rejected, 15u);
+  EXPECT_GT(duplicates, 15u);
+  EXPECT_GT(updated, 3u);
+}
+
+TEST_F(StoreTest, BulkLoadListsTheItemsOfADispatchByTheirPreAdvice) {
+  BulkRecords records;
+  for (uint32_t i = 0; i < 3; ++i) {
+    core::Item item = TestPreAdvice(TestItemId(70 + i), kEpoch2025);
+    item.dispatch_id = "CNSHAAUZTASAAUN50042";
+    item.receptacle_id = fmt::format("CNSHAAUZTASAAUN50042{:03d}000150", i + 1);
+    records.items.push_back(item);
+  }
+  ASSERT_TRUE(store_->BulkLoad(records).ok());
+  WorkListQuery q;
   q.kind = WorkListQuery::Kind::kDispatch;
   q.dispatch_id = "CNSHAAUZTASAAUN50042";
-  same_list(q);
-  EXPECT_EQ(bulk->ListItems(q)->items.size(), 1u);
-
-  // Only into an empty store.
-  std::vector<ReportedEvent> again = events;
-  EXPECT_EQ(bulk->BulkLoad(items, again).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(again, events);  // untouched
-  bulk.reset();
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(ListAll(q), (std::vector<std::string>{TestItemId(70).ToString(), TestItemId(71).ToString(),
+                                                  TestItemId(72).ToString()}));
 }
 
 TEST_F(StoreTest, WorkListsFindItemsByFacilityStatusAndAge) {
@@ -448,11 +528,16 @@ TEST_F(StoreTest, VerifyFindsAStateThatDisagreesWithItsHistory) {
   EXPECT_NE(report.problems[0].find("stored status delivered"), std::string::npos) << report.problems[0];
 }
 
-TEST_F(StoreTest, RefusesANewerSchema) {
-  store_.reset();
-  const std::string newer = "2";
-  Tamper(dir_, internal::kDefault, "pochta.schema", &newer);
-  EXPECT_EQ(TrackingStore::Open(dir_, {}).status().code(), absl::StatusCode::kFailedPrecondition);
+TEST_F(StoreTest, RefusesAFormatItDoesNotReadNamingDirectoryAndVersions) {
+  for (const std::string found : {"2", "0", "1x", ""}) {
+    store_.reset();
+    Tamper(dir_, internal::kDefault, internal::kFormatKey, &found);
+    const absl::Status s = TrackingStore::Open(dir_, {}).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << found;
+    EXPECT_EQ(s.message(), fmt::format("tracking store {} has format version \"{}\"; this build of pochta reads "
+                                       "format versions 1",
+                                       dir_, found));
+  }
 }
 
 TEST_F(StoreTest, EveryDurabilityModeKeepsAcknowledgedWrites) {

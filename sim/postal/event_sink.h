@@ -4,7 +4,11 @@
 //
 // Events are emitted in simulation order, but an event's own time may lie a
 // little before the current simulation time (a departure scan reported on
-// arrival). Thread-safety: called from the simulation's thread only.
+// arrival). `reported_at` is the simulated time at which the operator would
+// report it: the later of the event's time and the simulation's time. It is
+// what a store records as the time it received the event, so that a
+// simulated store is the same bytes on every run. Thread-safety: called from
+// the simulation's thread only.
 #pragma once
 
 #include "core/item.h"
@@ -17,7 +21,8 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void PreAdvice(const core::Item& item) = 0;
-  virtual void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator reported_by) = 0;
+  virtual void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator reported_by,
+                     core::Timestamp reported_at) = 0;
 };
 
 }  // namespace pochta::sim

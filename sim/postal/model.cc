@@ -460,7 +460,8 @@ class PostalModel::Impl final : public EventHandler {
     const core::EventSide side = core::Info(code).side;
     const core::Operator by = side == core::EventSide::kDestination ? core::Operator::kUZ : OperatorOf(i).op;
     sink_->Event(*core::ItemId::Unpack(items_[i].key),
-                 core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure}, by);
+                 core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure}, by,
+                 core::Timestamp(std::chrono::seconds(std::max(t, sim_.now()))));
   }
 
   void Sample() {

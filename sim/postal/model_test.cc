@@ -28,7 +28,8 @@ struct Recorder : EventSink {
   uint64_t count = 0;
   uint64_t hash = 1469598103934665603ull;
   void PreAdvice(const core::Item& item) override { items.push_back(item); }
-  void Event(core::ItemId item, const core::TrackingEvent& e, core::Operator) override {
+  void Event(core::ItemId item, const core::TrackingEvent& e, core::Operator, core::Timestamp reported_at) override {
+    EXPECT_GE(reported_at, e.time) << "reported before it happened: " << item.ToString() << " " << core::Name(e.code);
     events[item.Pack()].push_back(e);
     ++count;
     for (uint64_t v :

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/files.h"
 #include "core/item_id.h"
 #include "core/mail_class.h"
 #include "fmt/format.h"
@@ -309,11 +310,9 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
 }
 
 absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(fmt::format("cannot open scenario file {}", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  absl::StatusOr<std::string> read = core::ReadFile(path, "scenario file");
+  if (!read.ok()) return read.status();
+  const std::string text = *std::move(read);
   const size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
   Scenario base;

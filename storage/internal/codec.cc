@@ -1,6 +1,7 @@
 #include "storage/internal/codec.h"
 
 #include "fmt/format.h"
+#include "storage/internal/codes.h"
 #include "storage/internal/keys.h"
 #include "storage/records.pb.h"
 
@@ -73,7 +74,7 @@ std::string EncodeItem(const core::Item& item) {
 absl::StatusOr<core::Item> DecodeItem(core::ItemId id, std::string_view value, std::string_view key) {
   pb::Item in;
   if (absl::Status s = ParseVersioned(value, &in, "item", key); !s.ok()) return s;
-  if (in.mail_class() > uint32_t(core::MailClass::kEms)) return Corrupt("item", key, "unknown mail class");
+  if (!IsStoredMailClass(in.mail_class())) return Corrupt("item", key, "unknown mail class");
   core::Item item{.id = id};
   item.mail_class = core::MailClass(in.mail_class());
   item.weight_grams = in.weight_grams();
@@ -114,9 +115,8 @@ std::string EncodeState(const ItemState& state) {
 absl::StatusOr<ItemState> DecodeState(core::ItemId id, std::string_view value, std::string_view key) {
   pb::State in;
   if (absl::Status s = ParseVersioned(value, &in, "state", key); !s.ok()) return s;
-  if (in.status() >= uint32_t(core::kItemStatusCount)) return Corrupt("state", key, "unknown status");
-  if (in.has_event() && (in.latest_code() >= uint32_t(core::kEventCodeCount) ||
-                         in.latest_measure() > uint32_t(core::NonDeliveryMeasure::kReturnToSender))) {
+  if (!IsStoredStatus(in.status())) return Corrupt("state", key, "unknown status");
+  if (in.has_event() && (!IsStoredEventCode(in.latest_code()) || !IsStoredMeasure(in.latest_measure()))) {
     return Corrupt("state", key, "unknown event code or measure");
   }
   ItemState state{.id = id};
@@ -151,7 +151,7 @@ absl::StatusOr<StoredEvent> DecodeEvent(const core::TrackingEvent& event, std::s
                                         std::string_view key) {
   pb::Event in;
   if (absl::Status s = ParseVersioned(value, &in, "event", key); !s.ok()) return s;
-  if (in.reported_by() > uint32_t(core::Operator::kVU)) return Corrupt("event", key, "unknown reporting operator");
+  if (!IsStoredOperator(in.reported_by())) return Corrupt("event", key, "unknown reporting operator");
   return StoredEvent{event, core::Operator(in.reported_by()), in.reason(), FromSeconds(in.received_at())};
 }
 
@@ -164,6 +164,22 @@ std::string EncodeDispatch(const DispatchDeclaration& dispatch, core::Timestamp 
     for (core::ItemId id : r.items) rec->add_items(id.Pack());
   }
   return Versioned(out);
+}
+
+absl::StatusOr<DecodedDispatch> DecodeDispatch(std::string_view value, std::string_view key) {
+  pb::Dispatch in;
+  if (absl::Status s = ParseVersioned(value, &in, "dispatch", key); !s.ok()) return s;
+  DecodedDispatch out{{std::string(key), {}}, FromSeconds(in.declared_at())};
+  for (const pb::Receptacle& r : in.receptacles()) {
+    DispatchDeclaration::Receptacle receptacle{r.receptacle_id(), {}};
+    for (uint64_t packed : r.items()) {
+      const std::optional<core::ItemId> id = core::ItemId::Unpack(packed);
+      if (!id) return Corrupt("dispatch", key, "an item is not an S10 key");
+      receptacle.items.push_back(*id);
+    }
+    out.declaration.receptacles.push_back(std::move(receptacle));
+  }
+  return out;
 }
 
 }  // namespace pochta::storage::internal

@@ -26,5 +26,11 @@ std::string EncodeEvent(const ReportedEvent& event, core::Timestamp received_at)
 absl::StatusOr<StoredEvent> DecodeEvent(const core::TrackingEvent& event, std::string_view value, std::string_view key);
 
 std::string EncodeDispatch(const DispatchDeclaration& dispatch, core::Timestamp declared_at);
+struct DecodedDispatch {
+  DispatchDeclaration declaration;
+  core::Timestamp declared_at;
+};
+// `key` is the S8 dispatch id.
+absl::StatusOr<DecodedDispatch> DecodeDispatch(std::string_view value, std::string_view key);
 
 }  // namespace pochta::storage::internal

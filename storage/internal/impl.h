@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "rocksdb/db.h"
 #include "storage/internal/codec.h"
 #include "storage/internal/keys.h"
@@ -21,9 +23,14 @@
 namespace pochta::storage {
 namespace internal {
 
-// The store's own record in the default column family: its schema version.
-inline constexpr const char* kSchemaKey = "pochta.schema";
-inline constexpr const char* kSchemaVersion = "1";
+// The store's own record in the default column family: the on-disk format
+// version, a decimal number. Version 1: the layouts of keys.h, the codes of
+// codes.h and the values of records.proto, as of pochta 0.1. A change that an
+// older build would misread takes the next number; this build reads exactly
+// the versions in kReadableFormats and writes kFormatVersion into new stores.
+inline constexpr const char* kFormatKey = "pochta.schema";
+inline constexpr int kFormatVersion = 1;
+inline constexpr int kReadableFormats[] = {1};
 
 // The absl status for a RocksDB status, with `what` in front of its text.
 inline absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
@@ -76,26 +83,31 @@ class TrackingStore::Impl {
     }
     db.reset(raw);
 
-    std::string version;
-    const rocksdb::Status got = db->Get({}, cf[internal::kDefault], internal::kSchemaKey, &version);
+    if (absl::Status s = CheckFormat(path); !s.ok()) return s;
+    if (options.durability == Durability::kGroup) syncer = std::thread([this] { SyncLoop(); });
+    return absl::OkStatus();
+  }
+
+  // Stamps a new store with this build's format; refuses a store of a
+  // format this build does not read.
+  absl::Status CheckFormat(const std::string& path) {
+    std::string found;
+    const rocksdb::Status got = db->Get({}, cf[internal::kDefault], internal::kFormatKey, &found);
     if (got.IsNotFound()) {
       rocksdb::WriteOptions sync;
       sync.sync = true;
-      if (absl::Status s =
-              internal::FromRocks(db->Put(sync, cf[internal::kDefault], internal::kSchemaKey, internal::kSchemaVersion),
-                                  "cannot write the schema version");
-          !s.ok()) {
-        return s;
-      }
-    } else if (!got.ok()) {
-      return internal::FromRocks(got, "cannot read the schema version");
-    } else if (version != internal::kSchemaVersion) {
-      return absl::FailedPreconditionError(
-          fmt::format("tracking store {} has schema version {}; this pochta reads version {}", path, version,
-                      internal::kSchemaVersion));
+      return internal::FromRocks(
+          db->Put(sync, cf[internal::kDefault], internal::kFormatKey, std::to_string(internal::kFormatVersion)),
+          fmt::format("tracking store {}: cannot write the format version", path));
     }
-    if (options.durability == Durability::kGroup) syncer = std::thread([this] { SyncLoop(); });
-    return absl::OkStatus();
+    if (!got.ok())
+      return internal::FromRocks(got, fmt::format("tracking store {}: cannot read the format version", path));
+    for (int readable : internal::kReadableFormats) {
+      if (found == std::to_string(readable)) return absl::OkStatus();
+    }
+    return absl::FailedPreconditionError(
+        fmt::format("tracking store {} has format version \"{}\"; this build of pochta reads format versions {}", path,
+                    absl::CEscape(found), fmt::join(internal::kReadableFormats, ", ")));
   }
 
   // Writes `batch`, then releases `lock` (the writer lock) and waits until

@@ -1,5 +1,7 @@
 #include "storage/internal/keys.h"
 
+#include "storage/internal/codes.h"
+
 namespace pochta::storage::internal {
 
 const char* FamilyName(Family family) {
@@ -54,7 +56,7 @@ std::optional<core::TrackingEvent> DecodeEventKey(std::string_view key) {
   if (key.size() <= kFixed || key.size() > kFixed + kMaxOfficeSize) return std::nullopt;
   const uint8_t code = uint8_t(key[16]);
   const uint8_t measure = uint8_t(key[17]);
-  if (code >= core::kEventCodeCount || measure > uint8_t(core::NonDeliveryMeasure::kReturnToSender)) {
+  if (!IsStoredEventCode(code) || !IsStoredMeasure(measure)) {
     return std::nullopt;
   }
   return core::TrackingEvent{core::EventCode(code), DecodeTime(ReadBigEndian(key.substr(8), 8)),

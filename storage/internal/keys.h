@@ -1,7 +1,9 @@
 // Key layouts of the tracking store's column families. Every multi-byte
 // number is big-endian (times offset-binary), so RocksDB's bytewise order is
 // the order a reader wants: an item's events by time, a facility's items
-// oldest first.
+// oldest first. Codes are the pinned numbers of storage/internal/codes.h;
+// events of the same second run by code number, which need not be their
+// canonical order (core/tracking.h), so readers sort an item's history.
 //
 //   items, state  item(8)
 //   events        item(8) time(8) code(1) measure(1) office
@@ -35,7 +37,7 @@ enum Family : size_t {
 const char* FamilyName(Family family);
 
 inline constexpr size_t kItemKeySize = 8;
-inline constexpr size_t kMaxOfficeSize = 32;
+inline constexpr size_t kMaxOfficeSize = 16;  // core::IsFacilityCode
 
 void AppendBigEndian(std::string* out, uint64_t value, int bytes);
 uint64_t ReadBigEndian(std::string_view in, int bytes);  // REQUIRES: in.size() >= bytes
