@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -260,6 +261,63 @@ TEST(CliTest, SimulateOutputsAreByteIdenticalForTheSameSeed) {
   EXPECT_NE(ReadFile(base + "-2.jsonl"), ReadFile(base + "-0.jsonl"));
 }
 
+TEST(CliTest, SimulatedStoresDumpToTheSameBytesForTheSameSeed) {
+  const std::string base = testing::TempDir() + "dump-" + std::to_string(getpid());
+  std::string dumps[2];
+  for (int run = 0; run < 2; ++run) {
+    const std::string db = base + "-" + std::to_string(run) + ".db";
+    const Result r = Pochta("simulate " + SmallScenario() + " --db " + db);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Result dump = Pochta("store dump " + db);
+    ASSERT_EQ(dump.exit_code, 0) << dump.err;
+    dumps[run] = dump.out;
+  }
+  EXPECT_GT(dumps[0].size(), 1000000u);
+  EXPECT_TRUE(dumps[0] == dumps[1]);
+  // Every event was received at a simulated time: the ten days of postings
+  // and the drain after them, never the day the test ran.
+  std::istringstream lines(dumps[0]);
+  int events = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    if (record["family"] != "events") continue;
+    ++events;
+    const std::string received = record["received_at"];
+    ASSERT_TRUE(received >= std::string(record["time"]) && received < "2025-03-08") << line;
+  }
+  EXPECT_GT(events, 30000);
+
+  // Written again into the same store (ordinary writes, all duplicates): the same bytes.
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + " --db " + base + "-0.db").exit_code, 0);
+  EXPECT_TRUE(Pochta("store dump " + base + "-0.db").out == dumps[0]);
+}
+
+TEST(CliTest, StoreDumpOfOneItemAndItsErrors) {
+  const std::string db = testing::TempDir() + "one-" + std::to_string(getpid()) + ".db";
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + " --db " + db).exit_code, 0);
+  const Result all = Pochta("store dump " + db);
+  const size_t at = all.out.find("{\"family\":\"items\"");
+  const std::string first_item = nlohmann::json::parse(all.out.substr(at, all.out.find('\n', at) - at))["item"];
+  const Result one = Pochta("store dump " + db + " --item " + first_item);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  std::istringstream lines(one.out);
+  std::set<std::string> families;
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(Contains(all.out, line + "\n")) << line;  // the same lines as in the whole dump
+    const nlohmann::json record = nlohmann::json::parse(line);
+    families.insert(record["family"]);
+    EXPECT_TRUE(record["item"] == first_item) << line;
+  }
+  EXPECT_EQ(families, (std::set<std::string>{"items", "events", "state", "idx_facility", "idx_country"}));
+
+  Result bad = Pochta("store dump " + db + " --item RR123");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(Contains(bad.err, "--item \"RR123\": an S10 identifier has exactly 13 characters")) << bad.err;
+  bad = Pochta("store dump /nonexistent/db");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(Contains(bad.err, "cannot open tracking store")) << bad.err;
+}
+
 TEST(CliTest, SimulateReplicationsReportConfidenceIntervals) {
   const Result run = Pochta("simulate " + SmallScenario() + " --replications 3 --jobs 2");
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -285,8 +343,8 @@ TEST(CliTest, SimulateRefusesBadScenarios) {
 }
 
 TEST(CliTest, EverySubcommandHasHelp) {
-  for (const char* args :
-       {"--help", "route --help", "network --help", "store --help", "store verify --help", "store stats --help"}) {
+  for (const char* args : {"--help", "route --help", "network --help", "store --help", "store verify --help",
+                           "store stats --help", "store dump --help"}) {
     const Result run = Pochta(args);
     EXPECT_EQ(run.exit_code, 0) << args;
     EXPECT_TRUE(Contains(run.out, "Usage")) << args << ": " << run.out;
