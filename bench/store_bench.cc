@@ -19,11 +19,8 @@
 #include "benchmark/benchmark.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
-#include "storage/internal/codec.h"
-#include "storage/internal/keys.h"
-#include "storage/internal/options.h"
-#include "storage/internal/state_update.h"
 #include "storage/testing/histories.h"
+#include "storage/testing/raw_baseline.h"
 
 namespace pochta::storage {
 namespace {
@@ -80,10 +77,8 @@ BENCHMARK(BM_IngestEvents)->Unit(benchmark::kMillisecond)->UseRealTime();
 // ingest writes, from states kept in memory instead of read back.
 void BM_RawPuts(benchmark::State& state, bool same_records) {
   const std::string dir = TempDir("pochta_bench_raw");
-  const internal::RocksOptions options = internal::MakeRocksOptions(Buffered());
-  std::vector<rocksdb::ColumnFamilyHandle*> cf;
-  rocksdb::DB* db = nullptr;
-  if (!rocksdb::DB::Open(options.db, dir, options.families, &cf, &db).ok()) std::abort();
+  std::unique_ptr<testing::RawBaseline> raw = testing::RawBaseline::Open(dir, Buffered());
+  if (!raw) std::abort();
   std::vector<std::optional<ItemState>> states;  // by serial
   uint64_t n = 0;
   size_t bytes = 0;
@@ -94,22 +89,14 @@ void BM_RawPuts(benchmark::State& state, bool same_records) {
     if (same_records) states.resize(std::max(states.size(), size_t((n / kHistory + 1) * kBatch)));
     state.ResumeTiming();
     for (const ReportedEvent& e : events) {
-      batch.Put(cf[internal::kEvents], internal::EventKey(e.item, e.event),
-                internal::EncodeEvent(e, testing::kEpoch2025));
-      if (!same_records) continue;
-      std::optional<ItemState>& item = states[e.item.serial()];
-      ItemState after = item.value_or(internal::EmptyState(e.item));
-      internal::AddEvent(after, e.event);
-      internal::PutStateRecords(batch, cf, item, after);
-      item = std::move(after);
+      raw->AddEvent(batch, e, testing::kEpoch2025, same_records ? &states[e.item.serial()] : nullptr);
     }
     bytes += batch.GetDataSize();
-    if (!db->Write(rocksdb::WriteOptions(), &batch).ok()) state.SkipWithError("Write failed");
+    if (!raw->db().Write(rocksdb::WriteOptions(), &batch).ok()) state.SkipWithError("Write failed");
   }
   state.SetItemsProcessed(int64_t(state.iterations() * kBatch));
   state.counters["bytes_per_event"] = double(bytes) / double(state.iterations() * kBatch);
-  for (auto* h : cf) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  delete db;
+  raw.reset();
   std::filesystem::remove_all(dir);
 }
 BENCHMARK_CAPTURE(BM_RawPuts, event_records, false)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -1,9 +1,9 @@
-#include "services/intake_service.h"
+#include "services/internal/intake_service.h"
 
 #include "core/dispatch_id.h"
 #include "fmt/format.h"
 #include "services/convert.h"
-#include "services/status.h"
+#include "services/internal/status.h"
 
 namespace pochta::services {
 namespace {

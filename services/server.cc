@@ -8,9 +8,9 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "services/auth.h"
-#include "services/intake_service.h"
-#include "services/tracking_service.h"
-#include "services/watch_hub.h"
+#include "services/internal/intake_service.h"
+#include "services/internal/tracking_service.h"
+#include "services/internal/watch_hub.h"
 #include "storage/network_route_predictor.h"
 
 namespace pochta::services {

@@ -1,11 +1,11 @@
-#include "services/tracking_service.h"
+#include "services/internal/tracking_service.h"
 
 #include <deque>
 #include <functional>
 
 #include "fmt/format.h"
 #include "services/convert.h"
-#include "services/status.h"
+#include "services/internal/status.h"
 
 namespace pochta::services {
 namespace {

@@ -1,4 +1,4 @@
-#include "services/watch_hub.h"
+#include "services/internal/watch_hub.h"
 
 #include <atomic>
 #include <thread>

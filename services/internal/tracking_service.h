@@ -10,7 +10,7 @@
 #include "core/routing.h"
 #include "pochta/v1/tracking.grpc.pb.h"
 #include "services/auth.h"
-#include "services/watch_hub.h"
+#include "services/internal/watch_hub.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::services {

@@ -1,0 +1,62 @@
+// Replications: confidence intervals, parameters, and replications run in
+// parallel threads (the suite ThreadSanitizer runs: label "concurrent").
+#include "sim/postal/replications.h"
+
+#include <cmath>
+
+#include "gtest/gtest.h"
+#include "sim/postal/model.h"
+#include "sim/testing/shipped.h"
+
+namespace pochta::sim {
+namespace {
+
+const core::Network& Network() { return testing::ShippedNetwork(); }
+using testing::Builtin;
+
+TEST(ReplicationsTest, ConfidenceIntervalUsesStudentsT) {
+  const Estimate one = EstimateOf({5.0});
+  EXPECT_EQ(one.mean, 5.0);
+  EXPECT_EQ(one.half_width, 0.0);
+  // Mean 2, sample sd 1, n = 3: half width t(2) * 1 / sqrt(3).
+  const Estimate e = EstimateOf({1.0, 2.0, 3.0});
+  EXPECT_DOUBLE_EQ(e.mean, 2.0);
+  EXPECT_NEAR(e.half_width, 4.303 / std::sqrt(3.0), 1e-9);
+  // n = 4: t(3) = 3.182.
+  EXPECT_NEAR(EstimateOf({1.0, 2.0, 3.0, 4.0}).half_width, 3.182 * std::sqrt(5.0 / 3.0) / 2.0, 1e-9);
+}
+
+TEST(ReplicationsTest, ParallelReplicationsEqualSequentialRuns) {
+  Scenario s = Builtin("h1-2025");
+  s.days = 15;
+  s.drain_days = 20;
+  const std::vector<RunSummary> parallel = Replicate(s, Network(), 3, 3);
+  for (size_t r = 0; r < 3; ++r) {
+    Scenario one = s;
+    one.seed = s.seed + r;
+    const RunSummary sequential = PostalModel(one, Network(), nullptr).Run();
+    EXPECT_EQ(parallel[r].tracking_events, sequential.tracking_events) << r;
+    EXPECT_EQ(parallel[r].operators.at("all").delivered, sequential.operators.at("all").delivered) << r;
+  }
+  EXPECT_NE(parallel[0].tracking_events, parallel[1].tracking_events);
+}
+
+TEST(ReplicationsTest, WithParameterChangesOneParameterAndNamesMistakes) {
+  const Scenario base = Builtin("h1-2025");
+  absl::StatusOr<Scenario> more = WithParameter(base, "inward.customs_officers", "12");
+  ASSERT_TRUE(more.ok()) << more.status();
+  EXPECT_EQ(more->customs_officers, 12);
+  EXPECT_EQ(more->operators[0].items_per_day, base.operators[0].items_per_day);
+  absl::StatusOr<Scenario> cn = WithParameter(base, "operator CN.items_per_day", "100");
+  ASSERT_TRUE(cn.ok()) << cn.status();
+  EXPECT_EQ(cn->operators[0].items_per_day, 100);
+  EXPECT_EQ(cn->operators.size(), 3u);
+  EXPECT_FALSE(WithParameter(base, "inward.officers", "3").ok());
+  EXPECT_FALSE(WithParameter(base, "customs_officers", "3").ok());
+  EXPECT_NE(
+      std::string(WithParameter(base, "inward.customs_officers", "-1").status().message()).find("customs_officers"),
+      std::string::npos);
+}
+
+}  // namespace
+}  // namespace pochta::sim
