@@ -15,6 +15,11 @@
 //           (--server-pid), and a summary with memory at half time and
 //           at the end; it fails if memory grew more than
 //           --max-rss-growth percent over the second half
+//   watch-cost  what watchers cost the intake path: --rounds rounds, each
+//           --duration seconds of ReportEvents (--clients streams) alone,
+//           then as long again with --watchers WatchItem calls open on
+//           items those streams write; prints both rates and their ratio,
+//           and fails below --min-ratio
 // --prepare N first reports an arrival scan (EMD at UZTASA) for items 0..N-1
 // so that reads find them. The key must be a staff key (it reports
 // destination-side events). Reads keep --clients calls in flight over
@@ -23,8 +28,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -57,6 +64,8 @@ struct Options {
   double report_every = 10;
   int server_pid = 0;          // mixed: whose resident memory to report
   double max_rss_growth = 10;  // mixed: percent the server's memory may grow over the second half
+  int rounds = 2;              // watch-cost
+  double min_ratio = 0;        // watch-cost: fail below this ratio (with watchers / alone)
 };
 
 // Counters the soak reporter reads while the clients run.
@@ -342,13 +351,113 @@ int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
   return live.errors == 0 && flat ? 0 : 1;
 }
 
+// The watchers of one watch-cost phase: WatchItem calls on random items of
+// [first, first + span), open until Close.
+class WatchPhase {
+ public:
+  WatchPhase(const Options& o, uint64_t first, uint64_t span, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    for (int c = 0; c < 16; ++c) stubs_.push_back(v1::TrackingService::NewStub(Connect(o, 2000 + c)));
+    for (int w = 0; w < o.watchers; ++w) {
+      contexts_.push_back(std::make_unique<grpc::ClientContext>());
+      contexts_.back()->AddMetadata("x-api-key", o.key);
+      v1::WatchItemRequest request;
+      request.set_item_id(ItemId(first + rng() % span, o.serial_base));
+      threads_.emplace_back([this, request, context = contexts_.back().get(), stub = stubs_[size_t(w) % 16].get()] {
+        auto stream = stub->WatchItem(context, request);
+        v1::ItemUpdate update;
+        const bool opened = stream->Read(&update);  // the first view: the watch is open
+        {
+          std::lock_guard lock(mu_);
+          ++(opened ? open_ : failed_);
+        }
+        cv_.notify_all();
+        while (stream->Read(&update)) ++updates_;
+        stream->Finish().IgnoreError();  // CANCELLED by Close
+      });
+    }
+  }
+  // Waits until every watch has its first view; false when one failed.
+  bool WaitOpen(size_t watchers) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return open_ + failed_ == watchers; });
+    return failed_ == 0;
+  }
+  // Cancels every watch; the updates they received after their first view.
+  uint64_t Close() {
+    for (auto& context : contexts_) context->TryCancel();
+    for (std::thread& t : threads_) t.join();
+    return updates_;
+  }
+
+ private:
+  std::vector<std::unique_ptr<v1::TrackingService::Stub>> stubs_;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t open_ = 0, failed_ = 0;
+  std::atomic<uint64_t> updates_{0};
+};
+
+// ReportEvents alone and with watchers, alternating so that the store's
+// growth during the run weighs on both alike. Each phase writes fresh items
+// (a block of 100,000 per stream), never the same event twice.
+int WatchCost(const Options& o) {
+  const uint64_t span = uint64_t(o.clients) * 100000;
+  double alone_events = 0, alone_seconds = 0, watched_events = 0, watched_seconds = 0;
+  uint64_t updates = 0, errors = 0;
+  const auto run = [&](uint64_t first, double& events, double& seconds) {
+    std::vector<Result> results(size_t(o.clients));
+    std::vector<std::thread> threads;
+    const Clock::time_point start = Clock::now();
+    const Clock::time_point end =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
+    for (int t = 0; t < o.clients; ++t) {
+      threads.emplace_back(
+          [&, t] { RunReport(o, t, end, first + uint64_t(t) * 100000, 100000, 0, results[size_t(t)]); });
+    }
+    for (std::thread& t : threads) t.join();
+    seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    for (const Result& r : results) {
+      events += double(r.items);
+      for (const auto& [what, n] : r.errors) errors += n;
+    }
+  };
+  for (int round = 0; round < o.rounds; ++round) {
+    const uint64_t alone_first = o.prepare + uint64_t(2 * round) * span;
+    const uint64_t watched_first = alone_first + span;
+    run(alone_first, alone_events, alone_seconds);
+    WatchPhase watchers(o, watched_first, span, uint64_t(round) + 1);
+    if (!watchers.WaitOpen(size_t(o.watchers))) {
+      fmt::print(stderr, "pochta_load: a WatchItem call failed to open\n");
+      watchers.Close();
+      return 1;
+    }
+    run(watched_first, watched_events, watched_seconds);
+    updates += watchers.Close();
+  }
+  const double alone = alone_events / alone_seconds, watched = watched_events / watched_seconds;
+  const double ratio = watched / alone;
+  fmt::print("mode watch-cost  streams {}  batch {}  rounds {}  target {}\n", o.clients, o.batch_size, o.rounds,
+             o.target);
+  fmt::print("ReportEvents alone:              {:.0f} events/s ({:.0f} events in {:.1f} s)\n", alone, alone_events,
+             alone_seconds);
+  fmt::print("ReportEvents with {} watchers: {:.0f} events/s ({:.0f} events in {:.1f} s, {} watch updates)\n",
+             o.watchers, watched, watched_events, watched_seconds, updates);
+  fmt::print("ratio {:.3f}{}\nerrors {}\n", ratio,
+             o.min_ratio > 0 ? fmt::format(" ({} {})", ratio >= o.min_ratio ? "at least" : "BELOW", o.min_ratio) : "",
+             errors);
+  return errors == 0 && ratio >= o.min_ratio ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"pochta_load: concurrent load against a running pochta server"};
   app.add_option("--target", o.target, "Server address")->capture_default_str();
   app.add_option("--key", o.key, "API key (staff, to prepare and report destination events)")->required();
-  app.add_option("--mode", o.mode, "get, batch or report")
-      ->check(CLI::IsMember({"get", "batch", "report", "mixed"}))
+  app.add_option("--mode", o.mode, "get, batch, report, mixed or watch-cost")
+      ->check(CLI::IsMember({"get", "batch", "report", "mixed", "watch-cost"}))
       ->capture_default_str();
   app.add_option("--clients", o.clients, "Concurrent calls (reads) or streams (report)")->capture_default_str();
   app.add_option("--threads", o.threads, "Reads: threads, each with a connection and completion queue")
@@ -359,7 +468,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--prepare", o.prepare, "Report an arrival scan for this many items first");
   app.add_option("--streams", o.streams, "mixed: ReportEvents streams")->capture_default_str();
-  app.add_option("--watchers", o.watchers, "mixed: WatchItem calls")->capture_default_str();
+  app.add_option("--watchers", o.watchers, "mixed, watch-cost: WatchItem calls")->capture_default_str();
+  app.add_option("--rounds", o.rounds, "watch-cost: rounds of alone, then watched")->capture_default_str();
+  app.add_option("--min-ratio", o.min_ratio, "watch-cost: fail when with/alone is below this");
   app.add_option("--report-every", o.report_every, "mixed: seconds between progress lines")->capture_default_str();
   app.add_option("--server-pid", o.server_pid, "mixed: the server process, to report its resident memory");
   app.add_option("--max-rss-growth", o.max_rss_growth,
@@ -403,6 +514,7 @@ int main(int argc, char** argv) {
   const Clock::time_point end =
       start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
   if (o.mode == "mixed") return Soak(o, start, end);
+  if (o.mode == "watch-cost") return WatchCost(o);
   for (int t = 0; t < int(results.size()); ++t) {
     threads.emplace_back([&, t] {
       if (report) {

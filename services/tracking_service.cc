@@ -29,7 +29,8 @@ absl::Status MayRead(const Principal& caller, core::ItemId id) {
 
 // One WatchItem call: the current view first, then an update per event the
 // hub publishes, until the client cancels, the deadline passes or the
-// server shuts down.
+// server shuts down. Updates are built on the hub's delivery thread, never
+// on the intake thread that published the event.
 class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, public WatchHub::Watcher {
  public:
   WatchReactor(storage::TrackingStore& store, const core::Router& router, WatchHub& hub, Principal caller,
@@ -66,6 +67,12 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, publ
     }
     ToProto(id_, storage::StoredEvent{event.event, event.reported_by, event.reason}, update.mutable_event());
     Push(std::move(update));
+  }
+
+  void OnOverflow() override {
+    std::lock_guard lock(mu_);
+    FinishOnce(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            fmt::format("the watcher fell more than {} events behind", WatchHub::kMaxPending)));
   }
 
   void OnClose() override {

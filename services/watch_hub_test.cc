@@ -1,6 +1,7 @@
 #include "services/internal/watch_hub.h"
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -10,9 +11,24 @@ namespace {
 
 struct Counter : WatchHub::Watcher {
   std::atomic<int> events{0};
+  std::atomic<int> overflows{0};
   std::atomic<int> closed{0};
   void OnEvent(const storage::ReportedEvent&) override { ++events; }
+  void OnOverflow() override { ++overflows; }
   void OnClose() override { ++closed; }
+};
+
+// Blocks in its first OnEvent until released.
+struct Stuck : Counter {
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  void OnEvent(const storage::ReportedEvent& e) override {
+    if (events == 0) {
+      entered.set_value();
+      released.wait();
+    }
+    Counter::OnEvent(e);
+  }
 };
 
 storage::ReportedEvent EventOf(uint32_t serial) {
@@ -28,11 +44,56 @@ TEST(WatchHubTest, WatchersSeeOnlyTheirItemsEvents) {
   ASSERT_TRUE(hub.Subscribe(EventOf(2).item, &b));
   const std::vector<storage::ReportedEvent> events = {EventOf(1), EventOf(1), EventOf(3)};
   hub.Publish(events);
+  hub.WaitIdle();
   EXPECT_EQ(a.events, 2);
   EXPECT_EQ(b.events, 0);
   hub.Unsubscribe(EventOf(1).item, &a);
   hub.Publish(events);
+  hub.WaitIdle();
   EXPECT_EQ(a.events, 2);
+}
+
+TEST(WatchHubTest, PublishingNeverWaitsForAWatcher) {
+  WatchHub hub;
+  Stuck stuck;
+  Counter other;
+  ASSERT_TRUE(hub.Subscribe(EventOf(1).item, &stuck));
+  ASSERT_TRUE(hub.Subscribe(EventOf(2).item, &other));
+  const std::vector<storage::ReportedEvent> one = {EventOf(1)}, both = {EventOf(1), EventOf(2)};
+  hub.Publish(one);
+  stuck.entered.get_future().wait();  // the delivery thread is inside the watcher now
+  // Were Publish to wait for watchers, this would never return.
+  for (size_t i = 0; i < WatchHub::kMaxPending + 5; ++i) hub.Publish(both);
+  stuck.release.set_value();
+  hub.WaitIdle();
+  // The stuck watcher got its first event, then kMaxPending queued ones and
+  // one notice that the rest were dropped; the other watcher got the events
+  // until it too fell behind while the delivery thread was stuck.
+  EXPECT_EQ(stuck.events, 1 + int(WatchHub::kMaxPending));
+  EXPECT_EQ(stuck.overflows, 1);
+  EXPECT_EQ(other.events, int(WatchHub::kMaxPending));
+  EXPECT_EQ(other.overflows, 1);
+}
+
+TEST(WatchHubTest, UnsubscribeWaitsForACallInProgress) {
+  WatchHub hub;
+  Stuck stuck;
+  ASSERT_TRUE(hub.Subscribe(EventOf(1).item, &stuck));
+  const std::vector<storage::ReportedEvent> one = {EventOf(1)};
+  hub.Publish(one);
+  stuck.entered.get_future().wait();
+  std::atomic<bool> unsubscribed{false};
+  std::thread t([&] {
+    hub.Unsubscribe(EventOf(1).item, &stuck);
+    unsubscribed = true;
+  });
+  // Unsubscribe cannot return while OnEvent runs: the watcher would be freed under it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(unsubscribed);
+  stuck.release.set_value();
+  t.join();
+  EXPECT_TRUE(unsubscribed);
+  EXPECT_EQ(stuck.events, 1);
 }
 
 TEST(WatchHubTest, CloseAllEndsEveryWatcherOnceAndRefusesNewOnes) {
@@ -47,6 +108,7 @@ TEST(WatchHubTest, CloseAllEndsEveryWatcherOnceAndRefusesNewOnes) {
   EXPECT_FALSE(hub.Subscribe(EventOf(1).item, &a));
   const std::vector<storage::ReportedEvent> events = {EventOf(1)};
   hub.Publish(events);
+  hub.WaitIdle();
   EXPECT_EQ(a.events, 0);
 }
 
