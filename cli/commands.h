@@ -20,6 +20,8 @@ inline constexpr int kExitNoRoute = 3;
 
 // The network file used when --network is not given.
 std::string DefaultNetworkFile();
+// The offices file used when --offices is not given.
+std::string DefaultOfficesFile();
 
 struct NetworkOptions {
   std::string network_file = DefaultNetworkFile();
@@ -51,6 +53,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:50051";
   std::string keys;
   std::string network_file = DefaultNetworkFile();
+  std::string offices_file = DefaultOfficesFile();
   std::string durability = "group";
   uint32_t block_cache_mib = 256;
   uint32_t write_buffer_mib = 256;

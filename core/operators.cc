@@ -16,16 +16,6 @@ constexpr std::array<OperatorInfo, 4> kOperators = {{
 
 constexpr std::array<Operator, 3> kSending = {Operator::kCN, Operator::kLV, Operator::kVU};
 
-constexpr std::array<OfficeOfExchange, 7> kOffices = {{
-    {"UZTASA", Operator::kUZ, "Tashkent", true},
-    {"CNSHAA", Operator::kCN, "Shanghai", false},
-    {"CNBJSA", Operator::kCN, "Beijing", false},
-    {"CNCANA", Operator::kCN, "Guangzhou", false},
-    {"CNURCA", Operator::kCN, "Urumqi", false},
-    {"LVRIXA", Operator::kLV, "Riga", false},
-    {"VUVLIA", Operator::kVU, "Port Vila", false},
-}};
-
 }  // namespace
 
 std::span<const OperatorInfo> AllOperators() { return kOperators; }
@@ -42,15 +32,6 @@ std::optional<Operator> ParseOperator(std::string_view country_code) {
 }
 
 std::span<const Operator> SendingOperators() { return kSending; }
-
-std::span<const OfficeOfExchange> AllOfficesOfExchange() { return kOffices; }
-
-std::optional<OfficeOfExchange> FindOfficeOfExchange(std::string_view impc) {
-  for (const OfficeOfExchange& office : kOffices) {
-    if (office.impc == impc) return office;
-  }
-  return std::nullopt;
-}
 
 bool IsImpcCode(std::string_view code) {
   if (code.size() != 6 || !IsIsoCountryCode(code.substr(0, 2))) return false;

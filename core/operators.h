@@ -1,9 +1,9 @@
-// The postal operators pochta deals with and their offices of exchange.
+// The postal operators pochta deals with.
 //
 // Uzbekiston Pochtasi (UZ) is the destination operator; China Post (CN),
 // Latvijas Pasts (LV) and Vanuatu Post (VU) are the designated operators that
-// send it e-commerce mail. Offices of exchange carry their UPU IMPC code:
-// country (2) + IATA location (3) + qualifier (1), e.g. CNSHAA.
+// send it e-commerce mail. Their offices of exchange are data: see
+// core/exchange_offices.h.
 //
 // Thread-safety: immutable static tables.
 #pragma once
@@ -26,13 +26,6 @@ struct OperatorInfo {
   bool destination;  // true for Uzbekiston Pochtasi, false for designated operators sending to it
 };
 
-struct OfficeOfExchange {
-  std::string_view impc;  // 6-character IMPC code
-  Operator op;
-  std::string_view city;
-  bool inward;  // receives international mail (Tashkent); the others dispatch to it
-};
-
 std::span<const OperatorInfo> AllOperators();
 const OperatorInfo& Info(Operator op);
 std::string_view Code(Operator op);  // "UZ", "CN", "LV", "VU"
@@ -40,9 +33,6 @@ std::optional<Operator> ParseOperator(std::string_view country_code);
 
 // Designated operators sending to Uzbekistan: CN, LV, VU.
 std::span<const Operator> SendingOperators();
-
-std::span<const OfficeOfExchange> AllOfficesOfExchange();
-std::optional<OfficeOfExchange> FindOfficeOfExchange(std::string_view impc);
 
 // True when `code` has the shape of an IMPC code: an ISO country, three
 // capital letters and a capital letter or digit. It need not be in the table.

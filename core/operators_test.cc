@@ -1,6 +1,7 @@
 #include "core/operators.h"
 
 #include "core/country.h"
+#include "core/exchange_offices.h"
 #include "core/mail_class.h"
 #include "gtest/gtest.h"
 
@@ -47,17 +48,44 @@ TEST(OperatorTest, DesignatedOperatorsSendToUzbekistan) {
   EXPECT_FALSE(ParseOperator("DE").has_value());
 }
 
-TEST(OperatorTest, OfficesOfExchangeHaveValidImpcCodes) {
-  for (const OfficeOfExchange& office : AllOfficesOfExchange()) {
-    EXPECT_TRUE(IsImpcCode(office.impc)) << office.impc;
-    EXPECT_EQ(office.impc.substr(0, 2), Code(office.op)) << office.impc;
-  }
-  EXPECT_EQ(FindOfficeOfExchange("CNURCA")->city, "Urumqi");
-  EXPECT_TRUE(FindOfficeOfExchange("UZTASA")->inward);
-  EXPECT_FALSE(FindOfficeOfExchange("DEFRAA").has_value());
+TEST(OperatorTest, ImpcCodesHaveTheirShape) {
+  EXPECT_TRUE(IsImpcCode("CNURCA"));
+  EXPECT_TRUE(IsImpcCode("UZTAS1"));
   EXPECT_FALSE(IsImpcCode("XXABCA"));
   EXPECT_FALSE(IsImpcCode("UZTAS"));
   EXPECT_FALSE(IsImpcCode("UZtasA"));
+}
+
+TEST(ExchangeOfficesTest, TheShippedFileNamesEveryPartnersOffices) {
+  const absl::StatusOr<ExchangeOffices> offices = ExchangeOffices::Load(POCHTA_OFFICES_FILE);
+  ASSERT_TRUE(offices.ok()) << offices.status();
+  EXPECT_EQ(offices->Find("CNURCA")->city, "Urumqi");
+  EXPECT_EQ(offices->Find("UZTASA")->role, ExchangeRole::kInward);
+  EXPECT_EQ(offices->Find("TRISTA")->role, ExchangeRole::kTransit);
+  EXPECT_EQ(offices->Find("DEFRAA"), nullptr);
+  for (Operator op : SendingOperators()) EXPECT_FALSE(offices->CodesOf(Code(op), ExchangeRole::kOutward).empty());
+  EXPECT_EQ(offices->CodesOf("CN", ExchangeRole::kOutward),
+            (std::vector<std::string_view>{"CNSHAA", "CNBJSA", "CNCANA", "CNURCA"}));
+}
+
+TEST(ExchangeOfficesTest, ABrokenFileIsRefusedWithTheLineAndTheReason) {
+  const struct {
+    const char* text;
+    const char* error;
+  } cases[] = {
+      {"UZTASA UZ inward Tashkent\nCNURCA CN sender Urumqi\n", "offices.txt:2: role \"sender\" is not inward"},
+      {"CNURC CN outward Urumqi\n", "offices.txt:1: IMPC \"CNURC\" is not an IMPC code"},
+      {"CNURCA LV outward Urumqi\n", "offices.txt:1: country \"LV\" is not the country of IMPC CNURCA"},
+      {"CNURCA CN outward\n", "offices.txt:1: office CNURCA has no city"},
+      {"CNURCA CN\n", "offices.txt:1: expected \"IMPC COUNTRY ROLE CITY\""},
+      {"# only a comment\n", "offices.txt: no offices"},
+      {"CNURCA CN outward Urumqi\nCNURCA CN outward Urumqi\n", "offices.txt:2: duplicate office CNURCA"},
+  };
+  for (const auto& c : cases) {
+    const absl::Status s = ExchangeOffices::Parse(c.text, "offices.txt").status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_TRUE(std::string(s.message()).starts_with(c.error)) << s.message();
+  }
 }
 
 }  // namespace

@@ -30,13 +30,29 @@ std::optional<std::string> Principal::WhyNotReport(core::ItemId item, core::Even
   return std::string("unknown role");
 }
 
-std::optional<std::string> Principal::WhyNotSubmit(core::ItemId item) const {
+namespace {
+
+std::optional<std::string> WhyNotOwn(core::Operator op, core::ItemId item) {
+  if (item.HasCountry(core::Code(op))) return std::nullopt;
+  return fmt::format("item {} was issued in {}, not {}", item.ToString(), std::string_view(item.country().data(), 2),
+                     core::Code(op));
+}
+
+}  // namespace
+
+std::optional<std::string> Principal::WhyNotSubmit(const core::Item& item) const {
   if (role != Role::kOperator) return std::string("only designated operators submit pre-advice");
-  if (!item.HasCountry(core::Code(op))) {
-    return fmt::format("item {} was issued in {}, not {}", item.ToString(), std::string_view(item.country().data(), 2),
-                       core::Code(op));
+  if (std::optional<std::string> why = WhyNotOwn(op, item.id)) return why;
+  if (!item.dispatch_id.empty() && !item.dispatch_id.starts_with(core::Code(op))) {
+    return fmt::format("dispatch {} leaves an office of exchange of {}, not {}", item.dispatch_id,
+                       item.dispatch_id.substr(0, 2), core::Code(op));
   }
   return std::nullopt;
+}
+
+std::optional<std::string> Principal::WhyNotDeclare(core::ItemId item) const {
+  if (role != Role::kOperator) return std::string("only designated operators declare dispatches");
+  return WhyNotOwn(op, item);
 }
 
 absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path) {

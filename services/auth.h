@@ -16,6 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "core/item.h"
 #include "core/item_id.h"
 #include "core/operators.h"
 #include "core/tracking.h"
@@ -35,8 +36,13 @@ struct Principal {
   bool SeesPersonalData() const { return role != Role::kReader; }
   // Why this caller may not report `code` for `item`; nothing when it may.
   std::optional<std::string> WhyNotReport(core::ItemId item, core::EventCode code) const;
-  // Why this caller may not submit pre-advice for `item`; nothing when it may.
-  std::optional<std::string> WhyNotSubmit(core::ItemId item) const;
+  // Why this caller may not submit pre-advice for `item`: an item of another
+  // country, or a dispatch from another country's office of exchange.
+  // Nothing when it may.
+  std::optional<std::string> WhyNotSubmit(const core::Item& item) const;
+  // Why this caller may not declare `item` inside a dispatch of its own;
+  // nothing when it may (an operator's own items only).
+  std::optional<std::string> WhyNotDeclare(core::ItemId item) const;
 };
 
 class KeyRing {

@@ -5,8 +5,10 @@
 #include "core/ascii.h"
 #include "core/country.h"
 #include "core/dispatch_id.h"
+#include "core/network.h"
 #include "core/operators.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 
 namespace pochta::services {
 namespace {
@@ -44,22 +46,6 @@ absl::Status CheckParty(const v1::Party& p, std::string path, bool recipient) {
     return Invalid(path, "postcode", p.postcode(), "an Uzbek postcode has six digits");
   }
   return absl::OkStatus();
-}
-
-// Offices: destination-side events happen at facilities of the Uzbek
-// network; origin-side and transit events at IMPC offices of exchange or at
-// post offices of the origin country ("CN518000").
-absl::Status CheckOffice(const std::string& office, core::EventSide side, std::string_view path, const Validator& v) {
-  if (side == core::EventSide::kDestination) {
-    if (v.router->network().Find(office)) return absl::OkStatus();
-    return Invalid(path, "office", office, "is not a facility of the Uzbek network");
-  }
-  if (core::IsImpcCode(office)) return absl::OkStatus();
-  if (office.size() >= 4 && office.size() <= 16 && core::IsIsoCountryCode(std::string_view(office).substr(0, 2)) &&
-      core::IsUpperAlnum(std::string_view(office).substr(2))) {
-    return absl::OkStatus();
-  }
-  return Invalid(path, "office", office, "is not an IMPC office of exchange or a post office code like CN518000");
 }
 
 }  // namespace
@@ -164,7 +150,6 @@ absl::StatusOr<storage::ReportedEvent> EventFromProto(const v1::TrackingEvent& i
   if (time > v.now + v.clock_skew)
     return InvalidNumber(path, "occurred_at", in.occurred_at().seconds(), "is in the future");
   if (time < kEarliest) return InvalidNumber(path, "occurred_at", in.occurred_at().seconds(), "is before 2000");
-  if (absl::Status s = CheckOffice(in.office(), core::Info(*code).side, path, v); !s.ok()) return s;
   if (absl::Status s = CheckText(path, "reason", in.reason()); !s.ok()) return s;
   const std::optional<core::NonDeliveryMeasure> measure = FromProto(in.measure());
   if (!measure) return InvalidNumber(path, "measure", in.measure(), "is not a known measure");
@@ -173,6 +158,38 @@ absl::StatusOr<storage::ReportedEvent> EventFromProto(const v1::TrackingEvent& i
   }
   return storage::ReportedEvent{*id, core::TrackingEvent{*code, time, in.office(), *measure}, core::Operator::kUZ,
                                 in.reason()};
+}
+
+absl::Status CheckEventOffice(const core::TrackingEvent& event, core::Operator reported_by, std::string_view path,
+                              const Validator& v) {
+  const std::string& office = event.office;
+  const core::ExchangeOffice* exchange = v.offices->Find(office);
+  const std::string_view country = core::Code(reported_by);
+  switch (core::Info(event.code).side) {
+    case core::EventSide::kDestination:
+      if (v.router->network().Find(office)) return absl::OkStatus();
+      return Invalid(path, "office", office, "is not a facility of the Uzbek network");
+    case core::EventSide::kTransit:
+      if (exchange && exchange->role == core::ExchangeRole::kTransit) return absl::OkStatus();
+      return Invalid(path, "office", office,
+                     fmt::format("{} happens at a transit office of the offices file", core::Name(event.code)));
+    case core::EventSide::kOrigin:
+      if (exchange && exchange->role == core::ExchangeRole::kOutward && exchange->country == country) {
+        return absl::OkStatus();
+      }
+      // A post office of the operator's country: its code, then a local one.
+      if (event.code == core::EventCode::kEMA && !exchange && office.size() > 2 && office.starts_with(country) &&
+          core::IsUpperAlnum(std::string_view(office).substr(2)) && core::IsFacilityCode(office)) {
+        return absl::OkStatus();
+      }
+      return Invalid(path, "office", office,
+                     fmt::format("{} reports {} at its offices of exchange ({}){}", country, core::Name(event.code),
+                                 fmt::join(v.offices->CodesOf(country, core::ExchangeRole::kOutward), ", "),
+                                 event.code == core::EventCode::kEMA
+                                     ? fmt::format(" or a post office of {} like {}518000", country, country)
+                                     : ""));
+  }
+  return Invalid(path, "office", office, "is not an office of this event");
 }
 
 void ToProto(const core::Item& item, bool personal_data, v1::Item* out) {

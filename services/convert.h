@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "core/exchange_offices.h"
 #include "core/item.h"
 #include "core/routing.h"
 #include "pochta/v1/tracking.pb.h"
@@ -19,7 +20,8 @@ namespace pochta::services {
 
 // What validation checks against.
 struct Validator {
-  const core::Router* router;  // the network: offices and postcodes
+  const core::Router* router;            // the network: offices and postcodes
+  const core::ExchangeOffices* offices;  // offices of exchange and transit offices abroad
   core::Timestamp now;
   // Event times may run this far ahead of the server's clock.
   std::chrono::seconds clock_skew{300};
@@ -28,9 +30,16 @@ struct Validator {
 // REQUIRES for all: `path` names the message in the request, e.g. "items[3]".
 absl::StatusOr<core::ItemId> ParseItemId(std::string_view text, std::string_view path);
 absl::StatusOr<core::Item> ItemFromProto(const v1::Item& item, std::string_view path, const Validator& v);
-// Checks everything but the item's posting time (which the store knows).
+// Checks everything but the office (see CheckEventOffice) and the item's
+// posting time (which the store knows).
 absl::StatusOr<storage::ReportedEvent> EventFromProto(const v1::TrackingEvent& event, std::string_view path,
                                                       const Validator& v);
+// Whether the side that reports an event may use its office: Uzbekiston
+// Pochtasi a facility of the Uzbek network; a partner (`reported_by`) an
+// outward office of its own for origin-side events, or for EMA also a post
+// office of its country ("CN518000"); a transit office for EMJ and EMK.
+absl::Status CheckEventOffice(const core::TrackingEvent& event, core::Operator reported_by, std::string_view path,
+                              const Validator& v);
 
 void ToProto(const core::Item& item, bool personal_data, v1::Item* out);
 void ToProto(core::ItemId id, const storage::StoredEvent& event, v1::TrackingEvent* out);

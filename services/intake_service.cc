@@ -28,14 +28,20 @@ grpc::Status IntakeServiceImpl::SubmitItems(grpc::ServerContext* context,
   uint32_t stored_before = 0;
   while (reader->Read(&request)) {
     if (request.items_size() > kMaxPerMessage) return TooMany("items", request.items_size());
-    const Validator validator{&router_, clock_.Now()};
+    if (request.items_size() == 0) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          fmt::format("items is empty: a message carries 1 to {} items; {} items of earlier messages "
+                                      "were stored",
+                                      kMaxPerMessage, stored_before));
+    }
+    const Validator validator{&router_, &offices_, clock_.Now()};
     std::vector<core::Item> items;
     for (int i = 0; i < request.items_size(); ++i, ++index) {
       const v1::Item& in = request.items(i);
       const std::string path = fmt::format("items[{}]", index);
       absl::StatusOr<core::Item> item = ItemFromProto(in, path, validator);
       if (item.ok()) {
-        if (std::optional<std::string> why = caller->WhyNotSubmit(item->id)) {
+        if (std::optional<std::string> why = caller->WhyNotSubmit(*item)) {
           return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                               fmt::format("{}.item_id \"{}\": {}; {} items of earlier messages were stored", path,
                                           in.item_id(), *why, stored_before));
@@ -86,8 +92,14 @@ grpc::Status IntakeServiceImpl::DeclareDispatch(grpc::ServerContext* context, co
     const v1::Receptacle& in = request->receptacles(r);
     storage::DispatchDeclaration::Receptacle receptacle{in.receptacle_id(), {}};
     for (int i = 0; i < in.item_ids_size(); ++i) {
-      absl::StatusOr<core::ItemId> id = ParseItemId(in.item_ids(i), fmt::format("receptacles[{}].item_ids[{}]", r, i));
+      const std::string path = fmt::format("receptacles[{}].item_ids[{}]", r, i);
+      absl::StatusOr<core::ItemId> id = ParseItemId(in.item_ids(i), path);
       if (!id.ok()) return ToGrpc(id.status());
+      if (std::optional<std::string> why = caller->WhyNotDeclare(*id)) {
+        return grpc::Status(
+            grpc::StatusCode::PERMISSION_DENIED,
+            fmt::format("{} \"{}\": {}; nothing of the dispatch was stored", path, in.item_ids(i), *why));
+      }
       receptacle.items.push_back(*id);
     }
     response->set_items(response->items() + uint32_t(receptacle.items.size()));
@@ -109,7 +121,12 @@ grpc::Status IntakeServiceImpl::ReportEvents(
   v1::ReportEventsRequest request;
   while (stream->Read(&request)) {
     if (request.events_size() > kMaxPerMessage) return TooMany("events", request.events_size());
-    const Validator validator{&router_, clock_.Now()};
+    if (request.events_size() == 0) {
+      return grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          fmt::format("batch {}: events is empty; a batch carries 1 to {} events", request.batch_id(), kMaxPerMessage));
+    }
+    const Validator validator{&router_, &offices_, clock_.Now()};
     v1::ReportEventsResponse response;
     response.set_batch_id(request.batch_id());
     std::vector<storage::ReportedEvent> events;
@@ -126,6 +143,11 @@ grpc::Status IntakeServiceImpl::ReportEvents(
       if (std::optional<std::string> why = caller->WhyNotReport(event->item, event->event.code)) {
         return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                             fmt::format("batch {} {}: {}; the batch was not stored", request.batch_id(), path, *why));
+      }
+      if (absl::Status s = CheckEventOffice(event->event, reported_by, path, validator); !s.ok()) {
+        result->set_outcome(v1::REJECTED);
+        result->set_reason(std::string(s.message()));
+        continue;
       }
       event->reported_by = reported_by;
       events.push_back(*std::move(event));

@@ -469,6 +469,21 @@ class PochtaApiTest(unittest.TestCase):
             ("another operator's dispatch", lambda: self.intake.DeclareDispatch(
                 intake_pb2.DeclareDispatchRequest(dispatch_id=dispatch), metadata=self.md("VU"), timeout=5),
              C.PERMISSION_DENIED, 'dispatch_id "%s"' % dispatch, None),
+            ("another operator's item in a dispatch", lambda: self.intake.DeclareDispatch(
+                intake_pb2.DeclareDispatchRequest(dispatch_id=dispatch, receptacles=[intake_pb2.Receptacle(
+                    receptacle_id=dispatch + "001000150", item_ids=[known, s10(5020, "LV")])]),
+                metadata=self.md("CN"), timeout=5),
+             C.PERMISSION_DENIED, 'receptacles[0].item_ids[1] "%s": item %s was issued in LV, not CN; nothing of the '
+             'dispatch was stored' % (s10(5020, "LV"), s10(5020, "LV")), None),
+            ("pre-advice in another operator's dispatch", lambda: self.submit(
+                "CN", [self.item(s10(5021), dispatch_id="LVRIXAUZTASAAUN50001")]),
+             C.PERMISSION_DENIED, "dispatch LVRIXAUZTASAAUN50001 leaves an office of exchange of LV, not CN",
+             (s10(5021), None)),
+            ("empty items message", lambda: self.intake.SubmitItems(
+                iter([intake_pb2.SubmitItemsRequest()]), metadata=self.md("CN"), timeout=5),
+             C.INVALID_ARGUMENT, "items is empty: a message carries 1 to 1000 items", None),
+            ("empty events batch", lambda: self.report("staff", [[]]),
+             C.INVALID_ARGUMENT, "batch 0: events is empty; a batch carries 1 to 1000 events", None),
             ("no selection", lambda: self.tracking.ListItems(tracking_pb2.ListItemsRequest(), metadata=self.md("staff"),
                                                              timeout=5), C.INVALID_ARGUMENT, "selection", None),
             ("negative page size", lambda: self.tracking.ListItems(
@@ -489,6 +504,9 @@ class PochtaApiTest(unittest.TestCase):
                 self.assert_code(code, call, fragment)
                 if unchanged:
                     self.assertEqual(events_of(unchanged[0]), unchanged[1], "%s wrote something" % name)
+        listed = self.tracking.ListItems(tracking_pb2.ListItemsRequest(dispatch_id=dispatch), metadata=self.md("staff"),
+                                         timeout=5)
+        self.assertEqual(list(listed.items), [], "the refused dispatch was stored")
         # Records refused one by one are not written either.
         bad_items = [self.item(s10(5010), weight_grams=-1), self.item(s10(5011), currency="US"),
                      self.item(s10(5012), mail_class=0)]
@@ -499,6 +517,18 @@ class PochtaApiTest(unittest.TestCase):
         bad_events = [self.event(known, "EZZ", 61, "UZTASA"), self.event(known, "EDD", 62, "SC-XXX"),
                       self.event(known, "EMF", 24 * 400, "UZTASA"), self.event(known, "EMF", -48, "UZTASA")]
         self.assertEqual(self.outcomes(self.report("staff", [bad_events])[0]), ["REJECTED"] * 4)
+        self.assertEqual(events_of(known), 1)
+        # An operator reports at the offices its side may use (data/offices-of-exchange.txt).
+        wrong_offices = [self.event(known, "EMB", 20, "UZTASA"), self.event(known, "EMJ", 30, "CNSHAA"),
+                         self.event(known, "EMA", 1, "LV1050"), self.event(known, "EMC", 40, "LVRIXA")]
+        results = self.report("CN", [wrong_offices])[0].results
+        self.assertEqual([r.outcome for r in results], [intake_pb2.REJECTED] * 4)
+        self.assertIn('events[0].office "UZTASA": CN reports EMB at its offices of exchange (CNSHAA, CNBJSA, CNCANA, '
+                      'CNURCA)', results[0].reason)
+        self.assertIn('events[1].office "CNSHAA": EMJ happens at a transit office', results[1].reason)
+        self.assertIn('events[2].office "LV1050": CN reports EMA at its offices of exchange (CNSHAA, CNBJSA, CNCANA, '
+                      'CNURCA) or a post office of CN like CN518000', results[2].reason)
+        self.assertIn('events[3].office "LVRIXA"', results[3].reason)
         self.assertEqual(events_of(known), 1)
         # Empty streams are harmless.
         empty = self.intake.SubmitItems(iter([]), metadata=self.md("CN"), timeout=5)

@@ -3,9 +3,11 @@
 // the rest is its protobuf encoding. Whatever validation accepts must
 // survive a round trip through the wire type.
 #include <cstdlib>
+#include <ranges>
 #include <string>
 
 #include "core/dispatch_id.h"
+#include "core/exchange_offices.h"
 #include "core/network.h"
 #include "core/routing.h"
 #include "pochta/v1/intake.pb.h"
@@ -21,12 +23,19 @@ const pochta::core::Router& TheRouter() {
   return *router;
 }
 
+const pochta::core::ExchangeOffices& TheOffices() {
+  static const pochta::core::ExchangeOffices* offices =
+      new pochta::core::ExchangeOffices(*pochta::core::ExchangeOffices::Load(POCHTA_OFFICES_FILE));
+  return *offices;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > 256 * 1024) return 0;
   using namespace pochta;
-  const services::Validator v{&TheRouter(), core::Timestamp(std::chrono::seconds(1'767'225'600))};  // 2026-01-01
+  const services::Validator v{&TheRouter(), &TheOffices(),
+                              core::Timestamp(std::chrono::seconds(1'767'225'600))};  // 2026-01-01
   const uint8_t* body = data + 1;
   const int length = int(size - 1);
   switch (data[0] % 3) {
@@ -49,6 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (const v1::TrackingEvent& in : request.events()) {
         absl::StatusOr<storage::ReportedEvent> e = services::EventFromProto(in, "events[0]", v);
         if (!e.ok()) continue;
+        for (core::Operator by : core::AllOperators() | std::views::transform(&core::OperatorInfo::op)) {
+          services::CheckEventOffice(e->event, by, "events[0]", v).IgnoreError();
+        }
         v1::TrackingEvent wire;
         services::ToProto(e->item, storage::StoredEvent{e->event, e->reported_by, e->reason}, &wire);
         absl::StatusOr<storage::ReportedEvent> again = services::EventFromProto(wire, "events[0]", v);
