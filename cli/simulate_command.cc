@@ -4,11 +4,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/files.h"
 #include "fmt/chrono.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
@@ -205,7 +205,12 @@ int RunReplications(const SimulateOptions& options, const sim::Scenario& scenari
       json["sweep"]["points"].push_back({{"value", value}, {"key_figures", point}});
     }
   }
-  if (!options.json.empty()) std::ofstream(options.json) << json.dump(2) << "\n";
+  if (!options.json.empty()) {
+    if (absl::Status s = core::WriteFile(options.json, json.dump(2) + "\n"); !s.ok()) {
+      fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
+      return kExitBadInput;
+    }
+  }
   return kExitOk;
 }
 
@@ -297,7 +302,7 @@ int RunSimulate(const SimulateOptions& options) {
   if (tty) fmt::print(stderr, "\n");
   if (trace) {
     if (absl::Status s = trace->Close(); !s.ok()) {
-      fmt::print(stderr, "pochta simulate: {} {}\n", std::string(s.message()), options.trace);
+      fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
       return kExitBadInput;
     }
   }
@@ -326,22 +331,33 @@ int RunSimulate(const SimulateOptions& options) {
   PrintSummary(*scenario, summary);
 
   if (!options.json.empty()) {
-    std::ofstream(options.json) << SummaryJson(summary).dump(2) << "\n";
+    if (absl::Status s = core::WriteFile(options.json, SummaryJson(summary).dump(2) + "\n"); !s.ok()) {
+      fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
+      return kExitBadInput;
+    }
   }
   if (!options.csv.empty()) {
     // Long format: one row per facility and hour; the "network" row has the
     // items in the network and those delivered in the hour.
-    std::ofstream csv(options.csv);
-    csv << "time,facility,backlog,throughput,utilisation\n";
-    const std::vector<std::string>& names = model.facility_names();
-    for (const sim::HourlySample& h : model.hourly()) {
-      const std::string time =
-          fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::sys_seconds(std::chrono::seconds(h.time)));
-      csv << fmt::format("{},network,{},{},\n", time, h.in_system, h.delivered_in_hour);
-      for (size_t f = 0; f < h.facilities.size(); ++f) {
-        const sim::FacilityHour& fh = h.facilities[f];
-        csv << fmt::format("{},{},{},{},{:.3f}\n", time, names[f], fh.backlog, fh.throughput, fh.utilisation);
+    absl::StatusOr<std::unique_ptr<core::OutputFile>> csv = core::OutputFile::Create(options.csv);
+    absl::Status s = csv.status();
+    if (s.ok()) {
+      (*csv)->Write("time,facility,backlog,throughput,utilisation\n");
+      const std::vector<std::string>& names = model.facility_names();
+      for (const sim::HourlySample& h : model.hourly()) {
+        const std::string time =
+            fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::sys_seconds(std::chrono::seconds(h.time)));
+        (*csv)->Write(fmt::format("{},network,{},{},\n", time, h.in_system, h.delivered_in_hour));
+        for (size_t f = 0; f < h.facilities.size(); ++f) {
+          const sim::FacilityHour& fh = h.facilities[f];
+          (*csv)->Write(fmt::format("{},{},{},{},{:.3f}\n", time, names[f], fh.backlog, fh.throughput, fh.utilisation));
+        }
       }
+      s = (*csv)->Commit();
+    }
+    if (!s.ok()) {
+      fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
+      return kExitBadInput;
     }
   }
   return kExitOk;

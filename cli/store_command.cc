@@ -12,7 +12,7 @@ namespace {
 
 std::unique_ptr<storage::TrackingStore> OpenOrReport(const std::string& path, std::string_view command) {
   storage::StoreOptions options;
-  options.create_if_missing = false;
+  options.read_only = true;  // inspection writes nothing, even beside a running server
   options.durability = storage::Durability::kSync;
   absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(path, options);
   if (!store.ok()) {

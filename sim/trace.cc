@@ -36,32 +36,30 @@ TraceFormat TraceFormatFor(const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& path) {
-  std::ofstream out(path);
-  if (!out) return absl::NotFoundError(fmt::format("cannot create trace file {}", path));
+  absl::StatusOr<std::unique_ptr<core::OutputFile>> out = core::OutputFile::Create(path);
+  if (!out.ok()) return out.status();
   const TraceFormat format = TraceFormatFor(path);
-  if (format == TraceFormat::kCsv) out << kHeader << '\n';
-  return std::unique_ptr<TraceWriter>(new TraceWriter(std::move(out), format));
+  if (format == TraceFormat::kCsv) (*out)->Write(fmt::format("{}\n", kHeader));
+  return std::unique_ptr<TraceWriter>(new TraceWriter(*std::move(out), format));
 }
 
 void TraceWriter::Event(core::ItemId item, const core::TrackingEvent& e, core::Operator by, core::Timestamp) {
   if (format_ == TraceFormat::kCsv) {
-    out_ << fmt::format("{},{},{},{},{},{}\n", item.ToString(), core::Name(e.code), Iso(e.time), e.office,
-                        core::Name(e.measure), core::Code(by));
+    out_->Write(fmt::format("{},{},{},{},{},{}\n", item.ToString(), core::Name(e.code), Iso(e.time), e.office,
+                            core::Name(e.measure), core::Code(by)));
     return;
   }
-  out_ << nlohmann::json{{"item_id", item.ToString()},       {"code", core::Name(e.code)},
-                         {"occurred_at", Iso(e.time)},       {"office", e.office},
-                         {"measure", core::Name(e.measure)}, {"reported_by", core::Code(by)}}
-              .dump()
-       << '\n';
+  out_->Write(nlohmann::json{{"item_id", item.ToString()},
+                             {"code", core::Name(e.code)},
+                             {"occurred_at", Iso(e.time)},
+                             {"office", e.office},
+                             {"measure", core::Name(e.measure)},
+                             {"reported_by", core::Code(by)}}
+                  .dump() +
+              '\n');
 }
 
-absl::Status TraceWriter::Close() {
-  out_.flush();
-  if (!out_) return absl::DataLossError("cannot write the trace file");
-  out_.close();
-  return absl::OkStatus();
-}
+absl::Status TraceWriter::Close() { return out_->Commit(); }
 
 absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
   auto in = std::make_unique<std::ifstream>(path);

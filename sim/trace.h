@@ -21,6 +21,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "core/files.h"
 #include "sim/postal/event_sink.h"
 
 namespace pochta::sim {
@@ -41,12 +42,13 @@ class TraceWriter final : public EventSink {
   void PreAdvice(const core::Item&) override {}
   void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator reported_by,
              core::Timestamp reported_at) override;
-  // Flushes and reports a write error, if any.
+  // Puts the whole trace under its name; an error (a full disk) names the
+  // file, and then no trace is left under the name.
   absl::Status Close();
 
  private:
-  TraceWriter(std::ofstream out, TraceFormat format) : out_(std::move(out)), format_(format) {}
-  std::ofstream out_;
+  TraceWriter(std::unique_ptr<core::OutputFile> out, TraceFormat format) : out_(std::move(out)), format_(format) {}
+  std::unique_ptr<core::OutputFile> out_;
   TraceFormat format_;
 };
 

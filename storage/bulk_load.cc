@@ -63,6 +63,7 @@ void KeepFlagged(std::vector<T>& records, const std::vector<bool>& keep) {
 absl::StatusOr<BulkLoadReport> TrackingStore::BulkLoad(BulkRecords& records) {
   Impl& d = *impl_;
   std::unique_lock lock(d.write_mu);
+  if (!d.write_error.ok()) return d.write_error;
   {
     std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator({}, d.cf[internal::kState]));
     it->SeekToFirst();

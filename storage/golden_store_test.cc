@@ -70,6 +70,14 @@ TEST_F(GoldenStoreTest, AStoreOfFormatOneReadsBackIdentically) {
   EXPECT_EQ((*store)->GetState(testing::TestItemId(4, "VU"))->status, core::ItemStatus::kDeliveryFailed);
 }
 
+TEST_F(GoldenStoreTest, ItReadsBackIdenticallyOpenedForReadingOnly) {
+  StoreOptions options;
+  options.read_only = true;  // writes nothing: the committed directory itself
+  absl::StatusOr<std::unique_ptr<TrackingStore>> store = TrackingStore::Open(POCHTA_TESTDATA_DIR "/golden-v1", options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(DumpOf(**store), expected_);
+}
+
 TEST_F(GoldenStoreTest, ThisBuildStillWritesTheGoldenRecordsTheSameWay) {
   core::ManualClock clock(testing::kGoldenWrittenAt);
   const testing::GoldenPredictor predictor;

@@ -87,6 +87,12 @@ struct StoreOptions {
   size_t write_buffer_bytes = 256u << 20;
   // Create the database when the directory holds none. Default: true.
   bool create_if_missing = true;
+  // Open for reading only: nothing in the directory is written (no log, no
+  // manifest, no recovery flush), the store may be held by a running server
+  // at the same time (it then shows the data as of the open), and every
+  // write call fails with FailedPrecondition. For inspection (pochta store
+  // verify, stats, dump). Default: false.
+  bool read_only = false;
   // Fills next facility and expected delivery in the state; may be null.
   // REQUIRES: outlives the store. Default: null.
   const RoutePredictor* route_predictor = nullptr;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -538,6 +539,44 @@ TEST_F(StoreTest, RefusesAFormatItDoesNotReadNamingDirectoryAndVersions) {
                                        "format versions 1",
                                        dir_, found));
   }
+}
+
+// The directory's files and their sizes.
+std::map<std::string, uintmax_t> FilesOf(const std::string& dir) {
+  std::map<std::string, uintmax_t> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    files[entry.path().filename().string()] = entry.file_size();
+  }
+  return files;
+}
+
+TEST_F(StoreTest, AReadOnlyStoreWritesNothingAndRefusesWrites) {
+  const core::Item item = TestPreAdvice(TestItemId(1), kEpoch2025);
+  ASSERT_TRUE(store_->PutItems({&item, 1}).ok());
+  Append(Events(item.id, TestHistory(kEpoch2025)));  // in the write-ahead log only
+  store_.reset();
+  const std::map<std::string, uintmax_t> before = FilesOf(dir_);
+
+  StoreOptions options;
+  options.read_only = true;
+  std::unique_ptr<TrackingStore> reader = *TrackingStore::Open(dir_, options);
+  EXPECT_EQ(reader->GetState(item.id)->status, ItemStatus::kDelivered);
+  EXPECT_EQ(reader->Verify()->problem_count, 0u);
+  const core::Item other = TestPreAdvice(TestItemId(2), kEpoch2025);
+  EXPECT_EQ(reader->PutItems({&other, 1}).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reader->AppendEvents(Events(TestItemId(2), TestHistory(kEpoch2025))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reader->DeclareDispatch({"CNSHAAUZTASAAUN50042", {}}).code(), absl::StatusCode::kFailedPrecondition);
+  BulkRecords records;
+  EXPECT_EQ(reader->BulkLoad(records).status().code(), absl::StatusCode::kFailedPrecondition);
+  reader.reset();
+  EXPECT_EQ(FilesOf(dir_), before);
+
+  // A directory that holds no store is not made into one.
+  const std::string empty = NewDir();
+  EXPECT_FALSE(TrackingStore::Open(empty + "/none", options).ok());
+  EXPECT_FALSE(std::filesystem::exists(empty + "/none"));
+  std::filesystem::remove_all(empty);
 }
 
 TEST_F(StoreTest, EveryDurabilityModeKeepsAcknowledgedWrites) {

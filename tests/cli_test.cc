@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -316,6 +317,35 @@ TEST(CliTest, StoreDumpOfOneItemAndItsErrors) {
   bad = Pochta("store dump /nonexistent/db");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_TRUE(Contains(bad.err, "cannot open tracking store")) << bad.err;
+}
+
+TEST(CliTest, AFullDiskFailsEveryOutputFileWithItsName) {
+  for (const std::string option : {"--json", "--csv", "--trace"}) {
+    const Result run = Pochta("simulate " + SmallScenario() + " --no-store " + option + " /dev/full");
+    EXPECT_EQ(run.exit_code, 1) << option;
+    EXPECT_TRUE(Contains(run.err, "pochta simulate: cannot write /dev/full: No space left on device")) << run.err;
+  }
+  const Result replications = Pochta("simulate " + SmallScenario() + " --replications 2 --json /dev/full");
+  EXPECT_EQ(replications.exit_code, 1);
+  EXPECT_TRUE(Contains(replications.err, "cannot write /dev/full: No space left on device")) << replications.err;
+  const Result dump = Pochta("store dump " + std::string(POCHTA_TESTDATA_DIR) + "/golden-v1 > /dev/full");
+  EXPECT_EQ(dump.exit_code, 1);
+  EXPECT_TRUE(Contains(dump.err, "pochta store dump: cannot write the output: No space left on device")) << dump.err;
+}
+
+TEST(CliTest, AnOutputFileIsReplacedWholeOrNotAtAll) {
+  const std::string json = testing::TempDir() + "whole-" + std::to_string(getpid()) + ".json";
+  std::ofstream(json) << "the previous summary\n";
+  // Cannot be created (no such directory): the existing file elsewhere is untouched, no temporary is left.
+  const Result bad = Pochta("simulate " + SmallScenario() + " --no-store --json /nonexistent/dir/s.json");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(Contains(bad.err, "cannot create /nonexistent/dir/s.json")) << bad.err;
+  const Result good = Pochta("simulate " + SmallScenario() + " --no-store --json " + json);
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_TRUE(ReadFile(json).starts_with("{")) << ReadFile(json).substr(0, 40);
+  for (const auto& entry : std::filesystem::directory_iterator(testing::TempDir())) {
+    EXPECT_FALSE(Contains(entry.path().string(), "whole-" + std::to_string(getpid()) + ".json.tmp")) << entry.path();
+  }
 }
 
 TEST(CliTest, SimulateReplicationsReportConfidenceIntervals) {

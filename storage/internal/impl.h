@@ -62,7 +62,7 @@ class TrackingStore::Impl {
     if (db) {
       // After a write error the log writer must not be touched again (a
       // RocksDB built with assertions aborts): the log holds what was written.
-      if (write_error.ok()) db->SyncWAL().PermitUncheckedError();
+      if (write_error.ok() && !options.read_only) db->SyncWAL().PermitUncheckedError();
       for (rocksdb::ColumnFamilyHandle* h : cf) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
       db->Close().PermitUncheckedError();
     }
@@ -70,21 +70,27 @@ class TrackingStore::Impl {
 
   absl::Status Open(const std::string& path) {
     internal::RocksOptions rocks = internal::MakeRocksOptions(options);
-    if (options.create_if_missing) {
-      std::error_code ignored;  // a directory that cannot be made is reported by Open below
-      std::filesystem::create_directories(path, ignored);
+    if (options.read_only) {
+      rocks.db.info_log = std::make_shared<internal::StoreLogger>();
+      write_error = absl::FailedPreconditionError(fmt::format("tracking store {} is open for reading only", path));
+    } else {
+      if (options.create_if_missing) {
+        std::error_code ignored;  // a directory that cannot be made is reported by Open below
+        std::filesystem::create_directories(path, ignored);
+      }
+      rocks.db.info_log = std::make_shared<internal::StoreLogger>(path + "/LOG");
     }
-    rocks.db.info_log = std::make_shared<internal::StoreLogger>(path + "/LOG");
     rocksdb::DB* raw = nullptr;
-    if (absl::Status s = internal::FromRocks(rocksdb::DB::Open(rocks.db, path, rocks.families, &cf, &raw),
-                                             fmt::format("cannot open tracking store {}", path));
-        !s.ok()) {
+    const rocksdb::Status opened = options.read_only
+                                       ? rocksdb::DB::OpenForReadOnly(rocks.db, path, rocks.families, &cf, &raw)
+                                       : rocksdb::DB::Open(rocks.db, path, rocks.families, &cf, &raw);
+    if (absl::Status s = internal::FromRocks(opened, fmt::format("cannot open tracking store {}", path)); !s.ok()) {
       return s;
     }
     db.reset(raw);
 
     if (absl::Status s = CheckFormat(path); !s.ok()) return s;
-    if (options.durability == Durability::kGroup) syncer = std::thread([this] { SyncLoop(); });
+    if (options.durability == Durability::kGroup && !options.read_only) syncer = std::thread([this] { SyncLoop(); });
     return absl::OkStatus();
   }
 
@@ -93,6 +99,10 @@ class TrackingStore::Impl {
   absl::Status CheckFormat(const std::string& path) {
     std::string found;
     const rocksdb::Status got = db->Get({}, cf[internal::kDefault], internal::kFormatKey, &found);
+    if (got.IsNotFound() && options.read_only) {
+      return absl::FailedPreconditionError(
+          fmt::format("tracking store {} has no format version: not a pochta store", path));
+    }
     if (got.IsNotFound()) {
       rocksdb::WriteOptions sync;
       sync.sync = true;

@@ -12,7 +12,7 @@ namespace pochta::storage::internal {
 
 RocksOptions MakeRocksOptions(const StoreOptions& options) {
   RocksOptions out;
-  out.db.create_if_missing = options.create_if_missing;
+  out.db.create_if_missing = options.create_if_missing && !options.read_only;
   out.db.create_missing_column_families = true;
   out.db.max_background_jobs = 2;
   out.db.bytes_per_sync = 1 << 20;

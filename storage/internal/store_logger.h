@@ -17,6 +17,7 @@ namespace pochta::storage::internal {
 class StoreLogger final : public rocksdb::Logger {
  public:
   explicit StoreLogger(const std::string& path) : file_(std::fopen(path.c_str(), "a")) {}
+  StoreLogger() : file_(nullptr) {}  // discards: a read-only store writes nothing
   ~StoreLogger() override {
     if (file_ != nullptr) std::fclose(file_);
   }
