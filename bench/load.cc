@@ -352,52 +352,94 @@ int Soak(const Options& o, Clock::time_point start, Clock::time_point end) {
 }
 
 // The watchers of one watch-cost phase: WatchItem calls on random items of
-// [first, first + span), open until Close.
+// [first, first + span), open until Close. All of them run on one
+// completion queue and one thread, as a real watching client would, so the
+// clients' own threads do not crowd the writers.
 class WatchPhase {
  public:
-  WatchPhase(const Options& o, uint64_t first, uint64_t span, uint64_t seed) {
+  WatchPhase(const Options& o, uint64_t first, uint64_t span, uint64_t seed)
+      : stub_(v1::TrackingService::NewStub(Connect(o, 2000))), watches_(size_t(o.watchers)) {
     std::mt19937_64 rng(seed);
-    for (int c = 0; c < 16; ++c) stubs_.push_back(v1::TrackingService::NewStub(Connect(o, 2000 + c)));
-    for (int w = 0; w < o.watchers; ++w) {
-      contexts_.push_back(std::make_unique<grpc::ClientContext>());
-      contexts_.back()->AddMetadata("x-api-key", o.key);
+    for (Watch& w : watches_) {
+      w.context.AddMetadata("x-api-key", o.key);
       v1::WatchItemRequest request;
       request.set_item_id(ItemId(first + rng() % span, o.serial_base));
-      threads_.emplace_back([this, request, context = contexts_.back().get(), stub = stubs_[size_t(w) % 16].get()] {
-        auto stream = stub->WatchItem(context, request);
-        v1::ItemUpdate update;
-        const bool opened = stream->Read(&update);  // the first view: the watch is open
-        {
-          std::lock_guard lock(mu_);
-          ++(opened ? open_ : failed_);
-        }
-        cv_.notify_all();
-        while (stream->Read(&update)) ++updates_;
-        stream->Finish().IgnoreError();  // CANCELLED by Close
-      });
+      w.reader = stub_->PrepareAsyncWatchItem(&w.context, request, &cq_);
+      w.reader->StartCall(&w.started);
     }
+    thread_ = std::thread([this] { Drive(); });
   }
   // Waits until every watch has its first view; false when one failed.
-  bool WaitOpen(size_t watchers) {
+  bool WaitOpen() {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return open_ + failed_ == watchers; });
+    cv_.wait(lock, [&] { return open_ + failed_ == watches_.size(); });
     return failed_ == 0;
   }
   // Cancels every watch; the updates they received after their first view.
   uint64_t Close() {
-    for (auto& context : contexts_) context->TryCancel();
-    for (std::thread& t : threads_) t.join();
+    for (Watch& w : watches_) w.context.TryCancel();
+    thread_.join();
     return updates_;
   }
 
  private:
-  std::vector<std::unique_ptr<v1::TrackingService::Stub>> stubs_;
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_;
-  std::vector<std::thread> threads_;
+  struct Watch;
+  struct Op {
+    Watch* watch;
+    enum Kind { kStarted, kRead, kFinished } kind;
+  };
+  struct Watch {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientAsyncReader<v1::ItemUpdate>> reader;
+    v1::ItemUpdate update;
+    grpc::Status status;
+    bool opened = false;
+    Op started{this, Op::kStarted}, read{this, Op::kRead}, finished{this, Op::kFinished};
+  };
+
+  void Drive() {
+    size_t finished = 0;
+    void* tag;
+    bool ok;
+    while (cq_.Next(&tag, &ok)) {
+      const Op& op = *static_cast<Op*>(tag);
+      Watch& w = *op.watch;
+      if (op.kind == Op::kFinished) {
+        if (++finished == watches_.size()) cq_.Shutdown();
+        continue;
+      }
+      if (op.kind == Op::kRead && ok) {
+        if (w.opened) {
+          ++updates_;
+        } else {
+          w.opened = true;
+          Count(open_);
+        }
+      }
+      if (!ok) {
+        if (!w.opened) Count(failed_);
+        w.reader->Finish(&w.status, &w.finished);  // CANCELLED by Close
+        continue;
+      }
+      w.reader->Read(&w.update, &w.read);
+    }
+  }
+  void Count(size_t& counter) {
+    {
+      std::lock_guard lock(mu_);
+      ++counter;
+    }
+    cv_.notify_all();
+  }
+
+  std::unique_ptr<v1::TrackingService::Stub> stub_;
+  grpc::CompletionQueue cq_;
+  std::vector<Watch> watches_;
+  std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;
   size_t open_ = 0, failed_ = 0;
-  std::atomic<uint64_t> updates_{0};
+  uint64_t updates_ = 0;  // written by the driving thread only, read after join
 };
 
 // ReportEvents alone and with watchers, alternating so that the store's
@@ -429,7 +471,7 @@ int WatchCost(const Options& o) {
     const uint64_t watched_first = alone_first + span;
     run(alone_first, alone_events, alone_seconds);
     WatchPhase watchers(o, watched_first, span, uint64_t(round) + 1);
-    if (!watchers.WaitOpen(size_t(o.watchers))) {
+    if (!watchers.WaitOpen()) {
       fmt::print(stderr, "pochta_load: a WatchItem call failed to open\n");
       watchers.Close();
       return 1;

@@ -127,14 +127,18 @@ absl::StatusOr<BulkLoadReport> TrackingStore::BulkLoad(BulkRecords& records) {
   }
   if (report.events.rejected > 0) KeepFlagged(events, valid);
   // Events in key order (item, time, code, measure, office), compared as
-  // numbers before strings; of identical ones, the first given is kept.
-  const auto key_less = [](const ReportedEvent& a, const ReportedEvent& b) {
+  // numbers before strings; of identical ones, the one to store first.
+  const auto key_less = [now](const ReportedEvent& a, const ReportedEvent& b) {
     const core::TrackingEvent& x = a.event;
     const core::TrackingEvent& y = b.event;
-    return std::tie(a.item, x.time, x.code, x.measure, x.office) <
-           std::tie(b.item, y.time, y.code, y.measure, y.office);
+    if (std::tie(a.item, x.time, x.code, x.measure, x.office) !=
+        std::tie(b.item, y.time, y.code, y.measure, y.office)) {
+      return std::tie(a.item, x.time, x.code, x.measure, x.office) <
+             std::tie(b.item, y.time, y.code, y.measure, y.office);
+    }
+    return internal::StoredRatherThan(a, b, now);
   };
-  std::stable_sort(events.begin(), events.end(), key_less);
+  std::sort(events.begin(), events.end(), key_less);
   const size_t given = events.size();
   events.erase(std::unique(events.begin(), events.end(),
                            [](const ReportedEvent& a, const ReportedEvent& b) {

@@ -174,7 +174,8 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
   if (!states.ok()) return states.status();
 
   rocksdb::WriteBatch batch;
-  std::vector<std::string> item_keys;  // new event keys of the current item, for duplicates within the call
+  // The current item's new event keys, with the event stored under each.
+  std::vector<std::pair<std::string, uint32_t>> item_keys;
   std::string stored_value;
   size_t next = 0;
   for (size_t k = 0; k < ids.size(); ++k) {
@@ -184,9 +185,20 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
     for (; next < order.size() && events[order[next]].item == ids[k]; ++next) {
       const ReportedEvent& e = events[order[next]];
       std::string key = internal::EventKey(e.item, e.event);
+      const auto same = std::find_if(item_keys.begin(), item_keys.end(), [&](const auto& k) { return k.first == key; });
+      if (same != item_keys.end()) {
+        // Identical events in one call: the rule picks which is stored (a
+        // later Put of the batch replaces the earlier one).
+        if (internal::StoredRatherThan(e, events[same->second], now)) {
+          batch.Put(d.cf[internal::kEvents], key, internal::EncodeEvent(e, e.received_at.value_or(now)));
+          same->second = order[next];
+        }
+        outcomes[order[next]].outcome = WriteOutcome::kDuplicate;
+        continue;
+      }
       // Only an event no later than the item's latest can already be stored.
-      bool duplicate = std::find(item_keys.begin(), item_keys.end(), key) != item_keys.end();
-      if (!duplicate && before && before->latest && e.event.time <= before->latest->time) {
+      bool duplicate = false;
+      if (before && before->latest && e.event.time <= before->latest->time) {
         const rocksdb::Status s = d.db->Get({}, d.cf[internal::kEvents], key, &stored_value);
         if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "cannot read event");
         duplicate = s.ok();
@@ -197,7 +209,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
       }
       batch.Put(d.cf[internal::kEvents], key, internal::EncodeEvent(e, e.received_at.value_or(now)));
       internal::AddEvent(after, e.event);
-      item_keys.push_back(std::move(key));
+      item_keys.emplace_back(std::move(key), order[next]);
     }
     if (item_keys.empty()) continue;
     internal::PredictRoute(after, d.options.route_predictor);
@@ -261,8 +273,14 @@ absl::StatusOr<std::vector<StoredEvent>> TrackingStore::ListEvents(core::ItemId 
     history.push_back(*std::move(stored));
   }
   if (absl::Status s = FromRocks(it->status(), "cannot read events"); !s.ok()) return s;
-  std::stable_sort(history.begin(), history.end(),
-                   [](const StoredEvent& a, const StoredEvent& b) { return core::CanonicalLess(a.event, b.event); });
+  // Key order is canonical order but for events of the same second whose
+  // codes' numbers and places in the mail flow disagree.
+  const auto canonical = [](const StoredEvent& a, const StoredEvent& b) {
+    return core::CanonicalLess(a.event, b.event);
+  };
+  if (!std::is_sorted(history.begin(), history.end(), canonical)) {
+    std::stable_sort(history.begin(), history.end(), canonical);
+  }
   return history;
 }
 

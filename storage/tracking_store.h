@@ -260,6 +260,8 @@ class TrackingStore {
 
   // Stores tracking events and updates the state of their items. One
   // outcome per event, in order. Events may name items without pre-advice.
+  // Of identical events in one call, one is stored (see StoredRatherThan in
+  // storage/internal/rules.h), the others are duplicates.
   absl::StatusOr<std::vector<Outcome>> AppendEvents(std::span<const ReportedEvent> events);
 
   // Fills an empty store with records known all at once (a simulation's
@@ -269,7 +271,7 @@ class TrackingStore {
   // exactly what PutItems(items), then DeclareDispatch of each dispatch in
   // order, then AppendEvents(events) would give: the same rules reject the
   // same records, the last pre-advice of an item wins, of identical events
-  // the first given is stored. FailedPrecondition, with the records
+  // the same one is stored. FailedPrecondition, with the records
   // untouched, unless the store holds no item; otherwise the events are
   // sorted in place.
   absl::StatusOr<BulkLoadReport> BulkLoad(BulkRecords& records);

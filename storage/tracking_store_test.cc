@@ -294,7 +294,12 @@ BulkRecords RandomRecords(std::mt19937& rng) {
         r.event.office = std::vector<std::string>{"", "uztasa", "UZTASA-SORTING-CENTRE", "UZ TAS"}[pick(4)];
       if (pick(3) == 0) r.received_at = e.time + hours(1 + pick(5));
       records.events.push_back(r);
-      if (pick(10) == 0) records.events.push_back(r);  // a duplicate
+      if (pick(10) == 0) {  // a duplicate, reported again later or with another reason, before or after it
+        ReportedEvent again = r;
+        if (pick(2) == 0) again.received_at = e.time + hours(pick(8));
+        if (pick(2) == 0) again.reason = "reported twice";
+        records.events.insert(pick(2) == 0 ? records.events.end() : records.events.end() - 1, again);
+      }
     }
   }
   for (uint32_t d = 0; d < 4; ++d) {

@@ -1,5 +1,7 @@
 #include "storage/internal/rules.h"
 
+#include <tuple>
+
 #include "core/dispatch_id.h"
 #include "core/network.h"
 #include "fmt/format.h"
@@ -26,6 +28,11 @@ absl::Status CheckEvent(const ReportedEvent& event) {
   if (core::IsFacilityCode(event.event.office)) return absl::OkStatus();
   return absl::InvalidArgumentError(
       fmt::format("office \"{}\" must be 2-16 capital letters, digits or '-'", event.event.office));
+}
+
+bool StoredRatherThan(const ReportedEvent& a, const ReportedEvent& b, core::Timestamp now) {
+  return std::tuple(a.received_at.value_or(now), a.reported_by, std::string_view(a.reason)) <
+         std::tuple(b.received_at.value_or(now), b.reported_by, std::string_view(b.reason));
 }
 
 absl::StatusOr<std::optional<std::string>> DispatchIndexKeyOf(const core::Item& item) {

@@ -17,6 +17,13 @@ namespace pochta::storage::internal {
 // capital letters, digits or '-', core::IsFacilityCode).
 absl::Status CheckEvent(const ReportedEvent& event);
 
+// Of two identical events (same item, time, code, measure, office) given in
+// one call, whether `a` is the one to store rather than `b`: the earlier
+// received (`now` for events without a time of their own), then the lower
+// reporting operator, then the lower reason. Any order of the call gives
+// the same stored record.
+bool StoredRatherThan(const ReportedEvent& a, const ReportedEvent& b, core::Timestamp now);
+
 // The dispatch-index entry of pre-advice that names its receptacle; nothing
 // when it names none. InvalidArgument for a malformed dispatch or
 // receptacle id, or a receptacle of another dispatch.
