@@ -3,7 +3,6 @@
 // the rest is its protobuf encoding. Whatever validation accepts must
 // survive a round trip through the wire type.
 #include <cstdlib>
-#include <ranges>
 #include <string>
 
 #include "core/dispatch_id.h"
@@ -58,8 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (const v1::TrackingEvent& in : request.events()) {
         absl::StatusOr<storage::ReportedEvent> e = services::EventFromProto(in, "events[0]", v);
         if (!e.ok()) continue;
-        for (core::Operator by : core::AllOperators() | std::views::transform(&core::OperatorInfo::op)) {
-          services::CheckEventOffice(e->event, by, "events[0]", v).IgnoreError();
+        for (const core::OperatorInfo& by : core::AllOperators()) {
+          services::CheckEventOffice(e->event, by.op, "events[0]", v).IgnoreError();
         }
         v1::TrackingEvent wire;
         services::ToProto(e->item, storage::StoredEvent{e->event, e->reported_by, e->reason}, &wire);

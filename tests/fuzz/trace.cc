@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                              (format == pochta::sim::TraceFormat::kCsv ? ".csv" : ".jsonl");
     {
       std::unique_ptr<pochta::sim::TraceWriter> w = *pochta::sim::TraceWriter::Create(path);
-      w->Event((*record)->item, (*record)->event, (*record)->reported_by);
+      w->Event((*record)->item, (*record)->event, (*record)->reported_by, (*record)->event.time);
       if (!w->Close().ok()) std::abort();
     }
     absl::StatusOr<pochta::sim::TraceReader> reader = pochta::sim::TraceReader::Open(path);
