@@ -54,7 +54,7 @@ class WatchHub {
   // Calls OnClose of every watcher, once, and refuses new ones.
   void CloseAll();
   // Returns once everything published before the call has been delivered
-  // (or dropped). For tests and orderly shutdown.
+  // (or dropped). For tests.
   void WaitIdle();
 
  private:
