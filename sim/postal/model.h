@@ -13,6 +13,10 @@
 // delivery (EDG) until delivered (EMI), or waits for collection (EMH, EDH)
 // and is collected or returned to sender after the holding period.
 //
+// Each stage of that journey is a unit of its own under internal/ (origin,
+// carriers, inward, linehaul, delivery, statistics); context.h there says
+// how they hand items on.
+//
 // Thread-safety: one model per thread; models are independent.
 #pragma once
 

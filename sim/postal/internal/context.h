@@ -1,0 +1,96 @@
+// What every stage of the postal model shares: the simulation, the
+// scenario, the network, the items under way and where their records go.
+//
+// The stages (one unit each, in the order an item meets them): origin.h,
+// carriers.h, inward.h, linehaul.h, delivery.h; statistics.h watches them
+// all. Each stage is an EventHandler for its own events; it hands an item to
+// the next stage through that stage's one entry point.
+//
+// Thread-safety: one model per thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/network.h"
+#include "core/tracking.h"
+#include "sim/kernel.h"
+#include "sim/postal/event_sink.h"
+#include "sim/postal/model.h"
+#include "sim/postal/scenario.h"
+#include "sim/random.h"
+
+namespace pochta::sim::internal {
+
+inline constexpr Time kHour = 3600;
+inline constexpr Time kDay = 86400;
+inline constexpr uint32_t kNone = UINT32_MAX;
+
+// A stage's event: what happens in the upper 32 bits, the item (or other
+// index) in the lower 32.
+constexpr uint64_t Payload(uint32_t what, uint32_t index) { return (uint64_t(what) << 32) | index; }
+
+// One item under way.
+struct ItemRecord {
+  uint64_t key;  // packed S10
+  Time posted;
+  uint32_t weight_g;
+  uint32_t office;  // destination delivery office
+  uint32_t at;      // facility the item is at (or left from)
+  uint32_t link;    // link it travels on
+  uint8_t op;       // index into the scenario's operators
+  uint8_t attempts;
+  uint16_t region;
+};
+
+// Facilities a stage reports on, in the hourly series and the summary.
+class ObservedStage {
+ public:
+  virtual ~ObservedStage() = default;
+  // Names of the facilities SampleHour reports, in its order.
+  virtual void Names(std::vector<std::string>& out) const = 0;
+  virtual void SampleHour(std::vector<FacilityHour>& out) = 0;
+  virtual void Report(std::vector<FacilityLoad>& out) const = 0;
+};
+
+struct Context {
+  Context(const Scenario& scenario, const core::Network& network, EventSink* sink)
+      : s(scenario),
+        network(network),
+        sink(sink),
+        sim(scenario.start),
+        streams(scenario.seed),
+        exchange(network.office_of_exchange().value()),
+        window_end(scenario.start + Time(scenario.days) * kDay),
+        end(window_end + Time(scenario.drain_days) * kDay) {}
+
+  const OperatorFlow& OperatorOf(uint32_t i) const { return s.operators[items[i].op]; }
+  const std::string& Code(uint32_t facility) const { return network.facilities()[facility].code; }
+
+  // Records a tracking event of item i; who reports it follows from the
+  // event's side.
+  void Emit(uint32_t i, core::EventCode code, Time t, const std::string& office,
+            core::NonDeliveryMeasure measure = core::NonDeliveryMeasure::kNone) {
+    ++tracking_events;
+    if (!sink) return;
+    const core::Operator by =
+        core::Info(code).side == core::EventSide::kDestination ? core::Operator::kUZ : OperatorOf(i).op;
+    sink->Event(*core::ItemId::Unpack(items[i].key),
+                core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure}, by,
+                core::Timestamp(std::chrono::seconds(std::max(t, sim.now()))));
+  }
+
+  const Scenario& s;
+  const core::Network& network;
+  EventSink* sink;
+  Simulation sim;
+  RandomStreams streams;
+  const uint32_t exchange;  // the inward office of exchange (UZTASA)
+  const Time window_end;    // the last postings
+  const Time end;           // the end of the run
+  std::vector<ItemRecord> items;
+  uint64_t tracking_events = 0;
+};
+
+}  // namespace pochta::sim::internal

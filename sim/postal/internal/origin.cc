@@ -1,0 +1,151 @@
+#include "sim/postal/internal/origin.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/mail_class.h"
+
+namespace pochta::sim::internal {
+namespace {
+
+enum What : uint32_t {
+  kPost,       // lower: operator index
+  kAtOutward,  // the item reached the outward office of exchange
+};
+
+}  // namespace
+
+Origin::Origin(Context& ctx, Carriers& carriers, Statistics& statistics)
+    : ctx_(ctx), carriers_(carriers), statistics_(statistics) {
+  const core::Network& network = ctx.network;
+  for (const OperatorFlow& f : ctx.s.operators) {
+    const std::string code(core::Code(f.op));
+    arrivals_.push_back(ctx.streams.Stream("arrivals/" + code));
+    posting_office_.push_back(code + (f.op == core::Operator::kCN   ? "518000"
+                                      : f.op == core::Operator::kLV ? "1050"
+                                                                    : "4010"));
+  }
+  // Destination offices by region, and each region's share of demand.
+  region_offices_.resize(network.regions().size());
+  for (uint32_t i = 0; i < network.facilities().size(); ++i) {
+    const core::Facility& f = network.facilities()[i];
+    if (f.kind == core::FacilityKind::kDeliveryOffice) region_offices_[f.region.value()].push_back(i);
+  }
+  for (size_t r = 0; r < region_offices_.size(); ++r) {
+    double share = 0;
+    if (ctx.s.region_shares.empty()) {
+      share = double(region_offices_[r].size());
+    } else {
+      for (const auto& [prefix, value] : ctx.s.region_shares) {
+        if (prefix == network.regions()[r].prefix) share = value;
+      }
+    }
+    region_weight_.push_back(share);
+  }
+  double total = 0;
+  for (double w : region_weight_) total += w;
+  double acc = 0;
+  for (double& w : region_weight_) w = (acc += w / total);
+}
+
+void Origin::Start() {
+  for (uint32_t o = 0; o < ctx_.s.operators.size(); ++o) ScheduleNextPosting(o, ctx_.s.start);
+}
+
+void Origin::OnEvent(Simulation& sim, uint64_t payload) {
+  const uint32_t i = uint32_t(payload);
+  switch (What(payload >> 32)) {
+    case kPost: Post(i); break;
+    case kAtOutward:
+      ctx_.Emit(i, core::EventCode::kEMB, sim.now(), ctx_.OperatorOf(i).office_of_exchange);
+      carriers_.Board(i);
+      break;
+  }
+}
+
+double Origin::DemandFactor(Time t) const {
+  const std::chrono::sys_days day{std::chrono::days(t / kDay)};
+  const unsigned weekday = std::chrono::weekday(day).iso_encoding();  // Monday 1
+  double factor = ctx_.s.weekday_factors[weekday - 1];
+  const std::chrono::year_month_day ymd(day);
+  double peak = 1;
+  for (const Scenario::Peak& p : ctx_.s.peaks) {
+    const std::chrono::sys_days at{ymd.year() / std::chrono::month(unsigned(p.month)) /
+                                   std::chrono::day(unsigned(p.day))};
+    const auto d = (day - at).count();
+    if (d >= 0 && d < p.days) peak = std::max(peak, p.factor - (p.factor - 1) * double(d) / p.days);
+  }
+  return factor * peak;
+}
+
+void Origin::ScheduleNextPosting(uint32_t o, Time from) {
+  const double rate = ctx_.s.operators[o].items_per_day * DemandFactor(from) / double(kDay);
+  if (rate <= 0) {
+    const Time next_day = (from / kDay + 1) * kDay;
+    if (next_day < ctx_.window_end) ctx_.sim.At(next_day, [this, o, next_day] { ScheduleNextPosting(o, next_day); });
+    return;
+  }
+  const Time at = from + Time(arrivals_[o].Exponential(1.0 / rate));
+  if (at < ctx_.window_end) ctx_.sim.Schedule(at, this, Payload(kPost, o));
+}
+
+core::ItemId Origin::NextId(uint32_t o, const std::string& indicator) {
+  auto key = std::make_pair(o, indicator);
+  auto it = sequences_.find(key);
+  if (it == sequences_.end()) {
+    it = sequences_.emplace(key, *core::ItemIdSequence::Create(indicator, core::Code(ctx_.s.operators[o].op), 1))
+             .first;
+  }
+  return it->second.Next();
+}
+
+void Origin::Post(uint32_t o) {
+  const Scenario& s = ctx_.s;
+  const OperatorFlow& f = s.operators[o];
+  const Time now = ctx_.sim.now();
+  Rng& rng = arrivals_[o];
+  // Service indicator by the mix, then weight by mail class.
+  double u = rng.Uniform();
+  const std::string* indicator = &f.mix.back().first;
+  for (const auto& [si, share] : f.mix) {
+    if ((u -= share) < 0) {
+      indicator = &si;
+      break;
+    }
+  }
+  const core::MailClass mail_class =
+      core::LookupServiceIndicator(*indicator)->mail_class.value_or(core::MailClass::kLetterPost);
+  const double mean = mail_class == core::MailClass::kParcels ? s.parcel_grams
+                      : mail_class == core::MailClass::kEms   ? s.ems_grams
+                                                              : s.letter_post_grams;
+  const uint32_t weight = uint32_t(std::clamp(rng.LogNormal(mean, s.weight_cv), 20.0, 30000.0));
+  // Destination: a region by demand, an office within it.
+  const double r = rng.Uniform();
+  size_t region = size_t(std::lower_bound(region_weight_.begin(), region_weight_.end(), r) - region_weight_.begin());
+  region = std::min(region, region_offices_.size() - 1);
+  const uint32_t office = region_offices_[region][rng.Below(region_offices_[region].size())];
+
+  const core::ItemId id = NextId(o, *indicator);
+  const uint32_t i = uint32_t(ctx_.items.size());
+  ctx_.items.push_back(ItemRecord{id.Pack(), now, weight, office, kNone, kNone, uint8_t(o), 0, uint16_t(region)});
+  statistics_.Posted(i);
+  if (ctx_.sink) {
+    core::Item item{.id = id};
+    item.mail_class = mail_class;
+    item.weight_grams = weight;
+    item.declared_value_minor = int64_t(weight) * 3;
+    item.currency = "USD";
+    item.contents = {core::ContentLine{"online order", "392690", 1, weight, item.declared_value_minor,
+                                       std::string(core::Code(f.op))}};
+    item.sender = core::Party{"Online store", "", "", std::string(core::Code(f.op)), "", ""};
+    item.recipient = core::Party{"Addressee", "", ctx_.Code(office), "UZ", "", ""};
+    item.posted_at = core::Timestamp(std::chrono::seconds(now));
+    ctx_.sink->PreAdvice(item);
+  }
+  ctx_.Emit(i, core::EventCode::kEMA, now, posting_office_[o]);
+  const Time to_oe = std::max<Time>(kHour, Time(rng.LogNormal(f.to_exchange_hours * kHour, f.to_exchange_cv)));
+  ctx_.sim.Schedule(now + to_oe, this, Payload(kAtOutward, i));
+  ScheduleNextPosting(o, now);
+}
+
+}  // namespace pochta::sim::internal

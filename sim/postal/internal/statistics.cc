@@ -1,0 +1,99 @@
+#include "sim/postal/internal/statistics.h"
+
+#include <algorithm>
+
+namespace pochta::sim::internal {
+namespace {
+
+Percentiles Summarise(std::vector<float> days) {
+  Percentiles p;
+  p.count = days.size();
+  if (days.empty()) return p;
+  std::sort(days.begin(), days.end());
+  const auto at = [&](double q) { return double(days[std::min(days.size() - 1, size_t(q * double(days.size())))]); };
+  p.p50 = at(0.50);
+  p.p90 = at(0.90);
+  p.p99 = at(0.99);
+  return p;
+}
+
+}  // namespace
+
+Statistics::Statistics(Context& ctx)
+    : ctx_(ctx),
+      by_op_(ctx.s.operators.size() + 1),
+      transit_by_op_(ctx.s.operators.size() + 1),
+      transit_by_region_(ctx.network.regions().size()),
+      on_time_(ctx.s.operators.size() + 1) {}
+
+void Statistics::Observe(ObservedStage& stage) {
+  stages_.push_back(&stage);
+  stage.Names(facility_names_);
+}
+
+void Statistics::Start() { ctx_.sim.Schedule(ctx_.sim.now(), this); }
+
+void Statistics::Posted(uint32_t i) { ++by_op_[ctx_.items[i].op].posted; }
+
+void Statistics::Finish(uint32_t i, bool delivered) {
+  const ItemRecord& item = ctx_.items[i];
+  const Time now = ctx_.sim.now();
+  const float days = float(double(now - item.posted) / kDay);
+  ++finished_;
+  sojourn_days_ += double(now - item.posted) / kDay;
+  for (size_t k : {size_t(item.op), by_op_.size() - 1}) {
+    RunSummary::ByOperator& o = by_op_[k];
+    if (!delivered) {
+      ++o.returned;
+      continue;
+    }
+    ++o.delivered;
+    o.delivered_tonnes += item.weight_g / 1e6;
+    if (now < ctx_.window_end) o.delivered_tonnes_window += item.weight_g / 1e6;
+    transit_by_op_[k].push_back(days);
+    if (days <= ctx_.s.service_standard_days) ++on_time_[k];
+  }
+  if (delivered) {
+    transit_by_region_[item.region].push_back(days);
+    ++delivered_this_hour_;
+  }
+}
+
+void Statistics::OnEvent(Simulation& sim, uint64_t) {
+  HourlySample h{sim.now(), ctx_.items.size() - finished_, delivered_this_hour_};
+  for (ObservedStage* stage : stages_) stage->SampleHour(h.facilities);
+  hourly_.push_back(std::move(h));
+  delivered_this_hour_ = 0;
+  if (sim.now() + kHour <= ctx_.end) sim.Schedule(sim.now() + kHour, this);
+}
+
+RunSummary Statistics::Summary() const {
+  RunSummary out;
+  out.scenario = ctx_.s.name;
+  out.seed = ctx_.s.seed;
+  out.kernel_events = ctx_.sim.events_run();
+  out.tracking_events = ctx_.tracking_events;
+  for (size_t k = 0; k < by_op_.size(); ++k) {
+    RunSummary::ByOperator o = by_op_[k];
+    const bool all = k + 1 == by_op_.size();
+    if (all) {
+      for (size_t j = 0; j + 1 < by_op_.size(); ++j) o.posted += by_op_[j].posted;
+    }
+    o.in_flow = o.posted - o.delivered - o.returned;
+    o.on_time_share = o.delivered ? double(on_time_[k]) / double(o.delivered) : 0;
+    o.transit_days = Summarise(transit_by_op_[k]);
+    out.operators[all ? "all" : std::string(core::Code(ctx_.s.operators[k].op))] = o;
+  }
+  for (size_t r = 0; r < transit_by_region_.size(); ++r) {
+    out.by_region[ctx_.network.regions()[r].name] = Summarise(transit_by_region_[r]);
+  }
+  for (const ObservedStage* stage : stages_) stage->Report(out.facilities);
+  double in_system = 0;
+  for (const HourlySample& h : hourly_) in_system += double(h.in_system);
+  out.mean_in_system = hourly_.empty() ? 0 : in_system / double(hourly_.size());
+  out.mean_days_in_system = finished_ ? sojourn_days_ / double(finished_) : 0;
+  out.arrivals_per_day = double(ctx_.items.size()) / (double(ctx_.end - ctx_.s.start) / kDay);
+  return out;
+}
+
+}  // namespace pochta::sim::internal
