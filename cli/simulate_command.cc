@@ -26,6 +26,11 @@ namespace {
 class StoreSink final : public sim::EventSink {
  public:
   void PreAdvice(const core::Item& item) override { records_.items.push_back(item); }
+  void Declare(const sim::Dispatch& dispatch) override {
+    storage::DispatchDeclaration& d = records_.dispatches.emplace_back();
+    d.dispatch_id = dispatch.id.ToString();
+    for (const sim::Dispatch::Receptacle& r : dispatch.receptacles) d.receptacles.push_back({r.id.ToString(), r.items});
+  }
   void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
              core::Timestamp reported_at) override {
     records_.events.push_back(storage::ReportedEvent{item, event, by, "", reported_at});
@@ -72,6 +77,9 @@ class TeeSink final : public sim::EventSink {
   bool empty() const { return sinks_.empty(); }
   void PreAdvice(const core::Item& item) override {
     for (sim::EventSink* s : sinks_) s->PreAdvice(item);
+  }
+  void Declare(const sim::Dispatch& dispatch) override {
+    for (sim::EventSink* s : sinks_) s->Declare(dispatch);
   }
   void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
              core::Timestamp reported_at) override {

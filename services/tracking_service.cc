@@ -261,6 +261,10 @@ grpc::ServerUnaryReactor* TrackingServiceImpl::ListItems(grpc::CallbackServerCon
       }
       default: return absl::InvalidArgumentError("selection: one of facility, dispatch_id or posted is required");
     }
+    if (request->unscanned_only() && q.kind != storage::WorkListQuery::Kind::kDispatch) {
+      return absl::InvalidArgumentError("unscanned_only: only with a dispatch_id selection");
+    }
+    q.unscanned_only = request->unscanned_only();
     q.page_size = request->page_size() == 0 ? 100 : size_t(std::max(request->page_size(), 0));
     if (request->page_size() < 0) {
       return absl::InvalidArgumentError(fmt::format("page_size {} must be 1 to 1000", request->page_size()));

@@ -182,6 +182,24 @@ TEST(TransportTest, LeavesOnTimetableWithCapacityAndArrivesAfterTransit) {
   EXPECT_EQ(truck.NextDeparture(20 * 3600 + 1), (24 + 8) * 3600);
 }
 
+// A flight of 100 kg: loads go in order until the next does not fit; it
+// and all behind it wait, and a load heavier than the flight goes alone.
+TEST(TransportTest, LoadsBySizeInOrderAndAnOversizeLoadLeavesAlone) {
+  Simulation sim;
+  Recorder arrivals;
+  ScheduledTransport flight(sim, TransportTimetable{{3 * 3600}, 100, 3600}, &arrivals);
+  const uint32_t kilograms[] = {40, 50, 30, 5, 150, 60};
+  for (uint64_t i = 0; i < 6; ++i) flight.Board(i, kilograms[i]);
+  sim.Run();
+  constexpr Time kDay = 24 * 3600;
+  const std::vector<std::pair<Time, uint64_t>> expected = {
+      {4 * 3600, 0}, {4 * 3600, 1},                  // 90 kg; 30 more would not fit, nor may 5 kg jump the queue
+      {kDay + 4 * 3600, 2}, {kDay + 4 * 3600, 3},    // 35 kg; 150 kg waits for an empty flight
+      {2 * kDay + 4 * 3600, 4},                      // alone
+      {3 * kDay + 4 * 3600, 5}};
+  EXPECT_EQ(arrivals.seen, expected);
+}
+
 TEST(TransportTest, WaitingItemsCanBeTakenOff) {
   Simulation sim;
   Recorder arrivals;

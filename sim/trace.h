@@ -35,11 +35,13 @@ struct TraceRecord {
   core::Operator reported_by = core::Operator::kUZ;
 };
 
-// An EventSink that writes a trace file (pre-advice is not part of a trace).
+// An EventSink that writes a trace file (pre-advice of items and
+// dispatches is not part of a trace).
 class TraceWriter final : public EventSink {
  public:
   static absl::StatusOr<std::unique_ptr<TraceWriter>> Create(const std::string& path);
   void PreAdvice(const core::Item&) override {}
+  void Declare(const Dispatch&) override {}
   void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator reported_by,
              core::Timestamp reported_at) override;
   // Puts the whole trace under its name; an error (a full disk) names the

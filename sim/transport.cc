@@ -24,14 +24,15 @@ void ScheduledTransport::ScheduleNext(Time after) {
   sim_.Schedule(NextDeparture(after), this);
 }
 
-void ScheduledTransport::Board(uint64_t payload) {
-  waiting_.push_back(payload);
+void ScheduledTransport::Board(uint64_t payload, uint32_t size) {
+  waiting_.push_back({payload, size});
   max_waiting_ = std::max(max_waiting_, waiting_.size());
   if (!departure_scheduled_) ScheduleNext(sim_.now());
 }
 
 std::vector<uint64_t> ScheduledTransport::TakeWaiting() {
-  std::vector<uint64_t> taken(waiting_.begin(), waiting_.end());
+  std::vector<uint64_t> taken;
+  for (const Load& load : waiting_) taken.push_back(load.payload);
   waiting_.clear();
   return taken;  // a departure still scheduled leaves empty and schedules no next one
 }
@@ -39,8 +40,10 @@ std::vector<uint64_t> ScheduledTransport::TakeWaiting() {
 void ScheduledTransport::OnEvent(Simulation& sim, uint64_t) {
   departure_scheduled_ = false;
   ++departures_;
-  for (int loaded = 0; loaded < timetable_.capacity && !waiting_.empty(); ++loaded) {
-    sim.Schedule(sim.now() + timetable_.transit, arrival_, waiting_.front());
+  int64_t room = timetable_.capacity;
+  while (!waiting_.empty() && (waiting_.front().size <= room || room == timetable_.capacity)) {
+    room -= waiting_.front().size;
+    sim.Schedule(sim.now() + timetable_.transit, arrival_, waiting_.front().payload);
     waiting_.pop_front();
     ++carried_;
   }

@@ -1,8 +1,10 @@
 // ScheduledTransport: a timetabled service between two places (a daily
 // flight from Shanghai, a night truck from Tashkent to Samarkand). It leaves
-// at fixed times of day, takes at most `capacity` items each time, first
-// come first served, and delivers them `transit` later. Items that do not
-// fit wait for the next departure.
+// at fixed times of day, takes loads first come first served up to
+// `capacity` each time, and delivers them `transit` later. A load has a
+// size in the capacity's unit (an item, a kilogram); one that does not fit
+// waits, with those behind it, for the next departure. A load larger than
+// the whole capacity leaves alone.
 //
 // Departures are only simulated when items wait, so an idle service costs
 // no events.
@@ -18,7 +20,7 @@ namespace pochta::sim {
 
 struct TransportTimetable {
   std::vector<Time> departures;  // seconds after midnight, ascending, each < day
-  int capacity = 0;              // items per departure
+  int capacity = 0;              // per departure, in the unit of the loads' sizes
   Time transit = 0;              // door to door
   Time day = 86'400;
 };
@@ -29,17 +31,17 @@ class ScheduledTransport final : public EventHandler {
   // REQUIRES: at least one departure; capacity > 0; sim and arrival outlive it.
   ScheduledTransport(Simulation& sim, TransportTimetable timetable, EventHandler* arrival);
 
-  void Board(uint64_t payload);
-  // Removes and returns the items waiting for a departure (a closed road:
+  void Board(uint64_t payload, uint32_t size = 1);
+  // Removes and returns the loads waiting for a departure (a closed road:
   // they are sent another way). Items already under way are not affected.
   std::vector<uint64_t> TakeWaiting();
   // The first departure at or after t.
   Time NextDeparture(Time t) const;
 
-  size_t waiting() const { return waiting_.size(); }
+  size_t waiting() const { return waiting_.size(); }  // loads
   size_t max_waiting() const { return max_waiting_; }
   uint64_t departures() const { return departures_; }
-  uint64_t carried() const { return carried_; }
+  uint64_t carried() const { return carried_; }  // loads
 
   void OnEvent(Simulation& sim, uint64_t payload) override;  // a departure
 
@@ -49,7 +51,11 @@ class ScheduledTransport final : public EventHandler {
   Simulation& sim_;
   TransportTimetable timetable_;
   EventHandler* arrival_;
-  std::deque<uint64_t> waiting_;
+  struct Load {
+    uint64_t payload;
+    uint32_t size;
+  };
+  std::deque<Load> waiting_;
   bool departure_scheduled_ = false;
   size_t max_waiting_ = 0;
   uint64_t departures_ = 0;

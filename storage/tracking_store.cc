@@ -42,6 +42,7 @@ uint64_t QueryHash(const WorkListQuery& q) {
   std::string text =
       fmt::format("{}|{}|{}|{}|{}|{}|{}", int(q.kind), q.facility, q.status ? int(*q.status) : -1,
                   q.not_after ? q.not_after->time_since_epoch().count() : -1, q.dispatch_id, q.country, q.day);
+  if (q.unscanned_only) text += "|unscanned";
   return core::Fnv1a(text);
 }
 
@@ -347,6 +348,15 @@ absl::StatusOr<WorkListPage> TrackingStore::ListItems(const WorkListQuery& q) co
     return absl::OkStatus();
   };
 
+  const bool unscanned_only = q.kind == WorkListQuery::Kind::kDispatch && q.unscanned_only;
+  const auto wanted = [&](core::ItemId id) -> absl::StatusOr<bool> {
+    if (!unscanned_only) return true;
+    absl::StatusOr<ItemState> state = GetState(id);
+    if (absl::IsNotFound(state.status())) return true;  // pre-advised in the dispatch, nothing else known
+    if (!state.ok()) return state.status();
+    return !state->latest || core::Info(state->latest->code).side != core::EventSide::kDestination;
+  };
+
   WorkListPage page;
   std::string last;
   if (absl::Status s = skip_too_recent(); !s.ok()) return s;
@@ -354,7 +364,9 @@ absl::StatusOr<WorkListPage> TrackingStore::ListItems(const WorkListQuery& q) co
     const std::string_view key = it->key().ToStringView();
     const std::optional<core::ItemId> id = internal::ItemFromTail(key);
     if (!id) return absl::DataLossError(fmt::format("index {}: not an item key", internal::Hex(key)));
-    page.items.push_back(*id);
+    absl::StatusOr<bool> keep = wanted(*id);
+    if (!keep.ok()) return keep.status();
+    if (*keep) page.items.push_back(*id);
     last.assign(key);
     it->Next();
     if (absl::Status s = skip_too_recent(); !s.ok()) return s;

@@ -199,8 +199,11 @@ struct WorkListQuery {
   std::string facility;
   std::optional<core::ItemStatus> status;
   std::optional<core::Timestamp> not_after;
-  // kDispatch: the items of this S8 dispatch, by receptacle.
+  // kDispatch: the items of this S8 dispatch, by receptacle; with
+  // `unscanned_only`, only those Uzbekiston Pochtasi has not scanned yet (no
+  // event of the destination side: a receptacle still missing).
   std::string dispatch_id;
+  bool unscanned_only = false;
   // kCountryDay: items whose S10 country is `country`, posted on `day`
   // (days since 1970-01-01, UTC).
   std::string country;

@@ -392,6 +392,38 @@ TEST_F(StoreTest, BulkLoadListsTheItemsOfADispatchByTheirPreAdvice) {
                                                   TestItemId(72).ToString()}));
 }
 
+// A receptacle missent on the way: its items are in the dispatch, and listed
+// as unscanned until Tashkent scans them, whatever the origin reported.
+TEST_F(StoreTest, ADispatchListsItsItemsNotYetScannedInUzbekistan) {
+  const std::string dispatch = "CNSHAAUZTASAAUN50042";
+  ASSERT_TRUE(store_
+                  ->DeclareDispatch({dispatch,
+                                     {{dispatch + "00100" + "0150", {TestItemId(1), TestItemId(2)}},
+                                      {dispatch + "00210" + "0090", {TestItemId(3), TestItemId(4)}}}})
+                  .ok());
+  for (uint32_t i = 1; i <= 4; ++i) Append({Reported(TestItemId(i), {EventCode::kEMC, kEpoch2025, "CNSHAA"})});
+  // Receptacle 001 arrives; item 4 was never reported by anyone.
+  Append({Reported(TestItemId(1), {EventCode::kEMD, kEpoch2025 + hours(8), "UZTASA"}),
+          Reported(TestItemId(2), {EventCode::kEMD, kEpoch2025 + hours(8), "UZTASA"})});
+  Append({Reported(TestItemId(3), {EventCode::kEMC, kEpoch2025 + hours(9), "CNSHAA"})});  // a late origin scan
+  WorkListQuery q;
+  q.kind = WorkListQuery::Kind::kDispatch;
+  q.dispatch_id = dispatch;
+  q.unscanned_only = true;
+  EXPECT_EQ(ListAll(q), (std::vector<std::string>{TestItemId(3).ToString(), TestItemId(4).ToString()}));
+  q.page_size = 1;  // the filter pages like any list
+  EXPECT_EQ(ListAll(q), (std::vector<std::string>{TestItemId(3).ToString(), TestItemId(4).ToString()}));
+  // The token of the filtered list is not a token of the whole list.
+  q.page_token = store_->ListItems(q)->next_page_token;
+  ASSERT_FALSE(q.page_token.empty());
+  q.unscanned_only = false;
+  EXPECT_EQ(store_->ListItems(q).status().code(), absl::StatusCode::kInvalidArgument);
+  Append({Reported(TestItemId(3), {EventCode::kEMD, kEpoch2025 + hours(80), "UZTASA"})});
+  q.page_token.clear();
+  q.unscanned_only = true;
+  EXPECT_EQ(ListAll(q), (std::vector<std::string>{TestItemId(4).ToString()}));
+}
+
 TEST_F(StoreTest, WorkListsFindItemsByFacilityStatusAndAge) {
   // Ten items arrive at UZTASA an hour apart; three go on to customs.
   for (uint32_t i = 0; i < 10; ++i) {

@@ -4,6 +4,7 @@
 #include "sim/postal/internal/carriers.h"
 #include "sim/postal/internal/context.h"
 #include "sim/postal/internal/delivery.h"
+#include "sim/postal/internal/dispatching.h"
 #include "sim/postal/internal/inward.h"
 #include "sim/postal/internal/linehaul.h"
 #include "sim/postal/internal/origin.h"
@@ -24,7 +25,8 @@ class PostalModel::Impl final : public EventHandler {
         linehaul_(ctx_, delivery_),
         inward_(ctx_, linehaul_, statistics_),
         carriers_(ctx_, inward_),
-        origin_(ctx_, carriers_, statistics_) {
+        dispatching_(ctx_, carriers_),
+        origin_(ctx_, dispatching_, statistics_) {
     statistics_.Observe(inward_);
     statistics_.Observe(carriers_);
     statistics_.Observe(linehaul_);
@@ -61,6 +63,7 @@ class PostalModel::Impl final : public EventHandler {
   internal::LineHaul linehaul_;
   internal::Inward inward_;
   internal::Carriers carriers_;
+  internal::Dispatching dispatching_;
   internal::Origin origin_;
   std::function<void(int, int)> progress_;
 };

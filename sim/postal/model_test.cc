@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "core/operators.h"
 #include "gtest/gtest.h"
@@ -19,7 +20,9 @@ struct Recorder : EventSink {
   std::map<uint64_t, std::vector<core::TrackingEvent>> events;
   uint64_t count = 0;
   uint64_t hash = 1469598103934665603ull;
+  std::vector<Dispatch> dispatches;
   void PreAdvice(const core::Item& item) override { items.push_back(item); }
+  void Declare(const Dispatch& dispatch) override { dispatches.push_back(dispatch); }
   void Event(core::ItemId item, const core::TrackingEvent& e, core::Operator, core::Timestamp reported_at) override {
     EXPECT_GE(reported_at, e.time) << "reported before it happened: " << item.ToString() << " " << core::Name(e.code);
     events[item.Pack()].push_back(e);
@@ -64,8 +67,13 @@ INSTANTIATE_TEST_SUITE_P(
     EveryKindOfMistake, BadScenarioTest,
     ::testing::Values(BadScenario{"UnknownParameter", std::string(kMinimal) + "flights = 3\n",
                                   "t.scenario:5: unknown parameter \"flights\""},
-                      BadScenario{"BadNumber", std::string(kMinimal) + "flight_capacity = many\n",
-                                  "t.scenario:5: flight_capacity \"many\": expected a whole number of at least 1"},
+                      BadScenario{"BadNumber", std::string(kMinimal) + "flight_capacity_kg = many\n",
+                                  "t.scenario:5: flight_capacity_kg \"many\": expected a whole number of at least 1"},
+                      BadScenario{"FlightSmallerThanABag", std::string(kMinimal) + "flight_capacity_kg = 20\n",
+                                  "[operator CN] flight_capacity_kg 20 cannot take a full receptacle (30.5 kg)"},
+                      BadScenario{"SubclassOfAnotherClass", std::string(kMinimal) + "[dispatch]\nparcel_subclass = UN\n",
+                                  "t.scenario:6: parcel_subclass \"UN\": expected a code list 117 subclass of two "
+                                  "capital letters starting with C"},
                       BadScenario{"SharesNotSummingToOne", std::string(kMinimal) + "mix = LP 0.5, CP 0.4\n",
                                   "shares that sum to 1 (these sum to 0.9000)"},
                       BadScenario{"UnassignedServiceIndicator", std::string(kMinimal) + "mix = XX 1\n",
@@ -157,6 +165,125 @@ TEST(PostalModelTest, EveryItemHasAValidHistoryEndingDeliveredOrReturned) {
   EXPECT_EQ(delivered, summary.operators.at("all").delivered);
 }
 
+// Short runs of h1-2025 with every record kept.
+Recorder RecordShortRun(Scenario s, int days = 10, int drain_days = 40) {
+  s.days = days;
+  s.drain_days = drain_days;
+  Recorder r;
+  PostalModel(s, Network(), &r).Run();
+  return r;
+}
+
+std::string Indicator(core::ItemId id) { return {id.service_indicator().data(), 2}; }
+
+core::Timestamp EventTime(const Recorder& r, core::ItemId id, core::EventCode code) {
+  for (const core::TrackingEvent& e : r.events.at(id.Pack())) {
+    if (e.code == code) return e.time;
+  }
+  ADD_FAILURE() << id.ToString() << " has no " << core::Name(code);
+  return {};
+}
+
+TEST(DispatchingTest, EveryItemTravelsInOneReceptacleOfANumberedDispatch) {
+  const Scenario s = Builtin("h1-2025");
+  const Recorder r = RecordShortRun(s);
+  ASSERT_FALSE(r.dispatches.empty());
+  std::map<std::string, std::string> receptacle_of;  // item -> S9, from the dispatches
+  std::map<std::string, int> last_number;             // series (S8 without the number) -> last number
+  const double max_g = s.dispatching.receptacle_max_kg * 1000, tare_g = s.dispatching.receptacle_tare_kg * 1000;
+  std::map<std::string, uint32_t> weight;
+  for (const core::Item& item : r.items) weight[item.id.ToString()] = item.weight_grams;
+  for (const Dispatch& d : r.dispatches) {
+    const std::string series(d.id.text().substr(0, 16));
+    EXPECT_EQ(d.id.number(), ++last_number[series]) << d.id.ToString() << ": numbers run on in each series";
+    EXPECT_EQ(d.id.destination(), "UZTASA");
+    EXPECT_EQ(d.id.category(), core::MailCategory::kPriority);
+    ASSERT_FALSE(d.receptacles.empty());
+    for (size_t k = 0; k < d.receptacles.size(); ++k) {
+      const Dispatch::Receptacle& rec = d.receptacles[k];
+      EXPECT_EQ(rec.id.dispatch(), d.id);
+      EXPECT_EQ(rec.id.number(), int(k + 1));
+      EXPECT_EQ(rec.id.highest(), k + 1 == d.receptacles.size()) << rec.id.ToString();
+      ASSERT_FALSE(rec.items.empty());
+      double gross = tare_g;
+      for (core::ItemId id : rec.items) {
+        EXPECT_TRUE(receptacle_of.emplace(id.ToString(), rec.id.ToString()).second) << id.ToString() << " twice";
+        EXPECT_EQ(core::LookupServiceIndicator(Indicator(id))->mail_class, d.id.mail_class());
+        const bool registered = Indicator(id)[0] == 'R' || Indicator(id)[0] == 'V';
+        EXPECT_EQ(rec.id.contents() == core::ReceptacleContents::kRegisteredOrInsured, registered);
+        gross += weight[id.ToString()];
+      }
+      EXPECT_NEAR(rec.id.weight_hectograms(), gross / 100, 0.51) << rec.id.ToString();
+      if (rec.items.size() > 1) EXPECT_LE(gross, max_g) << rec.id.ToString() << " is overweight";
+    }
+  }
+  // Each item's pre-advice names the receptacle that lists it.
+  ASSERT_EQ(receptacle_of.size(), r.items.size());
+  for (const core::Item& item : r.items) {
+    EXPECT_EQ(item.receptacle_id, receptacle_of[item.id.ToString()]);
+    EXPECT_EQ(item.dispatch_id, item.receptacle_id.substr(0, 20));
+  }
+}
+
+TEST(DispatchingTest, ReceptaclesCloseAtTheCutOffAndLeaveOnAFlight) {
+  const Scenario s = Builtin("h1-2025");
+  const Recorder r = RecordShortRun(s);
+  for (const core::Item& item : r.items) {
+    const OperatorFlow& f = *std::find_if(s.operators.begin(), s.operators.end(), [&](const OperatorFlow& f) {
+      return core::Code(f.op) == std::string_view(item.id.country().data(), 2);
+    });
+    const core::Timestamp emb = EventTime(r, item.id, core::EventCode::kEMB);
+    const core::Timestamp emc = EventTime(r, item.id, core::EventCode::kEMC);
+    ASSERT_GE(emc - emb, std::chrono::seconds(int64_t(f.cutoff_hours * 3600))) << item.id.ToString();
+    const int64_t departure = emc.time_since_epoch().count() % 86400;
+    ASSERT_TRUE(std::find(f.dispatch_departures.begin(), f.dispatch_departures.end(), departure) !=
+                f.dispatch_departures.end())
+        << item.id.ToString() << " left at " << departure << "s after midnight";
+  }
+}
+
+TEST(DispatchingTest, AFullFlightLeavesWholeReceptaclesForTheNext) {
+  Scenario s = Builtin("h1-2025");
+  s.operators.resize(1);  // China only
+  s.operators[0].flight_capacity_kg = 200;
+  const Recorder r = RecordShortRun(s, 5, 60);
+  std::map<std::string, std::set<int64_t>> departures;  // receptacle -> EMC times of its items
+  std::map<int64_t, std::set<std::string>> flights;     // EMC time -> receptacles
+  for (const core::Item& item : r.items) {
+    const int64_t emc = EventTime(r, item.id, core::EventCode::kEMC).time_since_epoch().count();
+    departures[item.receptacle_id].insert(emc);
+    flights[emc].insert(item.receptacle_id);
+  }
+  for (const auto& [receptacle, times] : departures) EXPECT_EQ(times.size(), 1u) << receptacle << " was split";
+  for (const auto& [time, receptacles] : flights) {
+    int hectograms = 0;
+    for (const std::string& id : receptacles) hectograms += core::ReceptacleId::Parse(id)->weight_hectograms();
+    EXPECT_LE(hectograms, 2000 + 5 * int(receptacles.size())) << "flight at " << time;  // kilograms rounded up
+  }
+  EXPECT_GT(flights.size(), 10u) << "the backlog should take many flights";
+}
+
+TEST(DispatchingTest, MissentReceptaclesArriveDaysLate) {
+  Scenario s = Builtin("h1-2025");
+  s.operators.resize(1);
+  s.dispatching.missent_share = 0.2;
+  s.dispatching.missent_days = 5;
+  const Recorder r = RecordShortRun(s, 10, 40);
+  std::map<std::string, bool> late;  // receptacle -> its items arrived a day or more late
+  const auto on_time = std::chrono::seconds(int64_t((s.operators[0].flight_hours + s.dispatching.ground_hours) * 3600));
+  for (const core::Item& item : r.items) {
+    const auto took = EventTime(r, item.id, core::EventCode::kEMD) - EventTime(r, item.id, core::EventCode::kEMC);
+    ASSERT_GE(took, on_time) << item.id.ToString();
+    const bool is_late = took > on_time + std::chrono::hours(24);
+    const auto [it, first] = late.emplace(item.receptacle_id, is_late);
+    EXPECT_EQ(it->second, is_late) << item.receptacle_id << ": its items arrive together";
+  }
+  double share = 0;
+  for (const auto& [receptacle, is_late] : late) share += is_late;
+  share /= double(late.size());
+  EXPECT_NEAR(share, 0.2, 0.06) << late.size() << " receptacles";
+}
+
 // Little's law over a run that starts and ends empty: the time-average
 // number of items in the network equals arrivals per day times mean days
 // in the network.
@@ -185,7 +312,9 @@ TEST(PostalModelTest, AClosedRoadSendsSamarkandMailThroughJizzakh) {
     return size_t(0);
   };
   EXPECT_GT(waiting_at(closed, "SC-JIZ"), waiting_at(normal, "SC-JIZ"));
-  EXPECT_EQ(closed.operators.at("all").in_flow, 0u);  // re-routed, not stuck
+  // Re-routed, not stuck: at most the odd item of the longest tail (a missent
+  // receptacle, a long customs hold, the holding period) is still under way.
+  EXPECT_LT(closed.operators.at("all").in_flow, 5u);
 }
 
 }  // namespace

@@ -185,7 +185,8 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                      {"to_exchange_hours", [&](std::string_view v) { op->to_exchange_hours = NonNegative(v); }},
                      {"to_exchange_cv", [&](std::string_view v) { op->to_exchange_cv = NonNegative(v); }},
                      {"dispatch_departures", [&](std::string_view v) { op->dispatch_departures = TimesOfDay(v); }},
-                     {"flight_capacity", [&](std::string_view v) { op->flight_capacity = Positive(v); }},
+                     {"cutoff_hours", [&](std::string_view v) { op->cutoff_hours = NonNegative(v); }},
+                     {"flight_capacity_kg", [&](std::string_view v) { op->flight_capacity_kg = Positive(v); }},
                      {"flight_hours", [&](std::string_view v) { op->flight_hours = NonNegative(v); }},
                      {"transit_office",
                       [&](std::string_view v) {
@@ -194,6 +195,22 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                       }},
                      {"transit_hours", [&](std::string_view v) { op->transit_hours = NonNegative(v); }},
                      {"transit_cv", [&](std::string_view v) { op->transit_cv = NonNegative(v); }}};
+    const auto subclass = [](char mail_class, std::string_view v) {
+      if (v.size() != 2 || v[0] != mail_class || v[1] < 'A' || v[1] > 'Z') {
+        throw Bad{fmt::format("a code list 117 subclass of two capital letters starting with {}", mail_class)};
+      }
+      return std::string(v);
+    };
+    Scenario::Dispatching& d = s.dispatching;
+    t["dispatch"] = {
+        {"receptacle_max_kg", [&](std::string_view v) { d.receptacle_max_kg = NonNegative(v); }},
+        {"receptacle_tare_kg", [&](std::string_view v) { d.receptacle_tare_kg = NonNegative(v); }},
+        {"letter_post_subclass", [&](std::string_view v) { d.letter_post_subclass = subclass('U', v); }},
+        {"parcel_subclass", [&](std::string_view v) { d.parcel_subclass = subclass('C', v); }},
+        {"ems_subclass", [&](std::string_view v) { d.ems_subclass = subclass('E', v); }},
+        {"missent_share", [&](std::string_view v) { d.missent_share = Share(v); }},
+        {"missent_days", [&](std::string_view v) { d.missent_days = NonNegative(v); }},
+        {"ground_hours", [&](std::string_view v) { d.ground_hours = NonNegative(v); }}};
     t["inward"] = {
         {"scan_per_hour", [&](std::string_view v) { s.scan_per_hour = Positive(v); }},
         {"sort_per_hour", [&](std::string_view v) { s.sort_per_hour = Positive(v); }},
@@ -237,7 +254,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
     if (line.empty()) continue;
     if (line.front() == '[') {
       if (line.back() != ']') {
-        error(n, "a section header is [run], [demand], [operator XX], [inward], [linehaul] or [delivery]");
+        error(n, "a section header is [run], [demand], [operator XX], [dispatch], [inward], [linehaul] or [delivery]");
         continue;
       }
       const auto w = Words(line.substr(1, line.size() - 2));
@@ -300,6 +317,17 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
       errors.push_back(fmt::format("{}: [operator {}] needs office_of_exchange, an IMPC code of {}", source,
                                    core::Code(f.op), core::Code(f.op)));
     }
+  }
+  const double largest_receptacle = s.dispatching.receptacle_max_kg + s.dispatching.receptacle_tare_kg;
+  for (const OperatorFlow& f : s.operators) {
+    if (f.flight_capacity_kg < largest_receptacle) {
+      errors.push_back(fmt::format("{}: [operator {}] flight_capacity_kg {} cannot take a full receptacle ({} kg)",
+                                   source, core::Code(f.op), f.flight_capacity_kg, largest_receptacle));
+    }
+  }
+  if (s.dispatching.receptacle_max_kg < 1) {
+    errors.push_back(fmt::format("{}: receptacle_max_kg {} must be at least 1", source,
+                                 s.dispatching.receptacle_max_kg));
   }
   if (s.shift_start_hour >= s.shift_end_hour) {
     errors.push_back(fmt::format("{}: shift_start_hour {} must be before shift_end_hour {}", source, s.shift_start_hour,

@@ -24,7 +24,8 @@ struct OperatorFlow {
   double to_exchange_hours = 24;   // posting -> outward office, mean (log-normal)
   double to_exchange_cv = 0.5;
   std::vector<int> dispatch_departures = {2 * 3600};  // flight departures, seconds after midnight (UTC)
-  int flight_capacity = 20000;                        // items per departure
+  double cutoff_hours = 3;                            // receptacles close this long before a departure
+  int flight_capacity_kg = 10000;                     // mail per departure, gross kilograms
   double flight_hours = 6;                            // outward office -> Tashkent (or -> transit)
   std::string transit_office;                         // IMPC of a transit office; empty for direct flights
   double transit_hours = 0;                           // time at and from the transit office, mean (log-normal)
@@ -53,6 +54,17 @@ struct Scenario {
   double letter_post_grams = 250, parcel_grams = 1800, ems_grams = 1200, weight_cv = 0.8;
 
   std::vector<OperatorFlow> operators;
+
+  // Receptacles and dispatches (at the origin) and their arrival in Tashkent.
+  struct Dispatching {
+    double receptacle_max_kg = 30;   // gross; a receptacle is closed before an item would pass it
+    double receptacle_tare_kg = 0.5;  // the empty bag
+    // UPU code list 117 subclass of each mail class's dispatches.
+    std::string letter_post_subclass = "UN", parcel_subclass = "CN", ems_subclass = "EM";
+    double missent_share = 0.005;  // receptacles missent or left behind on the way
+    double missent_days = 4;       // their extra delay, mean (log-normal, cv 0.5)
+    double ground_hours = 3;       // airport -> office of exchange, receptacles opened
+  } dispatching;
 
   // Inward office of exchange (Tashkent).
   int scan_per_hour = 2000;                       // arrival scanning capacity, items per hour, during shifts

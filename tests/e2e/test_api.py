@@ -306,6 +306,15 @@ class PochtaApiTest(unittest.TestCase):
         listed = self.tracking.ListItems(tracking_pb2.ListItemsRequest(dispatch_id=dispatch), metadata=self.md("staff"),
                                          timeout=5)
         self.assertEqual([v.item_id for v in listed.items], items)
+        # Receptacle 001 is opened in Tashkent; 002 is missing.
+        self.report("staff", [[self.event(i, "EMD", 60, "UZTASA") for i in items[:2]]])
+        missing = self.tracking.ListItems(tracking_pb2.ListItemsRequest(dispatch_id=dispatch, unscanned_only=True),
+                                          metadata=self.md("staff"), timeout=5)
+        self.assertEqual([v.item_id for v in missing.items], items[2:])
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: self.tracking.ListItems(
+            tracking_pb2.ListItemsRequest(posted=tracking_pb2.CountryDaySelection(country="CN", year=2025, month=1,
+                                                                                  day=1), unscanned_only=True),
+            metadata=self.md("staff"), timeout=5), "unscanned_only")
         self.assert_code(grpc.StatusCode.PERMISSION_DENIED,
                          lambda: self.intake.DeclareDispatch(request, metadata=self.md("LV"), timeout=5),
                          'dispatch_id "%s"' % dispatch)

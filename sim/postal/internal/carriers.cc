@@ -7,7 +7,8 @@ namespace {
 
 enum What : uint32_t {
   kAtTransit,   // the flight reached the transit office
-  kAtTashkent,  // the flight reached Tashkent
+  kLanded,      // the flight reached Tashkent
+  kAtExchange,  // the receptacle reached the office of exchange
 };
 
 }  // namespace
@@ -17,39 +18,61 @@ Carriers::Carriers(Context& ctx, Inward& inward) : ctx_(ctx), inward_(inward), r
     flights_.push_back(std::make_unique<ScheduledTransport>(
         ctx.sim,
         TransportTimetable{std::vector<Time>(f.dispatch_departures.begin(), f.dispatch_departures.end()),
-                           f.flight_capacity, Time(f.flight_hours * kHour)},
+                           f.flight_capacity_kg, Time(f.flight_hours * kHour)},
         this));
   }
 }
 
-void Carriers::Board(uint32_t i) {
-  flights_[ctx_.items[i].op]->Board(Payload(ctx_.OperatorOf(i).transit_office.empty() ? kAtTashkent : kAtTransit, i));
+void Carriers::Board(uint32_t r) {
+  const ReceptacleRecord& receptacle = ctx_.receptacles[r];
+  const uint32_t kg = (receptacle.gross_g + 999) / 1000;
+  flights_[receptacle.op]->Board(
+      Payload(ctx_.s.operators[receptacle.op].transit_office.empty() ? kLanded : kAtTransit, r), kg);
+}
+
+Time Carriers::NextDeparture(uint32_t op, Time t) const { return flights_[op]->NextDeparture(t); }
+
+void Carriers::Departed(uint32_t r, Time at) {
+  ReceptacleRecord& receptacle = ctx_.receptacles[r];
+  receptacle.departed = at;
+  const std::string& office = ctx_.s.operators[receptacle.op].office_of_exchange;
+  for (uint32_t i : receptacle.items) ctx_.Emit(i, core::EventCode::kEMC, at, office);
 }
 
 void Carriers::OnEvent(Simulation& sim, uint64_t payload) {
-  const uint32_t i = uint32_t(payload);
-  const OperatorFlow& f = ctx_.OperatorOf(i);
+  const uint32_t r = uint32_t(payload);
+  const ReceptacleRecord& receptacle = ctx_.receptacles[r];
+  const OperatorFlow& f = ctx_.s.operators[receptacle.op];
   switch (What(payload >> 32)) {
     case kAtTransit: {
-      ctx_.Emit(i, core::EventCode::kEMC, sim.now() - Time(f.flight_hours * kHour), f.office_of_exchange);
-      ctx_.Emit(i, core::EventCode::kEMJ, sim.now(), f.transit_office);
+      Departed(r, sim.now() - Time(f.flight_hours * kHour));
       const Time onward = std::max<Time>(kHour, Time(rng_.LogNormal(f.transit_hours * kHour, f.transit_cv)));
-      ctx_.Emit(i, core::EventCode::kEMK, sim.now() + onward / 2, f.transit_office);
-      sim.Schedule(sim.now() + onward, this, Payload(kAtTashkent, i));
+      for (uint32_t i : receptacle.items) {
+        ctx_.Emit(i, core::EventCode::kEMJ, sim.now(), f.transit_office);
+        ctx_.Emit(i, core::EventCode::kEMK, sim.now() + onward / 2, f.transit_office);
+      }
+      sim.Schedule(sim.now() + onward, this, Payload(kLanded, r));
       break;
     }
-    case kAtTashkent:
-      if (f.transit_office.empty()) {
-        ctx_.Emit(i, core::EventCode::kEMC, sim.now() - Time(f.flight_hours * kHour), f.office_of_exchange);
+    case kLanded: {
+      if (f.transit_office.empty()) Departed(r, sim.now() - Time(f.flight_hours * kHour));
+      const Scenario::Dispatching& d = ctx_.s.dispatching;
+      Time handling = Time(d.ground_hours * kHour);
+      if (rng_.Chance(d.missent_share)) {
+        ++missent_;
+        handling += Time(rng_.LogNormal(d.missent_days * kDay, 0.5));
       }
-      inward_.Arrive(i);
+      sim.Schedule(sim.now() + handling, this, Payload(kAtExchange, r));
       break;
+    }
+    case kAtExchange: inward_.Open(r); break;
   }
 }
 
 void Carriers::Report(std::vector<FacilityLoad>& out) const {
   for (size_t o = 0; o < flights_.size(); ++o) {
-    out.push_back({"flights " + ctx_.s.operators[o].office_of_exchange + " -> " + ctx_.Code(ctx_.exchange),
+    out.push_back({"flights " + ctx_.s.operators[o].office_of_exchange + " -> " + ctx_.Code(ctx_.exchange) +
+                       " (receptacles)",
                    flights_[o]->max_waiting(), 0});
   }
 }

@@ -1,7 +1,11 @@
-// Carriers: from the designated operator's outward office of exchange to
-// Tashkent. Each operator's flights leave on its timetable with a capacity
-// per departure (what does not fit waits for the next flight), directly
-// (EMC on departure) or through a transit office (EMJ, EMK).
+// Carriers: receptacles from the designated operator's outward office of
+// exchange to the office of exchange in Tashkent. Each operator's flights
+// leave on its timetable with a capacity in kilograms; a receptacle that
+// does not fit waits, with all its items, for the next flight. Flights go
+// directly (EMC on departure) or through a transit office (EMJ, EMK).
+// Landed receptacles reach the office of exchange after the ground
+// handling; a share of them is missent or left behind and turns up days
+// later.
 //
 // Thread-safety: as its Context.
 #pragma once
@@ -18,8 +22,12 @@ class Carriers final : public EventHandler, public ObservedStage {
  public:
   Carriers(Context& ctx, Inward& inward);
 
-  // Item i waits at its outward office of exchange for the next flight.
-  void Board(uint32_t i);
+  // Receptacle r waits at its outward office of exchange for the next flight.
+  void Board(uint32_t r);
+  // The first departure of operator op's flights at or after t.
+  Time NextDeparture(uint32_t op, Time t) const;
+
+  uint64_t missent() const { return missent_; }
 
   void OnEvent(Simulation& sim, uint64_t payload) override;
   // Nothing hourly; the summary has each operator's longest queue for a flight.
@@ -28,10 +36,13 @@ class Carriers final : public EventHandler, public ObservedStage {
   void Report(std::vector<FacilityLoad>& out) const override;
 
  private:
+  void Departed(uint32_t r, Time at);
+
   Context& ctx_;
   Inward& inward_;
   std::vector<std::unique_ptr<ScheduledTransport>> flights_;  // by operator
   Rng rng_;
+  uint64_t missent_ = 0;
 };
 
 }  // namespace pochta::sim::internal

@@ -2,8 +2,8 @@
 // scenario, the network, the items under way and where their records go.
 //
 // The stages (one unit each, in the order an item meets them): origin.h,
-// carriers.h, inward.h, linehaul.h, delivery.h; statistics.h watches them
-// all. Each stage is an EventHandler for its own events; it hands an item to
+// dispatching.h, carriers.h, inward.h, linehaul.h, delivery.h;
+// statistics.h watches them all. Each stage is an EventHandler for its own events; it hands an item to
 // the next stage through that stage's one entry point.
 //
 // Thread-safety: one model per thread.
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/mail_class.h"
 #include "core/network.h"
 #include "core/tracking.h"
 #include "sim/kernel.h"
@@ -42,6 +43,17 @@ struct ItemRecord {
   uint8_t op;       // index into the scenario's operators
   uint8_t attempts;
   uint16_t region;
+  core::MailClass mail_class;
+  bool registered;      // registered or insured (S10 R.. or V..)
+  uint32_t receptacle;  // index into Context::receptacles; kNone before dispatch
+};
+
+// One receptacle (bag) of a dispatch and the items in it.
+struct ReceptacleRecord {
+  std::vector<uint32_t> items;
+  uint32_t gross_g = 0;  // items and the bag
+  uint8_t op = 0;
+  Time departed = 0;  // from the outward office of exchange, once it has
 };
 
 // Facilities a stage reports on, in the hourly series and the summary.
@@ -90,6 +102,7 @@ struct Context {
   const Time window_end;    // the last postings
   const Time end;           // the end of the run
   std::vector<ItemRecord> items;
+  std::vector<ReceptacleRecord> receptacles;
   uint64_t tracking_events = 0;
 };
 

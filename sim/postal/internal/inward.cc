@@ -32,10 +32,12 @@ Inward::Inward(Context& ctx, LineHaul& linehaul, Statistics& statistics)
       sort_(ctx.sim, 0),
       rng_(ctx.streams.Stream("customs")) {}
 
-void Inward::Arrive(uint32_t i) {
-  ctx_.Emit(i, core::EventCode::kEMD, ctx_.sim.now(), ctx_.Code(ctx_.exchange));
-  ctx_.items[i].at = ctx_.exchange;
-  scan_.Request(this, Payload(kScanStart, i));
+void Inward::Open(uint32_t r) {
+  for (uint32_t i : ctx_.receptacles[r].items) {
+    ctx_.Emit(i, core::EventCode::kEMD, ctx_.sim.now(), ctx_.Code(ctx_.exchange));
+    ctx_.items[i].at = ctx_.exchange;
+    scan_.Request(this, Payload(kScanStart, i));
+  }
 }
 
 void Inward::ScheduleShifts(Time midnight) {

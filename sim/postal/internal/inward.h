@@ -1,5 +1,5 @@
-// Inward: the office of exchange in Tashkent, from arrival (EMD) to the
-// line-haul. Items are scanned and sorted on lines that work in shifts; a
+// Inward: the office of exchange in Tashkent, from the opening of a
+// receptacle (EMD for each item in it) to the line-haul. Items are scanned and sorted on lines that work in shifts; a
 // share of them is held by customs (EDB): an officer inspects, then the
 // item waits for documents and, if dutiable, for the addressee to pay;
 // customs releases it (EDC) or refuses it (EDX, returned).
@@ -18,8 +18,8 @@ class Inward final : public EventHandler, public ObservedStage {
  public:
   Inward(Context& ctx, LineHaul& linehaul, Statistics& statistics);
 
-  // Item i has reached the office of exchange.
-  void Arrive(uint32_t i);
+  // Receptacle r has reached the office of exchange: its items are scanned in.
+  void Open(uint32_t r);
   // Schedules the shifts of the day starting at `midnight`.
   void ScheduleShifts(Time midnight);
 

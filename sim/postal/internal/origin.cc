@@ -15,8 +15,8 @@ enum What : uint32_t {
 
 }  // namespace
 
-Origin::Origin(Context& ctx, Carriers& carriers, Statistics& statistics)
-    : ctx_(ctx), carriers_(carriers), statistics_(statistics) {
+Origin::Origin(Context& ctx, Dispatching& dispatching, Statistics& statistics)
+    : ctx_(ctx), dispatching_(dispatching), statistics_(statistics) {
   const core::Network& network = ctx.network;
   for (const OperatorFlow& f : ctx.s.operators) {
     const std::string code(core::Code(f.op));
@@ -58,7 +58,7 @@ void Origin::OnEvent(Simulation& sim, uint64_t payload) {
     case kPost: Post(i); break;
     case kAtOutward:
       ctx_.Emit(i, core::EventCode::kEMB, sim.now(), ctx_.OperatorOf(i).office_of_exchange);
-      carriers_.Board(i);
+      dispatching_.Receive(i);
       break;
   }
 }
@@ -127,21 +127,9 @@ void Origin::Post(uint32_t o) {
 
   const core::ItemId id = NextId(o, *indicator);
   const uint32_t i = uint32_t(ctx_.items.size());
-  ctx_.items.push_back(ItemRecord{id.Pack(), now, weight, office, kNone, kNone, uint8_t(o), 0, uint16_t(region)});
+  ctx_.items.push_back(ItemRecord{id.Pack(), now, weight, office, kNone, kNone, uint8_t(o), 0, uint16_t(region),
+                                  mail_class, (*indicator)[0] == 'R' || (*indicator)[0] == 'V', kNone});
   statistics_.Posted(i);
-  if (ctx_.sink) {
-    core::Item item{.id = id};
-    item.mail_class = mail_class;
-    item.weight_grams = weight;
-    item.declared_value_minor = int64_t(weight) * 3;
-    item.currency = "USD";
-    item.contents = {core::ContentLine{"online order", "392690", 1, weight, item.declared_value_minor,
-                                       std::string(core::Code(f.op))}};
-    item.sender = core::Party{"Online store", "", "", std::string(core::Code(f.op)), "", ""};
-    item.recipient = core::Party{"Addressee", "", ctx_.Code(office), "UZ", "", ""};
-    item.posted_at = core::Timestamp(std::chrono::seconds(now));
-    ctx_.sink->PreAdvice(item);
-  }
   ctx_.Emit(i, core::EventCode::kEMA, now, posting_office_[o]);
   const Time to_oe = std::max<Time>(kHour, Time(rng.LogNormal(f.to_exchange_hours * kHour, f.to_exchange_cv)));
   ctx_.sim.Schedule(now + to_oe, this, Payload(kAtOutward, i));

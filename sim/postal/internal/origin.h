@@ -1,8 +1,7 @@
 // Origin: where items enter the model. Each designated operator's customers
 // post items (EMA) at a rate shaped by the weekday and the peaks; an item
-// gets its S10 id, service indicator, weight, destination office and
-// pre-advice, and reaches the outward office of exchange (EMB) after a
-// log-normal time.
+// gets its S10 id, service indicator, weight and destination office, and
+// reaches the outward office of exchange (EMB) after a log-normal time.
 //
 // Thread-safety: as its Context.
 #pragma once
@@ -13,15 +12,15 @@
 #include <vector>
 
 #include "core/item_id.h"
-#include "sim/postal/internal/carriers.h"
 #include "sim/postal/internal/context.h"
+#include "sim/postal/internal/dispatching.h"
 #include "sim/postal/internal/statistics.h"
 
 namespace pochta::sim::internal {
 
 class Origin final : public EventHandler {
  public:
-  Origin(Context& ctx, Carriers& carriers, Statistics& statistics);
+  Origin(Context& ctx, Dispatching& dispatching, Statistics& statistics);
 
   // Schedules each operator's first posting.
   void Start();
@@ -35,7 +34,7 @@ class Origin final : public EventHandler {
   void Post(uint32_t o);
 
   Context& ctx_;
-  Carriers& carriers_;
+  Dispatching& dispatching_;
   Statistics& statistics_;
   std::vector<Rng> arrivals_;              // by operator
   std::vector<std::string> posting_office_;  // by operator

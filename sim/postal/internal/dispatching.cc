@@ -1,0 +1,117 @@
+#include "sim/postal/internal/dispatching.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "fmt/format.h"
+
+namespace pochta::sim::internal {
+namespace {
+
+constexpr int kMaxReceptacles = 999;  // the S9 receptacle number has three digits
+
+int YearOf(Time t) {
+  return int(std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(t / kDay))).year());
+}
+
+}  // namespace
+
+Dispatching::Dispatching(Context& ctx, Carriers& carriers)
+    : ctx_(ctx),
+      carriers_(carriers),
+      offices_(ctx.s.operators.size()),
+      subclass_{ctx.s.dispatching.letter_post_subclass, ctx.s.dispatching.parcel_subclass,
+                ctx.s.dispatching.ems_subclass},
+      max_g_(uint32_t(ctx.s.dispatching.receptacle_max_kg * 1000)),
+      tare_g_(uint32_t(ctx.s.dispatching.receptacle_tare_kg * 1000)) {
+  for (Office& o : offices_) {
+    for (auto& kinds : o.open) kinds.fill(kNone);
+  }
+}
+
+void Dispatching::Receive(uint32_t i) {
+  ItemRecord& item = ctx_.items[i];
+  Office& office = offices_[item.op];
+  const int series = int(item.mail_class);
+  uint32_t& open = office.open[series][item.registered];
+  if (open != kNone && ctx_.receptacles[open].gross_g + item.weight_g > max_g_ &&
+      ctx_.receptacles[open].items.size() > 0) {
+    open = kNone;  // full: it waits for the cut-off as it is
+  }
+  if (open == kNone) {
+    open = uint32_t(ctx_.receptacles.size());
+    ctx_.receptacles.push_back(ReceptacleRecord{{}, tare_g_, item.op});
+    office.waiting[series].push_back(open);
+  }
+  ReceptacleRecord& r = ctx_.receptacles[open];
+  r.items.push_back(i);
+  r.gross_g += item.weight_g;
+  item.receptacle = open;
+  if (!office.cutoff_scheduled) {
+    office.cutoff_scheduled = true;
+    const Time cutoff = Time(ctx_.s.operators[item.op].cutoff_hours * kHour);
+    ctx_.sim.Schedule(carriers_.NextDeparture(item.op, ctx_.sim.now() + cutoff) - cutoff, this, item.op);
+  }
+}
+
+void Dispatching::OnEvent(Simulation&, uint64_t payload) { CutOff(uint32_t(payload)); }
+
+void Dispatching::CutOff(uint32_t op) {
+  Office& office = offices_[op];
+  office.cutoff_scheduled = false;
+  const int year = YearOf(ctx_.sim.now());
+  if (year != office.year) {
+    office.year = year;
+    office.last_number.fill(0);
+  }
+  for (int series = 0; series < kSeries; ++series) {
+    std::vector<uint32_t>& waiting = office.waiting[series];
+    for (size_t from = 0; from < waiting.size(); from += kMaxReceptacles) {
+      Close(op, series, std::span(waiting).subspan(from, std::min<size_t>(kMaxReceptacles, waiting.size() - from)));
+    }
+    waiting.clear();
+    office.open[series].fill(kNone);
+  }
+}
+
+void Dispatching::Close(uint32_t op, int series, std::span<const uint32_t> receptacles) {
+  Office& office = offices_[op];
+  const int number = ++office.last_number[series];
+  const std::string dispatch =
+      fmt::format("{}{}A{}{}{:04d}", ctx_.s.operators[op].office_of_exchange, ctx_.Code(ctx_.exchange),
+                  subclass_[series], office.year % 10, (number - 1) % 9999 + 1);
+  Dispatch declared{*core::DispatchId::Parse(dispatch), {}};
+  for (size_t k = 0; k < receptacles.size(); ++k) {
+    const ReceptacleRecord& r = ctx_.receptacles[receptacles[k]];
+    const bool registered = ctx_.items[r.items.front()].registered;
+    carriers_.Board(receptacles[k]);
+    if (!ctx_.sink) continue;
+    const std::string id = fmt::format("{}{:03d}{}{}{:04d}", dispatch, k + 1, k + 1 == receptacles.size() ? 1 : 0,
+                                       registered ? 1 : 0, std::min<uint32_t>(9999, (r.gross_g + 50) / 100));
+    Dispatch::Receptacle& listed = declared.receptacles.emplace_back(Dispatch::Receptacle{*core::ReceptacleId::Parse(id), {}});
+    for (uint32_t i : r.items) {
+      SendPreAdvice(i, listed.id);
+      listed.items.push_back(*core::ItemId::Unpack(ctx_.items[i].key));
+    }
+  }
+  if (ctx_.sink) ctx_.sink->Declare(declared);
+}
+
+void Dispatching::SendPreAdvice(uint32_t i, const core::ReceptacleId& receptacle) {
+  const ItemRecord& record = ctx_.items[i];
+  const std::string country(core::Code(ctx_.s.operators[record.op].op));
+  core::Item item{.id = *core::ItemId::Unpack(record.key)};
+  item.mail_class = record.mail_class;
+  item.weight_grams = record.weight_g;
+  item.declared_value_minor = int64_t(record.weight_g) * 3;
+  item.currency = "USD";
+  item.contents = {core::ContentLine{"online order", "392690", 1, record.weight_g, item.declared_value_minor, country}};
+  item.sender = core::Party{"Online store", "", "", country, "", ""};
+  item.recipient = core::Party{"Addressee", "", ctx_.Code(record.office), "UZ", "", ""};
+  item.posted_at = core::Timestamp(std::chrono::seconds(record.posted));
+  item.dispatch_id = receptacle.dispatch().ToString();
+  item.receptacle_id = receptacle.ToString();
+  ctx_.sink->PreAdvice(item);
+}
+
+}  // namespace pochta::sim::internal
