@@ -128,8 +128,11 @@ void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
     fmt::print("  {:<44} {:>12} {:>11}\n", f.name, Thousands(f.peak_backlog),
                f.utilisation > 0 ? fmt::format("{:.1f}%", 100 * f.utilisation) : "-");
   }
-  fmt::print("\n  items in customs at the end: {}; refused by customs and returned: {}\n",
-             Thousands(r.in_customs_at_end), Thousands(r.customs_returned));
+  const sim::RunSummary::CustomsCounts& c = r.customs;
+  fmt::print("\n  customs: {} items presented: green {}, yellow {}, red {}; {} dutiable\n"
+             "  returned by customs: {} refused, {} with duty never paid; {} still in customs at the end\n",
+             Thousands(c.presented), Thousands(c.green), Thousands(c.yellow), Thousands(c.red), Thousands(c.dutiable),
+             Thousands(c.refused), Thousands(c.unpaid), Thousands(r.in_customs_at_end));
 }
 
 // Only what the run computed (no wall-clock time), so that the same
@@ -155,7 +158,9 @@ nlohmann::ordered_json SummaryJson(const sim::RunSummary& r) {
     j["facilities"].push_back({{"name", f.name}, {"peak_backlog", f.peak_backlog}, {"utilisation", f.utilisation}});
   }
   j["in_customs_at_end"] = r.in_customs_at_end;
-  j["customs_returned"] = r.customs_returned;
+  j["customs"] = {{"presented", r.customs.presented}, {"green", r.customs.green}, {"yellow", r.customs.yellow},
+                  {"red", r.customs.red},             {"dutiable", r.customs.dutiable}, {"refused", r.customs.refused},
+                  {"unpaid", r.customs.unpaid}};
   return j;
 }
 
@@ -243,7 +248,7 @@ CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->add_option("--sweep", options.sweep,
-                  "Vary one parameter: SECTION.NAME=V1,V2,... (e.g. inward.customs_officers=2,3,4,6)");
+                  "Vary one parameter: SECTION.NAME=V1,V2,... (e.g. customs.officers=2,3,4,6)");
   return cmd;
 }
 

@@ -413,9 +413,9 @@ TEST(CliTest, SimulateReplicationsReportConfidenceIntervals) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(Contains(run.out, "3 replications from seed 1")) << run.out;
   EXPECT_TRUE(Contains(run.out, "95% CI +-")) << run.out;
-  const Result sweep = Pochta("simulate " + SmallScenario() + " --replications 2 --sweep inward.customs_officers=2,4");
+  const Result sweep = Pochta("simulate " + SmallScenario() + " --replications 2 --sweep customs.officers=2,4");
   ASSERT_EQ(sweep.exit_code, 0) << sweep.err;
-  EXPECT_TRUE(Contains(sweep.out, "inward.customs_officers = 4")) << sweep.out;
+  EXPECT_TRUE(Contains(sweep.out, "customs.officers = 4")) << sweep.out;
 }
 
 TEST(CliTest, SimulateRefusesBadScenarios) {

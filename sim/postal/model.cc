@@ -45,7 +45,7 @@ class PostalModel::Impl final : public EventHandler {
     ctx_.sim.RunUntil(ctx_.end);
     RunSummary out = statistics_.Summary();
     out.in_customs_at_end = uint64_t(inward_.in_customs());
-    out.customs_returned = inward_.customs_returned();
+    out.customs = inward_.customs();
     return out;
   }
 

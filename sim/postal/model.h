@@ -59,7 +59,14 @@ struct RunSummary {
   std::map<std::string, Percentiles> by_region;  // region name -> transit days (all operators)
   std::vector<FacilityLoad> facilities;          // Tashkent stages, then the busiest links
   uint64_t in_customs_at_end = 0;
-  uint64_t customs_returned = 0;
+  // Import customs: items presented, by risk channel, and how they ended.
+  struct CustomsCounts {
+    uint64_t presented = 0, green = 0, yellow = 0, red = 0;
+    uint64_t dutiable = 0;  // declared above the duty-free threshold
+    uint64_t refused = 0;   // refused after inspection, returned
+    uint64_t unpaid = 0;    // dutiable, never paid, returned
+  };
+  CustomsCounts customs;
   // For Little's law over the whole run: the time-average number of items
   // posted and not yet delivered or returned, the mean days from posting to
   // delivery or return, and items posted per day of the whole run.

@@ -46,7 +46,7 @@ TEST(ScenarioTest, MinimalScenarioTakesTheDefaults) {
   EXPECT_EQ(s->days, 181);
   EXPECT_EQ(s->operators.size(), 1u);
   EXPECT_EQ(s->operators[0].mix, (std::vector<std::pair<std::string, double>>{{"LP", 1.0}}));
-  EXPECT_EQ(s->customs_officers, 6);
+  EXPECT_EQ(s->customs.officers, 6);
 }
 
 struct BadScenario {
@@ -282,6 +282,98 @@ TEST(DispatchingTest, MissentReceptaclesArriveDaysLate) {
   for (const auto& [receptacle, is_late] : late) share += is_late;
   share /= double(late.size());
   EXPECT_NEAR(share, 0.2, 0.06) << late.size() << " receptacles";
+}
+
+bool Has(const Recorder& r, core::ItemId id, core::EventCode code) {
+  for (const core::TrackingEvent& e : r.events.at(id.Pack())) {
+    if (e.code == code) return true;
+  }
+  return false;
+}
+
+TEST(CustomsTest, EveryItemIsPresentedAndLeavesCustomsOnce) {
+  const Scenario s = Builtin("h1-2025");
+  const Recorder r = RecordShortRun(s);
+  size_t held = 0;
+  for (const core::Item& item : r.items) {
+    std::map<core::EventCode, int> count;
+    for (const core::TrackingEvent& e : r.events.at(item.id.Pack())) ++count[e.code];
+    ASSERT_EQ(count[core::EventCode::kEMD], 1) << item.id.ToString();
+    ASSERT_EQ(count[core::EventCode::kEDB], 1) << item.id.ToString() << " was not presented to customs";
+    ASSERT_EQ(count[core::EventCode::kEDC] + count[core::EventCode::kEDX], 1) << item.id.ToString();
+    ASSERT_LE(EventTime(r, item.id, core::EventCode::kEMD), EventTime(r, item.id, core::EventCode::kEDB));
+    held += count[core::EventCode::kEME];
+  }
+  // Yellow and red items are held (EME).
+  const double expected = s.customs.channels[1] + s.customs.channels[2];
+  EXPECT_NEAR(double(held) / double(r.items.size()), expected, 0.02);
+}
+
+TEST(CustomsTest, OnlyItemsDeclaredAboveTheThresholdWaitToPay) {
+  Scenario s = Builtin("h1-2025");
+  s.customs.channels = {1, 0, 0};  // everything green: the only wait is the duty
+  s.customs.green_minutes = 10;
+  s.customs.unpaid_share = 0;
+  const Recorder r = RecordShortRun(s);
+  std::vector<double> dutiable_hours;
+  size_t free = 0;
+  for (const core::Item& item : r.items) {
+    const double hours = std::chrono::duration<double>(EventTime(r, item.id, core::EventCode::kEDC) -
+                                                       EventTime(r, item.id, core::EventCode::kEDB))
+                             .count() /
+                         3600;
+    if (item.declared_value_minor > s.customs.duty_free_usd * 100) {
+      dutiable_hours.push_back(hours);
+    } else {
+      ++free;
+      ASSERT_LT(hours, 6) << item.id.ToString() << " is duty-free and waited";
+    }
+  }
+  ASSERT_GT(dutiable_hours.size(), 100u);
+  ASSERT_GT(free, 10 * dutiable_hours.size());
+  std::sort(dutiable_hours.begin(), dutiable_hours.end());
+  EXPECT_GT(dutiable_hours[dutiable_hours.size() / 2], 24) << "the median dutiable item waits days to be paid";
+}
+
+TEST(CustomsTest, UnpaidDutyAndRefusalsEndReturned) {
+  Scenario s = Builtin("h1-2025");
+  s.customs.unpaid_share = 1;
+  s.customs.refusal_share = 0.5;
+  Recorder r;
+  s.days = 10;
+  s.drain_days = 40;
+  const RunSummary summary = PostalModel(s, Network(), &r).Run();
+  EXPECT_GT(summary.customs.unpaid, 100u);
+  EXPECT_GT(summary.customs.refused, 100u);
+  uint64_t stopped = 0;
+  for (const core::Item& item : r.items) {
+    if (!Has(r, item.id, core::EventCode::kEDX)) continue;
+    ++stopped;
+    EXPECT_FALSE(Has(r, item.id, core::EventCode::kEMF)) << item.id.ToString() << " left customs after EDX";
+    if (item.declared_value_minor > s.customs.duty_free_usd * 100 && !Has(r, item.id, core::EventCode::kEME)) {
+      // Green and unpaid: returned when the holding period ends.
+      EXPECT_GE(EventTime(r, item.id, core::EventCode::kEDX) - EventTime(r, item.id, core::EventCode::kEDB),
+                std::chrono::hours(24 * s.holding_days));
+    }
+  }
+  EXPECT_EQ(stopped, summary.customs.unpaid + summary.customs.refused);
+}
+
+TEST(CustomsTest, DeclaredValuesComeFromMailClassAndContents) {
+  const Recorder r = RecordShortRun(Builtin("h1-2025"));
+  std::map<core::MailClass, std::pair<double, int>> value;  // sum, count
+  std::set<std::string> hs_codes;
+  for (const core::Item& item : r.items) {
+    ASSERT_EQ(item.contents.size(), 1u);
+    EXPECT_EQ(item.contents[0].value_minor, item.declared_value_minor);
+    hs_codes.insert(item.contents[0].hs_code);
+    value[item.mail_class].first += double(item.declared_value_minor) / 100;
+    ++value[item.mail_class].second;
+  }
+  EXPECT_EQ(hs_codes.size(), 7u);
+  const auto mean = [&](core::MailClass c) { return value[c].first / value[c].second; };
+  EXPECT_NEAR(mean(core::MailClass::kLetterPost), 12, 1.5);
+  EXPECT_NEAR(mean(core::MailClass::kParcels), 45, 5);
 }
 
 // Little's law over a run that starts and ends empty: the time-average

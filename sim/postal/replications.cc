@@ -62,7 +62,7 @@ absl::StatusOr<Scenario> WithParameter(const Scenario& scenario, std::string_vie
   const size_t dot = parameter.rfind('.');
   if (dot == std::string_view::npos) {
     return absl::InvalidArgumentError(
-        fmt::format("parameter \"{}\" must be SECTION.NAME, like inward.customs_officers", parameter));
+        fmt::format("parameter \"{}\" must be SECTION.NAME, like customs.officers", parameter));
   }
   const std::string text = fmt::format("[{}]\n{} = {}\n", parameter.substr(0, dot), parameter.substr(dot + 1), value);
   return ParseScenario(text, fmt::format("{}={}", parameter, value), scenario);

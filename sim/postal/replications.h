@@ -27,7 +27,7 @@ std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network&
 std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run);
 
 // A copy of `scenario` with one parameter changed: `parameter` is
-// "SECTION.NAME" as in a scenario file ("inward.customs_officers",
+// "SECTION.NAME" as in a scenario file ("customs.officers",
 // "operator CN.items_per_day"); errors name the parameter.
 absl::StatusOr<Scenario> WithParameter(const Scenario& scenario, std::string_view parameter, std::string_view value);
 

@@ -43,18 +43,18 @@ TEST(ReplicationsTest, ParallelReplicationsEqualSequentialRuns) {
 
 TEST(ReplicationsTest, WithParameterChangesOneParameterAndNamesMistakes) {
   const Scenario base = Builtin("h1-2025");
-  absl::StatusOr<Scenario> more = WithParameter(base, "inward.customs_officers", "12");
+  absl::StatusOr<Scenario> more = WithParameter(base, "customs.officers", "12");
   ASSERT_TRUE(more.ok()) << more.status();
-  EXPECT_EQ(more->customs_officers, 12);
+  EXPECT_EQ(more->customs.officers, 12);
   EXPECT_EQ(more->operators[0].items_per_day, base.operators[0].items_per_day);
   absl::StatusOr<Scenario> cn = WithParameter(base, "operator CN.items_per_day", "100");
   ASSERT_TRUE(cn.ok()) << cn.status();
   EXPECT_EQ(cn->operators[0].items_per_day, 100);
   EXPECT_EQ(cn->operators.size(), 3u);
   EXPECT_FALSE(WithParameter(base, "inward.officers", "3").ok());
-  EXPECT_FALSE(WithParameter(base, "customs_officers", "3").ok());
+  EXPECT_FALSE(WithParameter(base, "officers", "3").ok());
   EXPECT_NE(
-      std::string(WithParameter(base, "inward.customs_officers", "-1").status().message()).find("customs_officers"),
+      std::string(WithParameter(base, "customs.officers", "-1").status().message()).find("officers"),
       std::string::npos);
 }
 

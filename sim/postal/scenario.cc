@@ -169,7 +169,11 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         {"letter_post_grams", [&](std::string_view v) { s.letter_post_grams = NonNegative(v); }},
         {"parcel_grams", [&](std::string_view v) { s.parcel_grams = NonNegative(v); }},
         {"ems_grams", [&](std::string_view v) { s.ems_grams = NonNegative(v); }},
-        {"weight_cv", [&](std::string_view v) { s.weight_cv = NonNegative(v); }}};
+        {"weight_cv", [&](std::string_view v) { s.weight_cv = NonNegative(v); }},
+        {"letter_post_usd", [&](std::string_view v) { s.letter_post_usd = NonNegative(v); }},
+        {"parcel_usd", [&](std::string_view v) { s.parcel_usd = NonNegative(v); }},
+        {"ems_usd", [&](std::string_view v) { s.ems_usd = NonNegative(v); }},
+        {"value_cv", [&](std::string_view v) { s.value_cv = NonNegative(v); }}};
     t["operator"] = {{"items_per_day", [&](std::string_view v) { op->items_per_day = NonNegative(v); }},
                      {"mix",
                       [&](std::string_view v) {
@@ -215,14 +219,26 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         {"scan_per_hour", [&](std::string_view v) { s.scan_per_hour = Positive(v); }},
         {"sort_per_hour", [&](std::string_view v) { s.sort_per_hour = Positive(v); }},
         {"shift_start_hour", [&](std::string_view v) { s.shift_start_hour = Hour(v); }},
-        {"shift_end_hour", [&](std::string_view v) { s.shift_end_hour = Hour(v); }},
-        {"customs_share", [&](std::string_view v) { s.customs_share = Share(v); }},
-        {"customs_hold_hours", [&](std::string_view v) { s.customs_hold_hours = NonNegative(v); }},
-        {"customs_return_share", [&](std::string_view v) { s.customs_return_share = Share(v); }},
-        {"customs_officers", [&](std::string_view v) { s.customs_officers = Positive(v); }},
-        {"customs_inspection_minutes", [&](std::string_view v) { s.customs_inspection_minutes = NonNegative(v); }},
-        {"customs_duty_share", [&](std::string_view v) { s.customs_duty_share = Share(v); }},
-        {"customs_duty_days", [&](std::string_view v) { s.customs_duty_days = NonNegative(v); }}};
+        {"shift_end_hour", [&](std::string_view v) { s.shift_end_hour = Hour(v); }}};
+    Scenario::Customs& c = s.customs;
+    t["customs"] = {
+        {"channels",
+         [&](std::string_view v) {
+           const auto shares = Shares(
+               v, [](std::string_view name) { return name == "green" || name == "yellow" || name == "red"; },
+               "green|yellow|red");
+           c.channels = {0, 0, 0};
+           for (const auto& [name, share] : shares) c.channels[name == "green" ? 0 : name == "yellow" ? 1 : 2] = share;
+         }},
+        {"green_minutes", [&](std::string_view v) { c.green_minutes = NonNegative(v); }},
+        {"yellow_hours", [&](std::string_view v) { c.yellow_hours = NonNegative(v); }},
+        {"officers", [&](std::string_view v) { c.officers = Positive(v); }},
+        {"inspection_minutes", [&](std::string_view v) { c.inspection_minutes = NonNegative(v); }},
+        {"red_hold_hours", [&](std::string_view v) { c.red_hold_hours = NonNegative(v); }},
+        {"refusal_share", [&](std::string_view v) { c.refusal_share = Share(v); }},
+        {"duty_free_usd", [&](std::string_view v) { c.duty_free_usd = NonNegative(v); }},
+        {"duty_days", [&](std::string_view v) { c.duty_days = NonNegative(v); }},
+        {"unpaid_share", [&](std::string_view v) { c.unpaid_share = Share(v); }}};
     t["linehaul"] = {
         {"truck_departures", [&](std::string_view v) { s.truck_departures = TimesOfDay(v); }},
         {"air_departures", [&](std::string_view v) { s.air_departures = TimesOfDay(v); }},
@@ -254,7 +270,9 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
     if (line.empty()) continue;
     if (line.front() == '[') {
       if (line.back() != ']') {
-        error(n, "a section header is [run], [demand], [operator XX], [dispatch], [inward], [linehaul] or [delivery]");
+        error(n,
+              "a section header is [run], [demand], [operator XX], [dispatch], [inward], [customs], [linehaul] or "
+              "[delivery]");
         continue;
       }
       const auto w = Words(line.substr(1, line.size() - 2));

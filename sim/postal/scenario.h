@@ -52,6 +52,9 @@ struct Scenario {
   std::vector<std::pair<std::string, double>> region_shares;
   // Mean weight per mail class, grams (log-normal, cv below).
   double letter_post_grams = 250, parcel_grams = 1800, ems_grams = 1200, weight_cv = 0.8;
+  // Mean declared value per mail class, US dollars (log-normal, cv below),
+  // scaled by what the item contains (see sim/postal/internal/contents.h).
+  double letter_post_usd = 12, parcel_usd = 45, ems_usd = 60, value_cv = 1.0;
 
   std::vector<OperatorFlow> operators;
 
@@ -70,13 +73,26 @@ struct Scenario {
   int scan_per_hour = 2000;                       // arrival scanning capacity, items per hour, during shifts
   int sort_per_hour = 2500;                       // sorting capacity, items per hour, during shifts
   int shift_start_hour = 6, shift_end_hour = 22;  // shifts; no scanning or sorting outside
-  double customs_share = 0.08;                    // share of items held for inspection
-  int customs_officers = 6;                       // inspecting at once, around the clock
-  double customs_inspection_minutes = 12;         // an officer's time per item (exponential)
-  double customs_hold_hours = 36;      // then held (documents, duty) for this long, mean (log-normal, cv 0.8)
-  double customs_return_share = 0.02;  // share of inspected items refused and returned
-  double customs_duty_share = 0.3;     // share of inspected items with duty to pay
-  double customs_duty_days = 3;        // extra wait until the addressee pays, mean (log-normal, cv 0.8)
+
+  // Import customs at Tashkent. Every item is presented (EDB) and put in a
+  // risk channel: green items are released on their electronic declaration;
+  // yellow items are held (EME) while documents are checked; red items are
+  // held for a physical inspection by an officer, then for documents. An
+  // item whose declared value passes the duty-free threshold waits for the
+  // addressee to pay before release (EDC).
+  struct Customs {
+    // Shares of items per channel (green, yellow, red); they sum to 1.
+    std::array<double, 3> channels = {0.80, 0.12, 0.08};
+    double green_minutes = 30;       // release, mean (exponential)
+    double yellow_hours = 24;        // documents checked, mean (log-normal, cv 0.8)
+    int officers = 6;                // inspecting at once, around the clock
+    double inspection_minutes = 12;  // an officer's time per red item (exponential)
+    double red_hold_hours = 36;      // after the inspection, mean (log-normal, cv 0.8)
+    double refusal_share = 0.02;     // of red items: refused (EDX) and returned
+    double duty_free_usd = 100;      // declared value above which duty is due
+    double duty_days = 3;            // the addressee's wait to pay, mean (log-normal, cv 0.8)
+    double unpaid_share = 0.05;      // of dutiable items: never paid, returned when the holding period ends
+  } customs;
 
   // Line-haul and delivery.
   std::vector<int> truck_departures = {20 * 3600};  // every truck link, seconds after midnight

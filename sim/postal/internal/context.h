@@ -46,6 +46,8 @@ struct ItemRecord {
   core::MailClass mail_class;
   bool registered;      // registered or insured (S10 R.. or V..)
   uint32_t receptacle;  // index into Context::receptacles; kNone before dispatch
+  uint32_t value_cents;  // declared value, US cents
+  uint8_t contents;      // index into kContents
 };
 
 // One receptacle (bag) of a dispatch and the items in it.

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "fmt/format.h"
+#include "sim/postal/internal/contents.h"
 
 namespace pochta::sim::internal {
 namespace {
@@ -103,9 +104,11 @@ void Dispatching::SendPreAdvice(uint32_t i, const core::ReceptacleId& receptacle
   core::Item item{.id = *core::ItemId::Unpack(record.key)};
   item.mail_class = record.mail_class;
   item.weight_grams = record.weight_g;
-  item.declared_value_minor = int64_t(record.weight_g) * 3;
+  item.declared_value_minor = record.value_cents;
   item.currency = "USD";
-  item.contents = {core::ContentLine{"online order", "392690", 1, record.weight_g, item.declared_value_minor, country}};
+  const Contents& contents = kContents[record.contents];
+  item.contents = {core::ContentLine{std::string(contents.description), std::string(contents.hs_code), 1,
+                                     record.weight_g, record.value_cents, "CN"}};
   item.sender = core::Party{"Online store", "", "", country, "", ""};
   item.recipient = core::Party{"Addressee", "", ctx_.Code(record.office), "UZ", "", ""};
   item.posted_at = core::Timestamp(std::chrono::seconds(record.posted));

@@ -10,13 +10,17 @@ constexpr int kStageServers = 20;  // scanning and sorting lines
 enum What : uint32_t {
   kScanStart,  // a scanning line took the item
   kScanDone,
-  kCustomsStart,  // an officer took the item
-  kInspected,     // the officer is done; the hold starts
-  kCustomsDone,   // the hold is over
+  kInspectionStart,  // an officer took a red item
+  kInspected,        // the officer is done; the hold for documents starts
+  kCleared,          // customs has no more objection
+  kDutyPaid,
+  kUnpaidReturn,  // the holding period ended without payment
   kSortStart,
   kSortDone,
   kShift,  // lower: 1 shift starts, 0 it ends
 };
+
+enum Channel : int { kGreen, kYellow, kRed };
 
 // Service time of one item on one of the stage's lines.
 Time StageTime(int per_hour) { return std::max<Time>(1, Time(kHour) * kStageServers / per_hour); }
@@ -28,7 +32,7 @@ Inward::Inward(Context& ctx, LineHaul& linehaul, Statistics& statistics)
       linehaul_(linehaul),
       statistics_(statistics),
       scan_(ctx.sim, 0),
-      customs_(ctx.sim, ctx.s.customs_officers),
+      customs_(ctx.sim, ctx.s.customs.officers),
       sort_(ctx.sim, 0),
       rng_(ctx.streams.Stream("customs")) {}
 
@@ -47,45 +51,42 @@ void Inward::ScheduleShifts(Time midnight) {
 
 void Inward::OnEvent(Simulation& sim, uint64_t payload) {
   const uint32_t i = uint32_t(payload);
-  const Scenario& s = ctx_.s;
-  const std::string& office = ctx_.Code(ctx_.exchange);
+  const Scenario::Customs& c = ctx_.s.customs;
   switch (What(payload >> 32)) {
-    case kScanStart: sim.Schedule(sim.now() + StageTime(s.scan_per_hour), this, Payload(kScanDone, i)); break;
+    case kScanStart:
+      sim.Schedule(sim.now() + StageTime(ctx_.s.scan_per_hour), this, Payload(kScanDone, i));
+      break;
     case kScanDone:
       scan_.Release();
-      if (rng_.Chance(s.customs_share)) {
-        ctx_.Emit(i, core::EventCode::kEDB, sim.now(), office);
-        ++in_customs_;
-        customs_.Request(this, Payload(kCustomsStart, i));
-      } else {
-        sort_.Request(this, Payload(kSortStart, i));
-      }
+      Present(i);
       break;
-    case kCustomsStart:
-      sim.Schedule(sim.now() + 1 + Time(rng_.Exponential(s.customs_inspection_minutes * 60)), this,
-                   Payload(kInspected, i));
+    case kInspectionStart:
+      sim.Schedule(sim.now() + 1 + Time(rng_.Exponential(c.inspection_minutes * 60)), this, Payload(kInspected, i));
       break;
-    case kInspected: {
+    case kInspected:
       customs_.Release();
-      Time hold = Time(rng_.LogNormal(s.customs_hold_hours * kHour, 0.8));
-      if (rng_.Chance(s.customs_duty_share)) {
-        hold += Time(rng_.LogNormal(s.customs_duty_days * kDay, 0.8));  // until the duty is paid
+      if (rng_.Chance(c.refusal_share)) {
+        ++counts_.refused;
+        Refuse(i);
+        break;
       }
-      sim.Schedule(sim.now() + hold, this, Payload(kCustomsDone, i));
+      sim.Schedule(sim.now() + Time(rng_.LogNormal(c.red_hold_hours * kHour, 0.8)), this, Payload(kCleared, i));
       break;
-    }
-    case kCustomsDone:
-      --in_customs_;
-      if (rng_.Chance(s.customs_return_share)) {
-        ctx_.Emit(i, core::EventCode::kEDX, sim.now(), office);
-        ++customs_returned_;
-        statistics_.Finish(i, false);
+    case kCleared:
+      if (ctx_.items[i].value_cents <= c.duty_free_usd * 100) {
+        Release(i);
+      } else if (rng_.Chance(c.unpaid_share)) {
+        ++counts_.unpaid;
+        sim.Schedule(sim.now() + Time(ctx_.s.holding_days) * kDay, this, Payload(kUnpaidReturn, i));
       } else {
-        ctx_.Emit(i, core::EventCode::kEDC, sim.now(), office);
-        sort_.Request(this, Payload(kSortStart, i));
+        sim.Schedule(sim.now() + Time(rng_.LogNormal(c.duty_days * kDay, 0.8)), this, Payload(kDutyPaid, i));
       }
       break;
-    case kSortStart: sim.Schedule(sim.now() + StageTime(s.sort_per_hour), this, Payload(kSortDone, i)); break;
+    case kDutyPaid: Release(i); break;
+    case kUnpaidReturn: Refuse(i); break;
+    case kSortStart:
+      sim.Schedule(sim.now() + StageTime(ctx_.s.sort_per_hour), this, Payload(kSortDone, i));
+      break;
     case kSortDone:
       sort_.Release();
       linehaul_.Forward(i);
@@ -95,6 +96,46 @@ void Inward::OnEvent(Simulation& sim, uint64_t payload) {
       sort_.SetCapacity(i == 1 ? kStageServers : 0);
       break;
   }
+}
+
+void Inward::Present(uint32_t i) {
+  const Scenario::Customs& c = ctx_.s.customs;
+  const Time now = ctx_.sim.now();
+  const std::string& office = ctx_.Code(ctx_.exchange);
+  ctx_.Emit(i, core::EventCode::kEDB, now, office);
+  ++in_customs_;
+  ++counts_.presented;
+  counts_.dutiable += ctx_.items[i].value_cents > c.duty_free_usd * 100;
+  const double u = rng_.Uniform();
+  const Channel channel = u < c.channels[kGreen] ? kGreen : u < c.channels[kGreen] + c.channels[kYellow] ? kYellow : kRed;
+  switch (channel) {
+    case kGreen:
+      ++counts_.green;
+      ctx_.sim.Schedule(now + 1 + Time(rng_.Exponential(c.green_minutes * 60)), this, Payload(kCleared, i));
+      break;
+    case kYellow:
+      ++counts_.yellow;
+      ctx_.Emit(i, core::EventCode::kEME, now, office);
+      ctx_.sim.Schedule(now + Time(rng_.LogNormal(c.yellow_hours * kHour, 0.8)), this, Payload(kCleared, i));
+      break;
+    case kRed:
+      ++counts_.red;
+      ctx_.Emit(i, core::EventCode::kEME, now, office);
+      customs_.Request(this, Payload(kInspectionStart, i));
+      break;
+  }
+}
+
+void Inward::Release(uint32_t i) {
+  --in_customs_;
+  ctx_.Emit(i, core::EventCode::kEDC, ctx_.sim.now(), ctx_.Code(ctx_.exchange));
+  sort_.Request(this, Payload(kSortStart, i));
+}
+
+void Inward::Refuse(uint32_t i) {
+  --in_customs_;
+  ctx_.Emit(i, core::EventCode::kEDX, ctx_.sim.now(), ctx_.Code(ctx_.exchange));
+  statistics_.Finish(i, false);
 }
 
 void Inward::Names(std::vector<std::string>& out) const {

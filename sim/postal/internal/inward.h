@@ -1,8 +1,13 @@
 // Inward: the office of exchange in Tashkent, from the opening of a
-// receptacle (EMD for each item in it) to the line-haul. Items are scanned and sorted on lines that work in shifts; a
-// share of them is held by customs (EDB): an officer inspects, then the
-// item waits for documents and, if dutiable, for the addressee to pay;
-// customs releases it (EDC) or refuses it (EDX, returned).
+// receptacle (EMD for each item in it) to the line-haul. Items are scanned
+// and sorted on lines that work in shifts. Between the two, every item is
+// presented to customs (EDB) and put in a risk channel (Scenario::Customs):
+// green is released on the electronic declaration; yellow is held (EME)
+// while documents are checked; red is held for an officer's physical
+// inspection and then for documents, and a share of red items is refused
+// (EDX, returned). An item declared above the duty-free threshold waits
+// for the addressee to pay; one never paid is returned when the holding
+// period ends (EDX). Released items leave customs (EDC) for sorting.
 //
 // Thread-safety: as its Context.
 #pragma once
@@ -24,7 +29,7 @@ class Inward final : public EventHandler, public ObservedStage {
   void ScheduleShifts(Time midnight);
 
   int64_t in_customs() const { return in_customs_; }
-  uint64_t customs_returned() const { return customs_returned_; }
+  const RunSummary::CustomsCounts& customs() const { return counts_; }
 
   void OnEvent(Simulation& sim, uint64_t payload) override;
   // Arrival scan, customs inspection, sorting.
@@ -43,8 +48,12 @@ class Inward final : public EventHandler, public ObservedStage {
     double busy_area = 0, capacity_area = 0;
   };
   Last last_[3];
+  void Present(uint32_t i);
+  void Release(uint32_t i);
+  void Refuse(uint32_t i);
+
   int64_t in_customs_ = 0;
-  uint64_t customs_returned_ = 0;
+  RunSummary::CustomsCounts counts_;
 };
 
 }  // namespace pochta::sim::internal

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/mail_class.h"
+#include "sim/postal/internal/contents.h"
 
 namespace pochta::sim::internal {
 namespace {
@@ -119,6 +120,20 @@ void Origin::Post(uint32_t o) {
                       : mail_class == core::MailClass::kEms   ? s.ems_grams
                                                               : s.letter_post_grams;
   const uint32_t weight = uint32_t(std::clamp(rng.LogNormal(mean, s.weight_cv), 20.0, 30000.0));
+  // What it contains, and its declared value by mail class and contents.
+  double c = rng.Uniform();
+  uint8_t contents = uint8_t(std::size(kContents) - 1);
+  for (uint8_t k = 0; k < std::size(kContents); ++k) {
+    if ((c -= kContents[k].share) < 0) {
+      contents = k;
+      break;
+    }
+  }
+  const double mean_usd = mail_class == core::MailClass::kParcels ? s.parcel_usd
+                          : mail_class == core::MailClass::kEms   ? s.ems_usd
+                                                                  : s.letter_post_usd;
+  const uint32_t value_cents = uint32_t(
+      std::clamp(rng.LogNormal(mean_usd * kContents[contents].value_factor * 100, s.value_cv), 100.0, 1e8));
   // Destination: a region by demand, an office within it.
   const double r = rng.Uniform();
   size_t region = size_t(std::lower_bound(region_weight_.begin(), region_weight_.end(), r) - region_weight_.begin());
@@ -128,7 +143,8 @@ void Origin::Post(uint32_t o) {
   const core::ItemId id = NextId(o, *indicator);
   const uint32_t i = uint32_t(ctx_.items.size());
   ctx_.items.push_back(ItemRecord{id.Pack(), now, weight, office, kNone, kNone, uint8_t(o), 0, uint16_t(region),
-                                  mail_class, (*indicator)[0] == 'R' || (*indicator)[0] == 'V', kNone});
+                                  mail_class, (*indicator)[0] == 'R' || (*indicator)[0] == 'V', kNone,
+                                  value_cents, contents});
   statistics_.Posted(i);
   ctx_.Emit(i, core::EventCode::kEMA, now, posting_office_[o]);
   const Time to_oe = std::max<Time>(kHour, Time(rng.LogNormal(f.to_exchange_hours * kHour, f.to_exchange_cv)));
