@@ -9,7 +9,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev
   libboost-dev libboost-graph-dev
-  libabsl-dev
+  libabsl-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-grpcio python3-grpc-tools python3-protobuf python3-simpy openssl bc

@@ -11,6 +11,11 @@ ScheduledTransport::ScheduledTransport(Simulation& sim, TransportTimetable timet
 }
 
 Time ScheduledTransport::NextDeparture(Time t) const {
+  if (timetable_.clock != nullptr) {
+    Time next = kForever;
+    for (Time d : timetable_.departures) next = std::min(next, timetable_.clock->Next(t, int(d)));
+    return next;
+  }
   const Time day_start = t - ((t % timetable_.day) + timetable_.day) % timetable_.day;
   for (Time offset = day_start;; offset += timetable_.day) {
     for (Time d : timetable_.departures) {

@@ -15,14 +15,18 @@
 #include <vector>
 
 #include "sim/kernel.h"
+#include "sim/local_time.h"
 
 namespace pochta::sim {
 
 struct TransportTimetable {
-  std::vector<Time> departures;  // seconds after midnight, ascending, each < day
+  std::vector<Time> departures;  // seconds after midnight, ascending, each < day; local with a clock
   int capacity = 0;              // per departure, in the unit of the loads' sizes
   Time transit = 0;              // door to door
   Time day = 86'400;
+  // The clock the departures are read on; null: `day`-long days from time 0.
+  // REQUIRES: outlives the transport.
+  const LocalTime* clock = nullptr;
 };
 
 class ScheduledTransport final : public EventHandler {

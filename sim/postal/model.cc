@@ -36,9 +36,9 @@ class PostalModel::Impl final : public EventHandler {
     progress_ = progress;
     const Scenario& s = ctx_.s;
     origin_.Start();
-    for (Time day = s.start; day < ctx_.end; day += kDay) {
+    for (int64_t day = ctx_.first_day; ctx_.uz.Midnight(day) < ctx_.end; ++day) {
       inward_.ScheduleShifts(day);
-      ctx_.sim.Schedule(day, this, uint64_t((day - s.start) / kDay));
+      ctx_.sim.Schedule(ctx_.uz.Midnight(day), this, uint64_t(day - ctx_.first_day));
     }
     statistics_.Start();
     linehaul_.ScheduleClosures();

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/operators.h"
+#include "sim/local_time.h"
 #include "gtest/gtest.h"
 #include "sim/testing/shipped.h"
 
@@ -235,10 +236,11 @@ TEST(DispatchingTest, ReceptaclesCloseAtTheCutOffAndLeaveOnAFlight) {
     const core::Timestamp emb = EventTime(r, item.id, core::EventCode::kEMB);
     const core::Timestamp emc = EventTime(r, item.id, core::EventCode::kEMC);
     ASSERT_GE(emc - emb, std::chrono::seconds(int64_t(f.cutoff_hours * 3600))) << item.id.ToString();
-    const int64_t departure = emc.time_since_epoch().count() % 86400;
+    // On the timetable, in the local time of the office of exchange.
+    const int departure = LocalTime::Load(f.time_zone)->SecondOfDay(emc.time_since_epoch().count());
     ASSERT_TRUE(std::find(f.dispatch_departures.begin(), f.dispatch_departures.end(), departure) !=
                 f.dispatch_departures.end())
-        << item.id.ToString() << " left at " << departure << "s after midnight";
+        << item.id.ToString() << " left at " << departure << "s after midnight, " << f.time_zone;
   }
 }
 
@@ -374,6 +376,84 @@ TEST(CustomsTest, DeclaredValuesComeFromMailClassAndContents) {
   const auto mean = [&](core::MailClass c) { return value[c].first / value[c].second; };
   EXPECT_NEAR(mean(core::MailClass::kLetterPost), 12, 1.5);
   EXPECT_NEAR(mean(core::MailClass::kParcels), 45, 5);
+}
+
+int64_t Seconds(core::Timestamp t) { return t.time_since_epoch().count(); }
+
+// Delivery offices work on Tashkent's clock and calendar: every event at
+// one falls within office hours on a working day that is no holiday.
+TEST(LocalTimeModelTest, DeliveryOfficesWorkTheirHoursInTashkentTime) {
+  Scenario s = Builtin("h1-2025");
+  s.start = Seconds(core::Timestamp(std::chrono::sys_days(std::chrono::year(2025) / 3 / 1)));  // Navruz, Hayit
+  const Recorder r = RecordShortRun(s, 20, 40);
+  const LocalTime tashkent = *LocalTime::Load("Asia/Tashkent");
+  std::set<int> weekdays;
+  size_t checked = 0;
+  for (const auto& [key, events] : r.events) {
+    for (const core::TrackingEvent& e : events) {
+      if (e.code != core::EventCode::kEMG && e.code != core::EventCode::kEDG && e.code != core::EventCode::kEMH &&
+          e.code != core::EventCode::kEDH && e.code != core::EventCode::kEMI) {
+        continue;
+      }
+      const int64_t day = tashkent.DayOf(Seconds(e.time));
+      const int second = tashkent.SecondOfDay(Seconds(e.time));
+      ASSERT_TRUE(second >= s.office_open && second <= s.office_close)
+          << core::Name(e.code) << " at " << second / 3600.0 << "h Tashkent time";
+      ASSERT_TRUE(s.working_days[Weekday(day) - 1]) << core::Name(e.code) << " on weekday " << Weekday(day);
+      ASSERT_TRUE(std::find(s.holidays.begin(), s.holidays.end(), day) == s.holidays.end())
+          << core::Name(e.code) << " on a holiday, day " << day;
+      if (e.code == core::EventCode::kEDG) {
+        ASSERT_EQ(second, s.delivery_hour * 3600) << "rounds start at the delivery hour";
+      }
+      weekdays.insert(Weekday(day));
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100000u);
+  EXPECT_EQ(weekdays, (std::set<int>{1, 2, 3, 4, 5, 6}));
+}
+
+TEST(LocalTimeModelTest, LineHaulAndShiftsRunOnTashkentTime) {
+  const Scenario s = Builtin("h1-2025");
+  const Recorder r = RecordShortRun(s);
+  const LocalTime tashkent = *LocalTime::Load("Asia/Tashkent");
+  for (const auto& [key, events] : r.events) {
+    for (const core::TrackingEvent& e : events) {
+      const int second = tashkent.SecondOfDay(Seconds(e.time));
+      if (e.code == core::EventCode::kEMF) {  // trucks and flights from UZTASA
+        const bool truck = std::find(s.truck_departures.begin(), s.truck_departures.end(), second) !=
+                           s.truck_departures.end();
+        const bool air =
+            std::find(s.air_departures.begin(), s.air_departures.end(), second) != s.air_departures.end();
+        ASSERT_TRUE(truck || air) << "EMF at " << second / 3600.0 << "h";
+      }
+      if (e.code == core::EventCode::kEDB) {  // presented to customs by the arrival scan, in a shift
+        ASSERT_TRUE(second > s.shift_start_hour * 3600 && second <= s.shift_end_hour * 3600)
+            << "EDB at " << second / 3600.0 << "h";
+      }
+    }
+  }
+}
+
+// Postings follow the origin's calendar: the Chinese New Year trough
+// (2025-01-22, x0.45, back to normal over 24 days) against early March.
+TEST(LocalTimeModelTest, TheChineseNewYearEmptiesTheOrigin) {
+  Scenario s = Builtin("h1-2025");
+  s.operators.resize(1);
+  s.days = 70;
+  s.drain_days = 0;
+  Recorder r;
+  PostalModel(s, Network(), &r).Run();
+  const LocalTime beijing = *LocalTime::Load("Asia/Shanghai");
+  std::map<int64_t, int> posted;  // Beijing day -> items
+  for (const core::Item& item : r.items) ++posted[beijing.DayOf(Seconds(item.posted_at))];
+  const int64_t jan22 = 20089 + 21, mar3 = 20089 + 31 + 28 + 2;  // both Wednesdays
+  double trough = 0, normal = 0;
+  for (int k = 0; k < 3; ++k) {
+    trough += posted[jan22 + k];
+    normal += posted[mar3 + k];
+  }
+  EXPECT_NEAR(trough / normal, 0.45 + 0.55 / 24, 0.08);
 }
 
 // Little's law over a run that starts and ends empty: the time-average

@@ -13,6 +13,7 @@
 #include "core/mail_class.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
+#include "sim/local_time.h"
 
 namespace pochta::sim {
 namespace {
@@ -120,6 +121,43 @@ std::vector<std::pair<std::string, double>> Shares(std::string_view text,
   return shares;
 }
 
+std::string TimeZone(std::string_view text) {
+  if (absl::StatusOr<LocalTime> zone = LocalTime::Load(text); !zone.ok()) throw Bad{"an IANA time zone like Asia/Tashkent"};
+  return std::string(text);
+}
+
+// "08:00-19:00": opening and closing, seconds after midnight.
+std::pair<int, int> Hours(std::string_view text) {
+  const auto parts = Split(text, '-');
+  if (parts.size() != 2) throw Bad{"opening hours like 08:00-19:00"};
+  const std::vector<int> open = TimesOfDay(parts[0]), close = TimesOfDay(parts[1]);
+  if (open.size() != 1 || close.size() != 1 || open[0] >= close[0]) throw Bad{"opening hours like 08:00-19:00"};
+  return {open[0], close[0]};
+}
+
+// "Mon Tue Wed": the weekdays named, Monday first.
+std::array<bool, 7> Weekdays(std::string_view text) {
+  static constexpr std::string_view kNames[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  std::array<bool, 7> days{};
+  for (std::string_view w : Words(text)) {
+    const auto it = std::find(std::begin(kNames), std::end(kNames), w);
+    if (it == std::end(kNames)) throw Bad{"weekdays like Mon Tue Wed Thu Fri Sat"};
+    days[size_t(it - std::begin(kNames))] = true;
+  }
+  return days;
+}
+
+// The zone of an operator's offices when its section names none.
+std::string DefaultTimeZone(core::Operator op) {
+  switch (op) {
+    case core::Operator::kCN: return "Asia/Shanghai";
+    case core::Operator::kLV: return "Europe/Riga";
+    case core::Operator::kVU: return "Pacific/Efate";
+    case core::Operator::kUZ: return "Asia/Tashkent";
+  }
+  return "UTC";
+}
+
 using Setter = std::function<void(std::string_view)>;
 
 }  // namespace
@@ -145,6 +183,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                 {"days", [&](std::string_view v) { s.days = Positive(v); }},
                 {"drain_days", [&](std::string_view v) { s.drain_days = Number<int>(v, "a whole number of days"); }},
                 {"seed", [&](std::string_view v) { s.seed = Number<uint64_t>(v, "a whole number"); }},
+                {"time_zone", [&](std::string_view v) { s.time_zone = TimeZone(v); }},
                 {"service_standard_days", [&](std::string_view v) { s.service_standard_days = NonNegative(v); }}};
     t["demand"] = {
         {"weekday_factors",
@@ -155,11 +194,15 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
          }},
         {"peak",
          [&](std::string_view v) {
+           constexpr const char* kForm = "\"[YYYY-]MM-DD FACTOR DAYS\"";
            const auto w = Words(v);
-           const auto md = w.empty() ? std::vector<std::string_view>{} : Split(w[0], '-');
-           if (w.size() != 3 || md.size() != 2) throw Bad{"\"MM-DD FACTOR DAYS\""};
-           s.peaks.push_back({Number<int>(md[0], "\"MM-DD FACTOR DAYS\""), Number<int>(md[1], "\"MM-DD FACTOR DAYS\""),
-                              NonNegative(w[1]), Positive(w[2])});
+           auto date = w.empty() ? std::vector<std::string_view>{} : Split(w[0], '-');
+           if (w.size() != 3 || date.size() < 2 || date.size() > 3) throw Bad{kForm};
+           const int year = date.size() == 3 ? Number<int>(date[0], kForm) : 0;
+           if (date.size() == 3) date.erase(date.begin());
+           const int month = Number<int>(date[0], kForm), day = Number<int>(date[1], kForm);
+           if (month < 1 || month > 12 || day < 1 || day > 31) throw Bad{kForm};
+           s.peaks.push_back({year, month, day, NonNegative(w[1]), Positive(w[2])});
          }},
         {"region_shares",
          [&](std::string_view v) {
@@ -181,6 +224,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                             v, [](std::string_view si) { return core::LookupServiceIndicator(si).has_value(); },
                             "SERVICE-INDICATOR");
                       }},
+                     {"time_zone", [&](std::string_view v) { op->time_zone = TimeZone(v); }},
                      {"office_of_exchange",
                       [&](std::string_view v) {
                         if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like CNSHAA"};
@@ -256,7 +300,15 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                      {"delivery_success", [&](std::string_view v) { s.delivery_success = Share(v); }},
                      {"delivery_attempts", [&](std::string_view v) { s.delivery_attempts = Positive(v); }},
                      {"collection_share", [&](std::string_view v) { s.collection_share = Share(v); }},
-                     {"holding_days", [&](std::string_view v) { s.holding_days = Positive(v); }}};
+                     {"holding_days", [&](std::string_view v) { s.holding_days = Positive(v); }},
+                     {"office_hours",
+                      [&](std::string_view v) { std::tie(s.office_open, s.office_close) = Hours(v); }},
+                     {"working_days", [&](std::string_view v) { s.working_days = Weekdays(v); }},
+                     {"holidays",
+                      [&](std::string_view v) {
+                        s.holidays.clear();
+                        for (std::string_view d : Split(v, ',')) s.holidays.push_back(Date(d) / 86400);
+                      }}};
     return t;
   }();
   const std::set<std::string> repeatable = {"peak", "closure"};
@@ -293,6 +345,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         if (op == nullptr) {
           s.operators.push_back(OperatorFlow{*code});
           op = &s.operators.back();
+          op->time_zone = DefaultTimeZone(*code);
         }
       } else if (!table.contains(section) || w.size() != 1) {
         error(n, fmt::format("unknown section [{}]", line.substr(1, line.size() - 2)));
@@ -346,6 +399,13 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
   if (s.dispatching.receptacle_max_kg < 1) {
     errors.push_back(fmt::format("{}: receptacle_max_kg {} must be at least 1", source,
                                  s.dispatching.receptacle_max_kg));
+  }
+  if (s.delivery_hour * 3600 < s.office_open || s.delivery_hour * 3600 + 6 * 3600 > s.office_close) {
+    errors.push_back(fmt::format("{}: delivery_hour {} must leave the six hours of a round within office_hours", source,
+                                 s.delivery_hour));
+  }
+  if (std::find(s.working_days.begin(), s.working_days.end(), true) == s.working_days.end()) {
+    errors.push_back(fmt::format("{}: working_days names no day", source));
   }
   if (s.shift_start_hour >= s.shift_end_hour) {
     errors.push_back(fmt::format("{}: shift_start_hour {} must be before shift_end_hour {}", source, s.shift_start_hour,

@@ -21,9 +21,13 @@ struct OperatorFlow {
   // Share of items per S10 service indicator; shares sum to 1.
   std::vector<std::pair<std::string, double>> mix = {{"LP", 1.0}};
   std::string office_of_exchange;  // IMPC of the outward office
+  // IANA zone of its offices, for its departure times and its calendar. A
+  // scenario file defaults it by country (CN Asia/Shanghai, LV Europe/Riga,
+  // VU Pacific/Efate); empty means UTC.
+  std::string time_zone;
   double to_exchange_hours = 24;   // posting -> outward office, mean (log-normal)
   double to_exchange_cv = 0.5;
-  std::vector<int> dispatch_departures = {2 * 3600};  // flight departures, seconds after midnight (UTC)
+  std::vector<int> dispatch_departures = {2 * 3600};  // flight departures, local seconds after midnight
   double cutoff_hours = 3;                            // receptacles close this long before a departure
   int flight_capacity_kg = 10000;                     // mail per departure, gross kilograms
   double flight_hours = 6;                            // outward office -> Tashkent (or -> transit)
@@ -35,14 +39,23 @@ struct OperatorFlow {
 struct Scenario {
   std::string name;
   std::string description;
-  int64_t start = 1'735'689'600;  // first day of arrivals, Unix seconds (midnight UTC). Default: 2025-01-01
+  // The first day of postings, as Unix seconds at its midnight UTC; the run
+  // starts at that date's midnight in `time_zone`. Default: 2025-01-01.
+  int64_t start = 1'735'689'600;
+  // IANA zone of Uzbekiston Pochtasi's facilities: shifts, line-haul
+  // departures, delivery rounds and opening hours are its local times.
+  std::string time_zone = "Asia/Tashkent";
   int days = 181;                 // days with arrivals
   int drain_days = 30;            // days simulated after the last arrivals
   uint64_t seed = 1;
   double service_standard_days = 10;  // posting -> delivery within this counts as on time
 
   std::array<double, 7> weekday_factors = {1, 1, 1, 1, 1, 1, 1};  // Monday first
+  // A season in the origin's demand: postings (by the origin's local date)
+  // times `factor` on the day, fading linearly to 1 over `days`. A factor
+  // below 1 is a trough (the Chinese New Year). Seasons that overlap multiply.
   struct Peak {
+    int year = 0;              // 0: every year
     int month = 11, day = 11;  // date of the peak (posting)
     double factor = 1;         // volume multiplier on that day
     int days = 1;              // the factor fades linearly to 1 over these days
@@ -100,11 +113,16 @@ struct Scenario {
   std::vector<int> van_departures = {8 * 3600, 13 * 3600};
   int truck_capacity = 4000, air_capacity = 1500, van_capacity = 400;  // items per departure
   double hub_processing_hours = 2;                                     // sorting centre handling per item
-  int delivery_hour = 9;                                               // rounds start
+  int delivery_hour = 9;                                               // rounds start, local
   double delivery_success = 0.85;                                      // per attempt
   int delivery_attempts = 2;                                           // then the item waits for collection
   double collection_share = 0.8;  // of items waiting, collected (uniformly within the holding period)
   int holding_days = 15;          // then returned to sender
+  // Delivery offices open these local hours on working days; rounds go out
+  // and items are collected only then.
+  int office_open = 8 * 3600, office_close = 19 * 3600;  // seconds after local midnight
+  std::array<bool, 7> working_days = {true, true, true, true, true, true, false};  // Monday first
+  std::vector<int64_t> holidays;  // days (Unix day numbers) without delivery or collection
 
   // Closures: links closed for a period (road-closure scenarios).
   struct Closure {

@@ -14,11 +14,12 @@ enum What : uint32_t {
 }  // namespace
 
 Carriers::Carriers(Context& ctx, Inward& inward) : ctx_(ctx), inward_(inward), rng_(ctx.streams.Stream("transit")) {
-  for (const OperatorFlow& f : ctx.s.operators) {
+  for (size_t o = 0; o < ctx.s.operators.size(); ++o) {
+    const OperatorFlow& f = ctx.s.operators[o];
     flights_.push_back(std::make_unique<ScheduledTransport>(
         ctx.sim,
         TransportTimetable{std::vector<Time>(f.dispatch_departures.begin(), f.dispatch_departures.end()),
-                           f.flight_capacity_kg, Time(f.flight_hours * kHour)},
+                           f.flight_capacity_kg, Time(f.flight_hours * kHour), kDay, &ctx.origin[o]},
         this));
   }
 }

@@ -17,6 +17,7 @@
 #include "core/network.h"
 #include "core/tracking.h"
 #include "sim/kernel.h"
+#include "sim/local_time.h"
 #include "sim/postal/event_sink.h"
 #include "sim/postal/model.h"
 #include "sim/postal/scenario.h"
@@ -69,15 +70,23 @@ class ObservedStage {
 };
 
 struct Context {
+  // REQUIRES: the scenario's time zones are known (ParseScenario checks).
   Context(const Scenario& scenario, const core::Network& network, EventSink* sink)
       : s(scenario),
         network(network),
         sink(sink),
-        sim(scenario.start),
+        uz(LocalTime::Load(scenario.time_zone).value()),
+        first_day(scenario.start / kDay),
+        start(uz.Midnight(first_day)),
+        window_end(uz.Midnight(first_day + scenario.days)),
+        end(window_end + Time(scenario.drain_days) * kDay),
+        sim(start),
         streams(scenario.seed),
-        exchange(network.office_of_exchange().value()),
-        window_end(scenario.start + Time(scenario.days) * kDay),
-        end(window_end + Time(scenario.drain_days) * kDay) {}
+        exchange(network.office_of_exchange().value()) {
+    for (const OperatorFlow& f : scenario.operators) {
+      origin.push_back(LocalTime::Load(f.time_zone.empty() ? "UTC" : f.time_zone).value());
+    }
+  }
 
   const OperatorFlow& OperatorOf(uint32_t i) const { return s.operators[items[i].op]; }
   const std::string& Code(uint32_t facility) const { return network.facilities()[facility].code; }
@@ -98,11 +107,15 @@ struct Context {
   const Scenario& s;
   const core::Network& network;
   EventSink* sink;
+  const LocalTime uz;             // Uzbekiston Pochtasi's clock
+  std::vector<LocalTime> origin;  // each operator's clock
+  const int64_t first_day;        // of postings, a local day number
+  const Time start;               // its midnight in Tashkent
+  const Time window_end;          // midnight after the last day of postings
+  const Time end;                 // the end of the run
   Simulation sim;
   RandomStreams streams;
   const uint32_t exchange;  // the inward office of exchange (UZTASA)
-  const Time window_end;    // the last postings
-  const Time end;           // the end of the run
   std::vector<ItemRecord> items;
   std::vector<ReceptacleRecord> receptacles;
   uint64_t tracking_events = 0;

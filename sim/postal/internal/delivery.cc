@@ -1,16 +1,50 @@
 #include "sim/postal/internal/delivery.h"
 
+#include <algorithm>
+
 namespace pochta::sim::internal {
 namespace {
 
-enum What : uint32_t { kRound, kDelivered, kReturnAfterHold };
+enum What : uint32_t { kReceived, kRound, kDelivered, kReturnAfterHold };
+
+constexpr Time kLongestRound = 6 * kHour;  // ParseScenario keeps rounds within office hours
 
 }  // namespace
 
 Delivery::Delivery(Context& ctx, Statistics& statistics)
     : ctx_(ctx), statistics_(statistics), rng_(ctx.streams.Stream("delivery")) {}
 
+bool Delivery::WorkingDay(int64_t day) const {
+  return ctx_.s.working_days[Weekday(day) - 1] &&
+         std::find(ctx_.s.holidays.begin(), ctx_.s.holidays.end(), day) == ctx_.s.holidays.end();
+}
+
+Time Delivery::NextOpen(Time t) const {
+  for (int64_t day = ctx_.uz.DayOf(t);; ++day) {
+    if (!WorkingDay(day)) continue;
+    const Time open = ctx_.uz.At(day, ctx_.s.office_open), close = ctx_.uz.At(day, ctx_.s.office_close);
+    if (t < close) return std::max(t, open);
+  }
+}
+
+Time Delivery::NextRound(Time t) const {
+  for (int64_t day = ctx_.uz.DayOf(t);; ++day) {
+    if (!WorkingDay(day)) continue;
+    const Time round = ctx_.uz.At(day, ctx_.s.delivery_hour * 3600);
+    if (round >= t) return round;
+  }
+}
+
 void Delivery::Arrive(uint32_t i) {
+  const Time open = NextOpen(ctx_.sim.now());
+  if (open == ctx_.sim.now()) {
+    Received(i);
+  } else {
+    ctx_.sim.Schedule(open, this, Payload(kReceived, i));
+  }
+}
+
+void Delivery::Received(uint32_t i) {
   ctx_.Emit(i, core::EventCode::kEMG, ctx_.sim.now(), ctx_.Code(ctx_.items[i].office));
   ctx_.sim.Schedule(NextRound(ctx_.sim.now()), this, Payload(kRound, i));
 }
@@ -18,6 +52,7 @@ void Delivery::Arrive(uint32_t i) {
 void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
   const uint32_t i = uint32_t(payload);
   switch (What(payload >> 32)) {
+    case kReceived: Received(i); break;
     case kRound: Round(i); break;
     case kDelivered:
       ctx_.Emit(i, core::EventCode::kEMI, sim.now(), ctx_.Code(ctx_.items[i].office));
@@ -31,18 +66,13 @@ void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
   }
 }
 
-Time Delivery::NextRound(Time t) const {
-  const Time today = t / kDay * kDay + ctx_.s.delivery_hour * kHour;
-  return t <= today ? today : today + kDay;
-}
-
 void Delivery::Round(uint32_t i) {
   ItemRecord& item = ctx_.items[i];
   const std::string& office = ctx_.Code(item.office);
   const Scenario& s = ctx_.s;
   const Time now = ctx_.sim.now();
   ctx_.Emit(i, core::EventCode::kEDG, now, office);
-  const Time done = now + kHour + Time(rng_.Below(5 * kHour));
+  const Time done = now + kHour + Time(rng_.Below(kLongestRound - kHour));
   if (rng_.Chance(s.delivery_success)) {
     ctx_.sim.Schedule(done, this, Payload(kDelivered, i));
     return;
@@ -54,11 +84,15 @@ void Delivery::Round(uint32_t i) {
   }
   ctx_.Emit(i, core::EventCode::kEMH, done, office, core::NonDeliveryMeasure::kHoldForCollection);
   ctx_.Emit(i, core::EventCode::kEDH, done + 60, office);
-  const Time hold = Time(s.holding_days) * kDay;
+  const int64_t first = ctx_.uz.DayOf(done);
   if (rng_.Chance(s.collection_share)) {
-    ctx_.sim.Schedule(done + 60 + Time(rng_.Below(uint64_t(hold))), this, Payload(kDelivered, i));
+    // Collected on a day of the holding period, while the office is open.
+    const int64_t day = first + int64_t(rng_.Below(uint64_t(s.holding_days)));
+    const int open_seconds = s.office_close - s.office_open;
+    const Time at = NextOpen(ctx_.uz.At(day, s.office_open + int(rng_.Below(uint64_t(open_seconds)))));
+    ctx_.sim.Schedule(std::max(at, NextOpen(done + 120)), this, Payload(kDelivered, i));
   } else {
-    ctx_.sim.Schedule(done + 60 + hold, this, Payload(kReturnAfterHold, i));
+    ctx_.sim.Schedule(NextOpen(ctx_.uz.Midnight(first + s.holding_days)), this, Payload(kReturnAfterHold, i));
   }
 }
 

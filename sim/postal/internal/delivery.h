@@ -1,9 +1,12 @@
-// Delivery: from the item's arrival at its delivery office (EMG) to its
-// end. Rounds start at the scenario's hour; an attempt succeeds with a
-// probability, fails (EMH, redeliver) and is tried on the next round, and
-// after the last attempt the item waits for collection (EMH hold, EDH):
-// collected (EMI) within the holding period or returned to sender (EMH
-// return) at its end.
+// Delivery: from the item's arrival at its delivery office to its end, on
+// the office's calendar: it is open on working days that are not public
+// holidays, within office hours, in local time. An item reaching a closed
+// office is received (EMG) when it opens. Rounds go out at the scenario's
+// hour on working days (EDG); an attempt succeeds with a probability, fails
+// (EMH, redeliver) and is tried on the next round, and after the last
+// attempt the item waits for collection (EMH hold, EDH): collected (EMI)
+// during opening hours within the holding period, or returned to sender
+// (EMH return) when the office opens after it.
 //
 // Thread-safety: as its Context.
 #pragma once
@@ -23,7 +26,12 @@ class Delivery final : public EventHandler {
   void OnEvent(Simulation& sim, uint64_t payload) override;
 
  private:
+  bool WorkingDay(int64_t day) const;
+  // The first instant at or after t when offices are open.
+  Time NextOpen(Time t) const;
+  // The next round at or after t.
   Time NextRound(Time t) const;
+  void Received(uint32_t i);
   void Round(uint32_t i);
 
   Context& ctx_;

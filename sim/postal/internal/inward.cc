@@ -44,9 +44,9 @@ void Inward::Open(uint32_t r) {
   }
 }
 
-void Inward::ScheduleShifts(Time midnight) {
-  ctx_.sim.Schedule(midnight + ctx_.s.shift_start_hour * kHour, this, Payload(kShift, 1));
-  ctx_.sim.Schedule(midnight + ctx_.s.shift_end_hour * kHour, this, Payload(kShift, 0));
+void Inward::ScheduleShifts(int64_t day) {
+  ctx_.sim.Schedule(ctx_.uz.At(day, ctx_.s.shift_start_hour * 3600), this, Payload(kShift, 1));
+  ctx_.sim.Schedule(ctx_.uz.At(day, ctx_.s.shift_end_hour * 3600), this, Payload(kShift, 0));
 }
 
 void Inward::OnEvent(Simulation& sim, uint64_t payload) {

@@ -25,8 +25,8 @@ class Inward final : public EventHandler, public ObservedStage {
 
   // Receptacle r has reached the office of exchange: its items are scanned in.
   void Open(uint32_t r);
-  // Schedules the shifts of the day starting at `midnight`.
-  void ScheduleShifts(Time midnight);
+  // Schedules the shifts of a local day.
+  void ScheduleShifts(int64_t day);
 
   int64_t in_customs() const { return in_customs_; }
   const RunSummary::CustomsCounts& customs() const { return counts_; }

@@ -19,7 +19,8 @@ LineHaul::LineHaul(Context& ctx, Delivery& delivery)
       delivery_(delivery),
       planner_(ctx.network),
       router_(planner_.router()),
-      links_(ctx.network.links().size()) {
+      links_(ctx.network.links().size()),
+      by_facility_(ctx.network.facilities().size()) {
   for (uint32_t f = 0; f < ctx.network.facilities().size(); ++f) {
     if (ctx.network.facilities()[f].kind != core::FacilityKind::kDeliveryOffice) hubs_.push_back(f);
   }
@@ -28,7 +29,7 @@ LineHaul::LineHaul(Context& ctx, Delivery& delivery)
 
 void LineHaul::ScheduleClosures() {
   for (size_t c = 0; c < ctx_.s.closures.size(); ++c) {
-    const Time at = ctx_.s.start + Time(ctx_.s.closures[c].start_day * kDay);
+    const Time at = ctx_.start + Time(ctx_.s.closures[c].start_day * kDay);
     ctx_.sim.Schedule(at, this, Payload(kClosure, uint32_t(c * 2 + 1)));
     ctx_.sim.Schedule(at + Time(ctx_.s.closures[c].days * kDay), this, Payload(kClosure, uint32_t(c * 2)));
   }
@@ -61,9 +62,11 @@ ScheduledTransport& LineHaul::Transport(uint32_t link) {
                            air   ? s.air_capacity
                            : van ? s.van_capacity
                                  : s.truck_capacity,
-                           Time(l.minutes) * 60},
+                           Time(l.minutes) * 60, kDay, &ctx_.uz},
         this);
-    by_facility_[l.from.value()].push_back(t.get());
+    std::vector<ScheduledTransport*>& from = by_facility_[l.from.value()].transports;
+    if (from.empty()) departing_.push_back(l.from.value());
+    from.push_back(t.get());
   }
   return *t;
 }
@@ -129,24 +132,24 @@ void LineHaul::SampleHour(std::vector<FacilityHour>& out) {
   for (size_t k = 0; k < hubs_.size(); ++k) {
     size_t waiting = 0;
     uint64_t carried = 0;
-    for (const ScheduledTransport* t : by_facility_[hubs_[k]]) {
+    for (const ScheduledTransport* t : by_facility_[hubs_[k]].transports) {
       waiting += t->waiting();
       carried += t->carried();
     }
     out.push_back({waiting, carried - last_count_[k], 0});
     last_count_[k] = carried;
   }
-  for (const auto& [facility, transports] : by_facility_) {
+  for (uint32_t f : departing_) {
+    Departures& d = by_facility_[f];
     size_t waiting = 0;
-    for (const ScheduledTransport* t : transports) waiting += t->waiting();
-    size_t& peak = facility_peak_[facility];
-    peak = std::max(peak, waiting);
+    for (const ScheduledTransport* t : d.transports) waiting += t->waiting();
+    d.peak = std::max(d.peak, waiting);
   }
 }
 
 void LineHaul::Report(std::vector<FacilityLoad>& out) const {
   std::vector<std::pair<size_t, uint32_t>> peaks;
-  for (const auto& [facility, peak] : facility_peak_) peaks.emplace_back(peak, facility);
+  for (uint32_t f : departing_) peaks.emplace_back(by_facility_[f].peak, f);
   std::sort(peaks.rbegin(), peaks.rend());
   for (size_t k = 0; k < peaks.size() && k < 8; ++k) {
     out.push_back({"waiting for line-haul at " + ctx_.Code(peaks[k].second), peaks[k].first, 0});

@@ -8,7 +8,6 @@
 // Thread-safety: as its Context.
 #pragma once
 
-#include <map>
 #include <memory>
 
 #include "core/routing.h"
@@ -45,8 +44,12 @@ class LineHaul final : public EventHandler, public ObservedStage {
   core::RoutePlanner planner_;
   core::Router router_;
   std::vector<std::unique_ptr<ScheduledTransport>> links_;  // by link, made when first used
-  std::map<uint32_t, std::vector<ScheduledTransport*>> by_facility_;
-  std::map<uint32_t, size_t> facility_peak_;
+  struct Departures {  // a facility's transports, and the most items waiting for them at an hour's end
+    std::vector<ScheduledTransport*> transports;
+    size_t peak = 0;
+  };
+  std::vector<Departures> by_facility_;  // by facility
+  std::vector<uint32_t> departing_;      // facilities with a transport
   std::vector<uint32_t> hubs_;        // office of exchange and sorting centres
   std::vector<uint64_t> last_count_;  // items sent on from each hub by the previous sample
 };

@@ -50,7 +50,7 @@ Origin::Origin(Context& ctx, Dispatching& dispatching, Statistics& statistics)
 }
 
 void Origin::Start() {
-  for (uint32_t o = 0; o < ctx_.s.operators.size(); ++o) ScheduleNextPosting(o, ctx_.s.start);
+  for (uint32_t o = 0; o < ctx_.s.operators.size(); ++o) ScheduleNextPosting(o, ctx_.start);
 }
 
 void Origin::OnEvent(Simulation& sim, uint64_t payload) {
@@ -64,25 +64,24 @@ void Origin::OnEvent(Simulation& sim, uint64_t payload) {
   }
 }
 
-double Origin::DemandFactor(Time t) const {
-  const std::chrono::sys_days day{std::chrono::days(t / kDay)};
-  const unsigned weekday = std::chrono::weekday(day).iso_encoding();  // Monday 1
-  double factor = ctx_.s.weekday_factors[weekday - 1];
-  const std::chrono::year_month_day ymd(day);
-  double peak = 1;
+double Origin::DemandFactor(uint32_t o, Time t) const {
+  const int64_t day = ctx_.origin[o].DayOf(t);
+  double factor = ctx_.s.weekday_factors[Weekday(day) - 1];
+  const std::chrono::sys_days today{std::chrono::days(day)};
+  const std::chrono::year_month_day ymd(today);
   for (const Scenario::Peak& p : ctx_.s.peaks) {
-    const std::chrono::sys_days at{ymd.year() / std::chrono::month(unsigned(p.month)) /
-                                   std::chrono::day(unsigned(p.day))};
-    const auto d = (day - at).count();
-    if (d >= 0 && d < p.days) peak = std::max(peak, p.factor - (p.factor - 1) * double(d) / p.days);
+    const std::chrono::year year = p.year ? std::chrono::year(p.year) : ymd.year();
+    const std::chrono::sys_days at{year / std::chrono::month(unsigned(p.month)) / std::chrono::day(unsigned(p.day))};
+    const auto d = (today - at).count();
+    if (d >= 0 && d < p.days) factor *= p.factor + (1 - p.factor) * double(d) / p.days;
   }
-  return factor * peak;
+  return factor;
 }
 
 void Origin::ScheduleNextPosting(uint32_t o, Time from) {
-  const double rate = ctx_.s.operators[o].items_per_day * DemandFactor(from) / double(kDay);
+  const double rate = ctx_.s.operators[o].items_per_day * DemandFactor(o, from) / double(kDay);
   if (rate <= 0) {
-    const Time next_day = (from / kDay + 1) * kDay;
+    const Time next_day = ctx_.origin[o].Midnight(ctx_.origin[o].DayOf(from) + 1);
     if (next_day < ctx_.window_end) ctx_.sim.At(next_day, [this, o, next_day] { ScheduleNextPosting(o, next_day); });
     return;
   }

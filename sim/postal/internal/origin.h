@@ -1,5 +1,6 @@
 // Origin: where items enter the model. Each designated operator's customers
-// post items (EMA) at a rate shaped by the weekday and the peaks; an item
+// post items (EMA) at a rate shaped by the weekday and the seasons of the
+// origin's local calendar (peaks and troughs); an item
 // gets its S10 id, service indicator, weight and destination office, and
 // reaches the outward office of exchange (EMB) after a log-normal time.
 //
@@ -28,7 +29,8 @@ class Origin final : public EventHandler {
   void OnEvent(Simulation& sim, uint64_t payload) override;
 
  private:
-  double DemandFactor(Time t) const;
+  // Postings per day relative to items_per_day, by the origin's local date.
+  double DemandFactor(uint32_t o, Time t) const;
   void ScheduleNextPosting(uint32_t o, Time from);
   core::ItemId NextId(uint32_t o, const std::string& indicator);
   void Post(uint32_t o);

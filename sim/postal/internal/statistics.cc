@@ -92,7 +92,7 @@ RunSummary Statistics::Summary() const {
   for (const HourlySample& h : hourly_) in_system += double(h.in_system);
   out.mean_in_system = hourly_.empty() ? 0 : in_system / double(hourly_.size());
   out.mean_days_in_system = finished_ ? sojourn_days_ / double(finished_) : 0;
-  out.arrivals_per_day = double(ctx_.items.size()) / (double(ctx_.end - ctx_.s.start) / kDay);
+  out.arrivals_per_day = double(ctx_.items.size()) / (double(ctx_.end - ctx_.start) / kDay);
   return out;
 }
 
