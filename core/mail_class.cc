@@ -30,6 +30,7 @@ std::optional<ServiceIndicatorInfo> LookupServiceIndicator(std::string_view indi
     case 'E': return ServiceIndicatorInfo{"EMS", MailClass::kEms};
     case 'H': return ServiceIndicatorInfo{"e-commerce parcel", MailClass::kParcels};
     case 'L': return ServiceIndicatorInfo{"letter post, tracked (express)", MailClass::kLetterPost};
+    case 'M': return ServiceIndicatorInfo{"letter post, M bag (printed matter to one addressee)", MailClass::kLetterPost};
     case 'R': return ServiceIndicatorInfo{"letter post, registered", MailClass::kLetterPost};
     case 'U': return ServiceIndicatorInfo{"letter post with customs declaration (CN 22/CN 23)", MailClass::kLetterPost};
     case 'V': return ServiceIndicatorInfo{"letter post, insured", MailClass::kLetterPost};

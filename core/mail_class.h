@@ -27,7 +27,9 @@ struct ServiceIndicatorInfo {
   std::optional<MailClass> mail_class;
 };
 
-// Returns nothing for indicators S10 leaves unassigned (e.g. "FA", "MA", "XX")
+// The ranges are those of S10 version 12, as the Wikipedia article "S10 (UPU
+// standard)" tabulates them. Returns nothing for indicators S10 leaves
+// unassigned or reserved (e.g. "FA", "JA", "XX")
 // and for anything that is not two capital letters.
 std::optional<ServiceIndicatorInfo> LookupServiceIndicator(std::string_view indicator);
 

@@ -21,10 +21,34 @@ TEST(ServiceIndicatorTest, MapsAllocatedRangesToMailClasses) {
   EXPECT_FALSE(LookupServiceIndicator("ZZ")->mail_class.has_value());  // bilateral: the pre-advice says
 }
 
-TEST(ServiceIndicatorTest, RefusesUnassignedRanges) {
-  for (const char* indicator : {"AA", "AU", "FA", "GB", "MA", "QN", "XX", "Rr", "R", "RRR"}) {
-    EXPECT_FALSE(LookupServiceIndicator(indicator).has_value()) << indicator;
+// Every two-letter indicator against the S10 (version 12) table of ranges.
+TEST(ServiceIndicatorTest, EveryRangeOfTheStandard) {
+  struct Range {
+    const char* first;
+    const char* last;
+    std::optional<std::optional<MailClass>> expected;  // nothing: unassigned or reserved
+  };
+  const std::optional<MailClass> bilateral;
+  const Range ranges[] = {
+      {"AA", "AU", {}}, {"AV", "AZ", bilateral}, {"BA", "BZ", bilateral},
+      {"CA", "CZ", MailClass::kParcels}, {"DA", "DZ", bilateral}, {"EA", "EZ", MailClass::kEms},
+      {"FA", "FZ", {}}, {"GA", "GA", bilateral}, {"GB", "GC", {}}, {"GD", "GD", bilateral}, {"GE", "GZ", {}},
+      {"HA", "HZ", MailClass::kParcels}, {"IA", "KZ", {}}, {"LA", "LZ", MailClass::kLetterPost},
+      {"MA", "MZ", MailClass::kLetterPost}, {"NA", "NZ", bilateral}, {"OA", "OZ", {}}, {"PA", "PZ", bilateral},
+      {"QA", "QM", MailClass::kLetterPost}, {"QN", "QZ", {}}, {"RA", "RZ", MailClass::kLetterPost},
+      {"SA", "TZ", {}}, {"UA", "VZ", MailClass::kLetterPost}, {"WA", "YZ", {}}, {"ZA", "ZZ", bilateral},
+  };
+  int checked = 0;
+  for (const Range& r : ranges) {
+    for (std::string code = r.first; code <= r.last; code[1] == 'Z' ? (++code[0], code[1] = 'A') : ++code[1]) {
+      const std::optional<ServiceIndicatorInfo> info = LookupServiceIndicator(code);
+      ASSERT_EQ(info.has_value(), r.expected.has_value()) << code;
+      if (info) EXPECT_EQ(info->mail_class, *r.expected) << code;
+      ++checked;
+    }
   }
+  EXPECT_EQ(checked, 26 * 26);
+  for (const char* malformed : {"Rr", "R", "RRR", "R1", ""}) EXPECT_FALSE(LookupServiceIndicator(malformed)) << malformed;
 }
 
 TEST(MailClassTest, NamesRoundTrip) {
