@@ -39,7 +39,7 @@ std::vector<RouteRequest> MakeRequests(const Network& net, size_t count, bool in
     r.at = at_office ? offices[rng() % offices.size()] : hubs[rng() % hubs.size()];
     const uint32_t roll = rng() % 1000;
     Postcode pc = *net.facility(offices[rng() % offices.size()]).postcode;
-    if (roll < 20) pc = Postcode::FromNumber(pc.district_code() * 100 + 99);
+    if (roll < 20) pc = Postcode::FromNumber(pc.block() * 100 + 99);
     if (roll < 5) pc = Postcode::FromNumber(990000 + rng() % 10000);
     r.postcode = pc;
   }

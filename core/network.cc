@@ -13,7 +13,7 @@
 namespace pochta::core {
 namespace {
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 1 is read too
 constexpr uint32_t kMaxLinkMinutes = 7 * 24 * 60;
 constexpr size_t kMaxReportedErrors = 50;
 
@@ -63,6 +63,11 @@ struct RawLink {
 
 struct RawRegion {
   std::string sorting_centre;
+};
+
+// Format 2 names each office's district and each district's head office.
+struct RawDistrict {
+  std::string head;  // postcode; empty in format 1 (the office ending in 00)
 };
 
 }  // namespace
@@ -116,10 +121,11 @@ class NetworkParser {
       if (f.size() == 0) continue;
       if (!saw_header) {
         saw_header = true;
-        if (f[0] != "network" || f.size() != 2 || f[1] != std::to_string(kFormatVersion)) {
-          Error(line_number, fmt::format("the first record must be \"network {}\"", kFormatVersion));
+        if (f[0] != "network" || f.size() != 2 || (f[1] != "1" && f[1] != std::to_string(kFormatVersion))) {
+          Error(line_number, fmt::format("the first record must be \"network {}\" (or \"network 1\")", kFormatVersion));
           return;
         }
+        version_ = f[1] == "1" ? 1 : kFormatVersion;
         continue;
       }
       ReadRecord(f, line_number);
@@ -143,16 +149,29 @@ class NetworkParser {
       if (!Expect(f, 4, "region PREFIX SORTING-CENTRE NAME", line)) return;
       AddRegion(f[1], f[2], f.Rest(3), line);
     } else if (kind == "district") {
-      if (!Expect(f, 3, "district CODE NAME", line)) return;
-      AddDistrict(f[1], f.Rest(2), line);
+      if (version_ == 1) {
+        if (!Expect(f, 3, "district CODE NAME", line)) return;
+        AddDistrict(f[1], "", f.Rest(2), line);
+      } else {
+        if (!Expect(f, 4, "district CODE HEAD-POSTCODE NAME", line)) return;
+        AddDistrict(f[1], f[2], f.Rest(3), line);
+      }
     } else if (kind == "office") {
-      if (!Expect(f, 3, "office POSTCODE NAME", line)) return;
+      if (!Expect(f, version_ == 1 ? 3 : 4, version_ == 1 ? "office POSTCODE NAME" : "office POSTCODE DISTRICT NAME",
+                  line)) {
+        return;
+      }
       const std::optional<Postcode> postcode = Postcode::Parse(f[1]);
       if (!postcode) {
         Error(line, fmt::format("postcode \"{}\" is not six digits", f[1]));
         return;
       }
-      AddFacility(f[1], FacilityKind::kDeliveryOffice, f.Rest(2), postcode, line);
+      const size_t before = net_.facilities_.size();
+      AddFacility(f[1], FacilityKind::kDeliveryOffice, f.Rest(version_ == 1 ? 2 : 3), postcode, line);
+      if (net_.facilities_.size() > before) {
+        office_district_.resize(before + 1);
+        office_district_[before] = version_ == 1 ? fmt::format("{:04d}", postcode->block()) : std::string(f[2]);
+      }
     } else if (kind == "link") {
       AddLink(f, line);
     } else {
@@ -200,9 +219,12 @@ class NetworkParser {
     raw_regions_.push_back(RawRegion{std::string(sorting_centre)});
   }
 
-  void AddDistrict(std::string_view code_text, std::string name, int line) {
-    if (!IsDigits(code_text) || code_text.size() != 4) {
-      Error(line, fmt::format("district code \"{}\" must be four digits", code_text));
+  void AddDistrict(std::string_view code_text, std::string_view head, std::string name, int line) {
+    // Format 1: four digits. Format 2: the region's prefix and two digits
+    // (four digits, or five in Tashkent city), checked once regions are known.
+    if (!IsDigits(code_text) || code_text.size() < 4 || code_text.size() > (version_ == 1 ? 4u : 5u)) {
+      Error(line, fmt::format("district code \"{}\" must be {}", code_text,
+                              version_ == 1 ? "four digits" : "its region's prefix and two digits"));
       return;
     }
     const uint32_t code = *ParseUint(code_text);
@@ -213,6 +235,7 @@ class NetworkParser {
       return;
     }
     net_.districts_.push_back(District{code, {}, std::move(name), {}, line});
+    raw_districts_.push_back(RawDistrict{std::string(head)});
   }
 
   void AddLink(const Fields& f, int line) {
@@ -273,6 +296,10 @@ class NetworkParser {
         Error(d.line, fmt::format("district {} does not start with the prefix of any region", code));
         continue;
       }
+      if (version_ > 1 && code.size() != net_.region(d.region).prefix.size() + 2) {
+        Error(d.line, fmt::format("district {} must be its region's prefix {} and two digits", code,
+                                  net_.region(d.region).prefix));
+      }
       ++districts_in_region[d.region.value()];
     }
     for (size_t r = 0; r < net_.regions_.size(); ++r) {
@@ -284,18 +311,43 @@ class NetworkParser {
     for (size_t i = 0; i < net_.facilities_.size(); ++i) {
       Facility& f = net_.facilities_[i];
       if (!f.postcode) continue;
-      const std::optional<DistrictId> district = net_.FindDistrict(f.postcode->district_code());
+      const std::string& named = office_district_[i];
+      const std::optional<uint32_t> code = ParseUint(named);
+      const std::optional<DistrictId> district = code ? net_.FindDistrict(*code) : std::nullopt;
       if (!district) {
-        Error(f.line, fmt::format("office {}: district {} is not declared", f.code, f.code.substr(0, 4)));
+        Error(f.line, fmt::format("office {}: district {} is not declared", f.code, named));
+        continue;
+      }
+      const District& d = net_.district(*district);
+      if (!d.region.valid()) continue;  // reported above
+      const std::string& prefix = net_.region(d.region).prefix;
+      if (!f.code.starts_with(prefix)) {
+        Error(f.line, fmt::format("office {}: district {} is in region {}, whose postcodes start with {}", f.code,
+                                  named, net_.region(d.region).name, prefix));
+        continue;
+      }
+      // Outside Tashkent city the postcode carries the district: region,
+      // district, office, two digits each.
+      if (prefix.size() == 2 && f.code.substr(0, 4) != named) {
+        Error(f.line, fmt::format("office {}: a postcode of district {} starts with {}", f.code, named, named));
         continue;
       }
       f.district = *district;
-      f.region = net_.district(*district).region;
-      if (f.postcode->value() % 100 == 0) net_.districts_[district->value()].head_office = FacilityId(uint32_t(i));
+      f.region = d.region;
     }
-    for (const District& d : net_.districts_) {
-      if (d.region.valid() && !d.head_office.valid()) {
+    for (size_t k = 0; k < net_.districts_.size(); ++k) {
+      District& d = net_.districts_[k];
+      if (!d.region.valid()) continue;
+      const std::string& head = raw_districts_[k].head;
+      const std::optional<FacilityId> office =
+          version_ == 1 ? net_.Find(fmt::format("{:04d}00", d.code)) : net_.Find(head);
+      if (office && net_.facility(*office).kind == FacilityKind::kDeliveryOffice &&
+          net_.facility(*office).district == DistrictId(uint32_t(k))) {
+        d.head_office = *office;
+      } else if (version_ == 1) {
         Error(d.line, fmt::format("district {:04d} has no head office (an office whose postcode ends in 00)", d.code));
+      } else {
+        Error(d.line, fmt::format("district {}: head office {} is not an office of the district", d.code, head));
       }
     }
 
@@ -356,7 +408,10 @@ class NetworkParser {
 
   std::string source_;
   Network net_;
+  int version_ = kFormatVersion;
   std::vector<RawRegion> raw_regions_;
+  std::vector<RawDistrict> raw_districts_;
+  std::vector<std::string> office_district_;  // by facility: the district an office record names
   std::vector<RawLink> raw_links_;
   std::vector<std::string> errors_;
 };

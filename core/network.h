@@ -43,8 +43,11 @@ std::optional<TransportMode> ParseTransportMode(std::string_view name);
 // or '-'.
 bool IsFacilityCode(std::string_view code);
 
-// A postcode of Uzbekistan: six digits, 1-2 region (Tashkent city: 1-3 = 100),
-// 3-4 district, 5-6 office. Held as the number 0..999,999.
+// A postcode of Uzbekistan: six digits. Outside Tashkent city, digits 1-2
+// are the region, 3-4 the district, 5-6 the office; in Tashkent city, 100
+// and the three-digit number of the post office (100015 is post office 15),
+// whatever its district (pochta.uz, see the README). Held as the number
+// 0..999,999.
 class Postcode {
  public:
   static constexpr uint32_t kCount = 1'000'000;
@@ -52,7 +55,8 @@ class Postcode {
   static std::optional<Postcode> Parse(std::string_view text);                      // exactly six digits
   static constexpr Postcode FromNumber(uint32_t value) { return Postcode(value); }  // REQUIRES: value < kCount
   constexpr uint32_t value() const { return value_; }
-  constexpr uint32_t district_code() const { return value_ / 100; }  // the first four digits
+  // The first four digits: a block of 100 postcodes (the district, outside Tashkent city).
+  constexpr uint32_t block() const { return value_ / 100; }
   std::string ToString() const;
   friend constexpr auto operator<=>(Postcode, Postcode) = default;
 
@@ -69,10 +73,12 @@ struct Region {
 };
 
 struct District {
-  uint32_t code = 0;  // the first four digits of its postcodes
+  // Its region's prefix and two digits: outside Tashkent city, the first four
+  // digits of its postcodes; in Tashkent city (10001...) a number only.
+  uint32_t code = 0;
   RegionId region;
   std::string name;
-  FacilityId head_office;  // the office whose postcode ends in 00
+  FacilityId head_office;  // where its branches' mail comes from
   int line = 0;
 };
 

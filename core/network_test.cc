@@ -1,5 +1,8 @@
 #include "core/network.h"
 
+#include <set>
+
+#include "core/routing.h"
 #include "core/test_support.h"
 #include "gtest/gtest.h"
 
@@ -104,8 +107,86 @@ INSTANTIATE_TEST_SUITE_P(
                "t.txt: no office of exchange"},
         Broken{"BadPostcode", Replace(kSmall, "office 140102", "office 14010"), "t.txt:10: postcode \"14010\""},
         Broken{"MissingHeader", Replace(kSmall, "network 1\n", "# no header\n"),
-               "t.txt:2: the first record must be \"network 1\""},
+               "t.txt:2: the first record must be \"network 2\" (or \"network 1\")"},
         Broken{"Empty", "# nothing here\n", "t.txt: empty network file"}),
+    [](const testing::TestParamInfo<Broken>& info) { return info.param.name; });
+
+// Format 2: each office names its district and each district its head
+// office, so Tashkent city can number offices city-wide (100 and the office
+// number) while the regions keep region-district-office.
+constexpr const char* kTwo = R"(network 2
+exchange UZTASA Tashkent office of exchange
+sorting SC-TAS Tashkent sorting centre
+sorting SC-A Alpha sorting centre
+region 100 SC-TAS Tashkent city
+region 14 SC-A Alpha
+district 10001 100015 Mirobod
+office 100015 10001 Post office 15
+office 100003 10001 Post office 3
+district 10002 100100 Chilanzar
+office 100100 10002 Post office 100
+office 100004 10002 Post office 4
+district 1401 140100 Alpha city
+office 140100 1401 Alpha head office
+office 140101 1401 Alpha branch 1
+link UZTASA SC-TAS truck 30
+link UZTASA SC-A truck 100
+link SC-TAS 100015 truck 10
+link SC-TAS 100100 truck 12
+link 100015 100003 van 5
+link 100100 100004 van 6
+link SC-A 140100 truck 10
+link 140100 140101 van 5
+)";
+
+TEST(NetworkTest, FormatTwoNamesDistrictsAndHeadOffices) {
+  absl::StatusOr<Network> net = Network::Parse(kTwo, "two.txt");
+  ASSERT_TRUE(net.ok()) << net.status();
+  const auto district_of = [&](const char* postcode) {
+    return net->district(net->facility(*net->Find(postcode)).district);
+  };
+  EXPECT_EQ(district_of("100003").name, "Mirobod");
+  EXPECT_EQ(district_of("100004").name, "Chilanzar");  // the same block of postcodes, another district
+  EXPECT_EQ(district_of("100004").head_office, *net->Find("100100"));
+  EXPECT_EQ(district_of("100015").code, 10001u);
+  EXPECT_EQ(net->region(net->facility(*net->Find("100100")).region).name, "Tashkent city");
+  EXPECT_EQ(district_of("140101").head_office, *net->Find("140100"));
+}
+
+// An unknown Tashkent postcode goes to the office serving its block of 100:
+// the one ending in 00 if there is one, else the head office of the
+// district of the block's first office.
+TEST(NetworkTest, TashkentPostcodesResolveToTheirOwnOffice) {
+  const Network net = *Network::Parse(kTwo, "two.txt");
+  const RoutePlanner planner(net);
+  const Router router = planner.router();
+  const auto resolve = [&](const char* postcode) { return router.Resolve(*Postcode::Parse(postcode)); };
+  EXPECT_EQ(resolve("100015").office, *net.Find("100015"));
+  EXPECT_EQ(resolve("100015").match, PostcodeMatch::kExact);
+  EXPECT_EQ(resolve("100004").office, *net.Find("100004"));
+  EXPECT_EQ(resolve("100016").office, *net.Find("100015"));  // block 1000: 100003 is in Mirobod
+  EXPECT_EQ(resolve("100016").match, PostcodeMatch::kDistrictHeadOffice);
+  EXPECT_EQ(resolve("100199").office, *net.Find("100100"));
+  EXPECT_EQ(resolve("100500").match, PostcodeMatch::kNone);
+  EXPECT_EQ(router.Route(*net.Find("UZTASA"), *Postcode::Parse("100003")).office, *net.Find("100003"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    FormatTwoMistakes, BrokenNetworkTest,
+    testing::Values(
+        Broken{"RegionalOfficeInAnotherDistrict",
+               Replace(kTwo, "office 140101 1401 Alpha branch 1", "office 140201 1401 Alpha branch 1"),
+               "t.txt:15: office 140201: a postcode of district 1401 starts with 1401"},
+        Broken{"OfficeInAnotherRegion", Replace(kTwo, "office 140101 1401", "office 140101 10001"),
+               "t.txt:15: office 140101: district 10001 is in region Tashkent city, whose postcodes start with 100"},
+        Broken{"HeadOfficeOfAnotherDistrict", Replace(kTwo, "district 10002 100100", "district 10002 100015"),
+               "t.txt:10: district 10002: head office 100015 is not an office of the district"},
+        Broken{"CityDistrictOfFourDigits", Replace(kTwo, "district 10002 100100 Chilanzar", "district 1002 100100 Chilanzar"),
+               "t.txt:10: district 1002 must be its region's prefix 100 and two digits"},
+        Broken{"OfficeWithoutDistrict", Replace(kTwo, "office 100004 10002 Post office 4", "office 100004"),
+               "t.txt:12: expected \"office POSTCODE DISTRICT NAME\""},
+        Broken{"DistrictWithoutHead", Replace(kTwo, "district 1401 140100 Alpha city", "district 1401"),
+               "t.txt:13: expected \"district CODE HEAD-POSTCODE NAME\""}),
     [](const testing::TestParamInfo<Broken>& info) { return info.param.name; });
 
 TEST(NetworkTest, ReportsEveryErrorNotJustTheFirst) {
@@ -139,6 +220,38 @@ TEST(ShippedNetworkTest, LoadsAndCoversUzbekistan) {
   }
   EXPECT_TRUE(net->FindOffice(*Postcode::Parse("140105")).has_value());
   EXPECT_TRUE(net->FindOffice(*Postcode::Parse("100000")).has_value());
+}
+
+// Tashkent city's postcodes are 100 and the post office's number, in any of
+// its twelve districts; post office 15 is 100015, and mail for it goes there.
+TEST(ShippedNetworkTest, TashkentPostcodesFollowTheRealPlan) {
+  const Network net = *Network::Load(POCHTA_NETWORK_FILE);
+  std::set<uint32_t> districts;
+  size_t offices = 0;
+  for (const Facility& f : net.facilities()) {
+    if (!f.postcode || net.region(f.region).prefix != "100") continue;
+    ++offices;
+    districts.insert(net.district(f.district).code);
+    EXPECT_TRUE(f.code.starts_with("100")) << f.code;
+    EXPECT_NE(f.name.find(f.code == net.facility(net.district(f.district).head_office).code
+                              ? "head post office"
+                              : "post office " + std::to_string(f.postcode->value() - 100000)),
+              std::string::npos)
+        << f.code << " " << f.name;
+  }
+  EXPECT_EQ(districts.size(), 12u);
+  EXPECT_GT(offices, 150u);
+  const Router router = RoutePlanner(net).router();
+  const FacilityId office = *net.FindOffice(*Postcode::Parse("100015"));
+  EXPECT_EQ(router.Resolve(*Postcode::Parse("100015")).match, PostcodeMatch::kExact);
+  RouteDecision d = router.Route(net.office_of_exchange(), *Postcode::Parse("100015"));
+  FacilityId at = net.office_of_exchange();
+  for (int legs = 0; d.outcome == RouteOutcome::kForward && legs < 10; ++legs) {
+    at = net.link(d.next).to;
+    d = router.Route(at, *Postcode::Parse("100015"));
+  }
+  EXPECT_EQ(d.outcome, RouteOutcome::kArrived);
+  EXPECT_EQ(at, office);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 constexpr uint32_t kInf = std::numeric_limits<uint32_t>::max();
 constexpr uint16_t kNoBlock = std::numeric_limits<uint16_t>::max();
 constexpr uint32_t kFallbackBit = 0x8000'0000u;
-constexpr uint32_t kDistrictCodes = 10'000;
+constexpr uint32_t kPostcodeBlocks = 10'000;
 
 // The fastest open link for one ordered pair of facilities.
 struct Arc {
@@ -59,18 +59,35 @@ std::shared_ptr<const RoutingTables> RoutingTables::Build(const Network& net, co
   t->n_ = n;
 
   // Postcode -> office blocks; independent of closures: a closed office
-  // still serves its postcode, and routing to it says kUnreachable.
-  t->district_block_.assign(kDistrictCodes, kNoBlock);
-  t->block_entries_.assign(net.districts().size() * 100, kNone);
-  for (uint32_t b = 0; b < net.districts().size(); ++b) {
-    const District& d = net.districts()[b];
-    t->district_block_[d.code] = uint16_t(b);
-    std::fill_n(t->block_entries_.begin() + b * 100, 100, d.head_office.value() | kFallbackBit);
+  // still serves its postcode, and routing to it says kUnreachable. An
+  // unknown postcode of a block falls back to the block's office ending in
+  // 00 (outside Tashkent city, the district's head office), else to the
+  // head office of the district of the block's first office.
+  t->postcode_block_.assign(kPostcodeBlocks, kNoBlock);
+  std::vector<uint32_t> first_office;  // by block index
+  for (uint32_t i = 0; i < n; ++i) {
+    const Facility& f = net.facilities()[i];
+    if (!f.postcode) continue;
+    uint16_t& block = t->postcode_block_[f.postcode->block()];
+    if (block == kNoBlock) {
+      block = uint16_t(first_office.size());
+      first_office.push_back(i);
+    } else if (f.postcode->value() < net.facilities()[first_office[block]].postcode->value()) {
+      first_office[block] = i;
+    }
+  }
+  t->block_entries_.assign(first_office.size() * 100, kNone);
+  for (uint32_t b = 0; b < kPostcodeBlocks; ++b) {
+    const uint16_t block = t->postcode_block_[b];
+    if (block == kNoBlock) continue;
+    const std::optional<FacilityId> round = net.FindOffice(Postcode::FromNumber(b * 100));
+    const FacilityId fallback =
+        round ? *round : net.district(net.facilities()[first_office[block]].district).head_office;
+    std::fill_n(t->block_entries_.begin() + block * 100, 100, fallback.value() | kFallbackBit);
   }
   for (uint32_t i = 0; i < n; ++i) {
     const Facility& f = net.facilities()[i];
-    if (f.postcode)
-      t->block_entries_[t->district_block_[f.postcode->district_code()] * 100u + f.postcode->value() % 100] = i;
+    if (f.postcode) t->block_entries_[t->postcode_block_[f.postcode->block()] * 100u + f.postcode->value() % 100] = i;
   }
 
   // Arcs and the undirected neighbour lists.
@@ -280,7 +297,7 @@ Router::Step Router::Next(uint32_t at, uint32_t dest) const {
 
 OfficeMatch Router::Resolve(Postcode postcode) const {
   const RoutingTables& t = *t_;
-  const uint16_t block = t.district_block_[postcode.district_code()];
+  const uint16_t block = t.postcode_block_[postcode.block()];
   if (block == kNoBlock) return {};
   const uint32_t entry = t.block_entries_[block * 100u + postcode.value() % 100];
   return {FacilityId(entry & ~kFallbackBit),

@@ -46,8 +46,10 @@ struct Closures {
 
 enum class PostcodeMatch : uint8_t {
   kExact,               // an office has exactly this postcode
-  kDistrictHeadOffice,  // no such office; the district's head office (postcode ..00) takes the item
-  kNone,                // the district is unknown
+  // No such office; the office that serves its block of 100 postcodes takes
+  // the item: outside Tashkent city the district's head office (postcode ..00).
+  kDistrictHeadOffice,
+  kNone,  // no office has a postcode in its block
 };
 
 struct OfficeMatch {
@@ -93,8 +95,9 @@ class RoutingTables {
   const Network* network_ = nullptr;
   uint32_t n_ = 0;
 
-  // Postcode -> office: a block of 100 entries per declared district.
-  std::vector<uint16_t> district_block_;  // 10,000 district codes -> block, or kNoBlock
+  // Postcode -> office: 100 entries for each block of 100 postcodes (the
+  // first four digits) that holds an office.
+  std::vector<uint16_t> postcode_block_;  // 10,000 blocks -> index of its entries, or kNoBlock
   std::vector<uint32_t> block_entries_;   // facility id, with kFallbackBit for a head-office fallback
 
   // Hubs and the trees of facilities hanging off them.
