@@ -128,6 +128,8 @@ void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
     fmt::print("  {:<44} {:>12} {:>11}\n", f.name, Thousands(f.peak_backlog),
                f.utilisation > 0 ? fmt::format("{:.1f}%", 100 * f.utilisation) : "-");
   }
+  fmt::print("\n  last mile: {} delivered at the door, {} collected at the office, {} returned uncollected\n",
+             Thousands(r.delivered_to_door), Thousands(r.collected), Thousands(r.uncollected));
   const sim::RunSummary::CustomsCounts& c = r.customs;
   fmt::print("\n  customs: {} items presented: green {}, yellow {}, red {}; {} dutiable\n"
              "  returned by customs: {} refused, {} with duty never paid; {} still in customs at the end\n",
@@ -157,6 +159,8 @@ nlohmann::ordered_json SummaryJson(const sim::RunSummary& r) {
   for (const sim::FacilityLoad& f : r.facilities) {
     j["facilities"].push_back({{"name", f.name}, {"peak_backlog", f.peak_backlog}, {"utilisation", f.utilisation}});
   }
+  j["last_mile"] = {{"delivered_to_door", r.delivered_to_door}, {"collected", r.collected},
+                    {"uncollected", r.uncollected}};
   j["in_customs_at_end"] = r.in_customs_at_end;
   j["customs"] = {{"presented", r.customs.presented}, {"green", r.customs.green}, {"yellow", r.customs.yellow},
                   {"red", r.customs.red},             {"dutiable", r.customs.dutiable}, {"refused", r.customs.refused},

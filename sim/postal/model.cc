@@ -44,6 +44,9 @@ class PostalModel::Impl final : public EventHandler {
     linehaul_.ScheduleClosures();
     ctx_.sim.RunUntil(ctx_.end);
     RunSummary out = statistics_.Summary();
+    out.delivered_to_door = delivery_.delivered_to_door();
+    out.collected = delivery_.collected();
+    out.uncollected = delivery_.uncollected();
     out.in_customs_at_end = uint64_t(inward_.in_customs());
     out.customs = inward_.customs();
     return out;

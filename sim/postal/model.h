@@ -58,6 +58,9 @@ struct RunSummary {
   std::map<std::string, ByOperator> operators;   // "CN", "LV", "VU", and "all"
   std::map<std::string, Percentiles> by_region;  // region name -> transit days (all operators)
   std::vector<FacilityLoad> facilities;          // Tashkent stages, then the busiest links
+  // The last mile: delivered at the door, collected at the counter (after a
+  // notice or failed attempts), returned uncollected.
+  uint64_t delivered_to_door = 0, collected = 0, uncollected = 0;
   uint64_t in_customs_at_end = 0;
   // Import customs: items presented, by risk channel, and how they ended.
   struct CustomsCounts {

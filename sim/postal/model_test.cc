@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "core/operators.h"
@@ -454,6 +455,32 @@ TEST(LocalTimeModelTest, TheChineseNewYearEmptiesTheOrigin) {
     normal += posted[mar3 + k];
   }
   EXPECT_NEAR(trough / normal, 0.45 + 0.55 / 24, 0.08);
+}
+
+// Small packets are collected at the office after a notice; parcels and
+// EMS mostly go to the door, by the scenario's shares.
+TEST(LastMileTest, SmallPacketsAreCollectedAfterANotice) {
+  const Scenario s = Builtin("h1-2025");
+  const Recorder r = RecordShortRun(s);
+  std::map<core::MailClass, std::pair<int, int>> door;  // mail class -> (to the door, all)
+  std::vector<double> wait_days;
+  for (const core::Item& item : r.items) {
+    const bool rounds = Has(r, item.id, core::EventCode::kEDG);
+    ++door[item.mail_class].second;
+    door[item.mail_class].first += rounds;
+    if (rounds || !Has(r, item.id, core::EventCode::kEMI)) continue;
+    // Collected: the notice (EDH) came after arrival, the collection after the notice.
+    const core::Timestamp notice = EventTime(r, item.id, core::EventCode::kEDH);
+    ASSERT_GT(notice, EventTime(r, item.id, core::EventCode::kEMG)) << item.id.ToString();
+    wait_days.push_back(std::chrono::duration<double>(EventTime(r, item.id, core::EventCode::kEMI) - notice).count() /
+                        86400);
+  }
+  for (const auto& [mail_class, counts] : door) {
+    EXPECT_NEAR(double(counts.first) / counts.second, s.home_delivery[size_t(mail_class)], 0.03)
+        << core::Name(mail_class);
+  }
+  const double mean = std::accumulate(wait_days.begin(), wait_days.end(), 0.0) / double(wait_days.size());
+  EXPECT_NEAR(mean, s.collection_days, 0.75) << "a day's wait is rounded to opening hours and working days";
 }
 
 // Little's law over a run that starts and ends empty: the time-average

@@ -297,6 +297,17 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
            s.closures.push_back({std::string(w[0]), std::string(w[1]), NonNegative(w[2]), NonNegative(w[3])});
          }}};
     t["delivery"] = {{"delivery_hour", [&](std::string_view v) { s.delivery_hour = Hour(v); }},
+                     {"home_delivery",
+                      [&](std::string_view v) {
+                        for (std::string_view entry : Split(v, ',')) {
+                          const auto w = Words(entry);
+                          const std::optional<core::MailClass> c =
+                              w.size() == 2 ? core::ParseMailClass(w[0]) : std::nullopt;
+                          if (!c) throw Bad{"a list of \"letter-post|parcels|ems SHARE\" entries"};
+                          s.home_delivery[size_t(*c)] = Share(w[1]);
+                        }
+                      }},
+                     {"collection_days", [&](std::string_view v) { s.collection_days = NonNegative(v); }},
                      {"delivery_success", [&](std::string_view v) { s.delivery_success = Share(v); }},
                      {"delivery_attempts", [&](std::string_view v) { s.delivery_attempts = Positive(v); }},
                      {"collection_share", [&](std::string_view v) { s.collection_share = Share(v); }},

@@ -114,9 +114,14 @@ struct Scenario {
   int truck_capacity = 4000, air_capacity = 1500, van_capacity = 400;  // items per departure
   double hub_processing_hours = 2;                                     // sorting centre handling per item
   int delivery_hour = 9;                                               // rounds start, local
-  double delivery_success = 0.85;                                      // per attempt
-  int delivery_attempts = 2;                                           // then the item waits for collection
-  double collection_share = 0.8;  // of items waiting, collected (uniformly within the holding period)
+  // Share of items delivered to the door, by mail class (letter post,
+  // parcels, EMS); the others get a notice (EDH) and are collected at the
+  // office counter, the norm for small packets.
+  std::array<double, 3> home_delivery = {0.10, 0.30, 0.90};
+  double delivery_success = 0.85;  // per attempt at the door
+  int delivery_attempts = 2;       // then the item waits for collection
+  double collection_share = 0.8;   // of items waiting, those the addressee comes for
+  double collection_days = 3;      // their wait from the notice, mean (exponential); past the holding period, returned
   int holding_days = 15;          // then returned to sender
   // Delivery offices open these local hours on working days; rounds go out
   // and items are collected only then.

@@ -5,7 +5,7 @@
 namespace pochta::sim::internal {
 namespace {
 
-enum What : uint32_t { kReceived, kRound, kDelivered, kReturnAfterHold };
+enum What : uint32_t { kReceived, kRound, kDelivered, kCollected, kReturnAfterHold };
 
 constexpr Time kLongestRound = 6 * kHour;  // ParseScenario keeps rounds within office hours
 
@@ -45,8 +45,15 @@ void Delivery::Arrive(uint32_t i) {
 }
 
 void Delivery::Received(uint32_t i) {
-  ctx_.Emit(i, core::EventCode::kEMG, ctx_.sim.now(), ctx_.Code(ctx_.items[i].office));
-  ctx_.sim.Schedule(NextRound(ctx_.sim.now()), this, Payload(kRound, i));
+  const Time now = ctx_.sim.now();
+  const ItemRecord& item = ctx_.items[i];
+  ctx_.Emit(i, core::EventCode::kEMG, now, ctx_.Code(item.office));
+  if (rng_.Chance(ctx_.s.home_delivery[size_t(item.mail_class)])) {
+    ctx_.sim.Schedule(NextRound(now), this, Payload(kRound, i));
+    return;
+  }
+  ctx_.Emit(i, core::EventCode::kEDH, now + 60, ctx_.Code(item.office));  // the notice
+  AwaitCollection(i, now + 60);
 }
 
 void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
@@ -55,10 +62,13 @@ void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
     case kReceived: Received(i); break;
     case kRound: Round(i); break;
     case kDelivered:
+    case kCollected:
       ctx_.Emit(i, core::EventCode::kEMI, sim.now(), ctx_.Code(ctx_.items[i].office));
+      ++(What(payload >> 32) == kDelivered ? door_ : collected_);
       statistics_.Finish(i, true);
       break;
     case kReturnAfterHold:
+      ++uncollected_;
       ctx_.Emit(i, core::EventCode::kEMH, sim.now(), ctx_.Code(ctx_.items[i].office),
                 core::NonDeliveryMeasure::kReturnToSender);
       statistics_.Finish(i, false);
@@ -84,13 +94,18 @@ void Delivery::Round(uint32_t i) {
   }
   ctx_.Emit(i, core::EventCode::kEMH, done, office, core::NonDeliveryMeasure::kHoldForCollection);
   ctx_.Emit(i, core::EventCode::kEDH, done + 60, office);
-  const int64_t first = ctx_.uz.DayOf(done);
-  if (rng_.Chance(s.collection_share)) {
-    // Collected on a day of the holding period, while the office is open.
-    const int64_t day = first + int64_t(rng_.Below(uint64_t(s.holding_days)));
+  AwaitCollection(i, done + 60);
+}
+
+void Delivery::AwaitCollection(uint32_t i, Time since) {
+  const Scenario& s = ctx_.s;
+  const int64_t first = ctx_.uz.DayOf(since);
+  const double days = rng_.Exponential(s.collection_days);
+  if (rng_.Chance(s.collection_share) && days < s.holding_days) {
+    // On that day of the holding period, at a time the office is open.
     const int open_seconds = s.office_close - s.office_open;
-    const Time at = NextOpen(ctx_.uz.At(day, s.office_open + int(rng_.Below(uint64_t(open_seconds)))));
-    ctx_.sim.Schedule(std::max(at, NextOpen(done + 120)), this, Payload(kDelivered, i));
+    const Time at = ctx_.uz.At(first + int64_t(days), s.office_open + int(rng_.Below(uint64_t(open_seconds))));
+    ctx_.sim.Schedule(NextOpen(std::max(at, since + 60)), this, Payload(kCollected, i));
   } else {
     ctx_.sim.Schedule(NextOpen(ctx_.uz.Midnight(first + s.holding_days)), this, Payload(kReturnAfterHold, i));
   }
