@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/store_sink.h"
 #include "core/files.h"
 #include "fmt/chrono.h"
 #include "fmt/format.h"
@@ -19,56 +20,6 @@
 
 namespace pochta::cli {
 namespace {
-
-// Collects a run's records, then writes them: one bulk load into a new
-// store, or ordinary batches into a store that already holds items. Both
-// apply the same rules and give the same records.
-class StoreSink final : public sim::EventSink {
- public:
-  void PreAdvice(const core::Item& item) override { records_.items.push_back(item); }
-  void Declare(const sim::Dispatch& dispatch) override {
-    storage::DispatchDeclaration& d = records_.dispatches.emplace_back();
-    d.dispatch_id = dispatch.id.ToString();
-    for (const sim::Dispatch::Receptacle& r : dispatch.receptacles) d.receptacles.push_back({r.id.ToString(), r.items});
-  }
-  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
-             core::Timestamp reported_at) override {
-    records_.events.push_back(storage::ReportedEvent{item, event, by, "", reported_at});
-  }
-
-  // How the records went in, for the report.
-  struct Written {
-    uint64_t events = 0;
-    bool bulk = false;
-    double seconds = 0;
-  };
-  absl::StatusOr<Written> WriteTo(storage::TrackingStore& store) {
-    Written w{records_.events.size(), true, 0};
-    const auto start = std::chrono::steady_clock::now();
-    absl::Status s = store.BulkLoad(records_).status();
-    if (absl::IsFailedPrecondition(s)) {
-      w.bulk = false;
-      s = absl::OkStatus();
-      constexpr size_t kBatch = 20000;
-      const std::vector<core::Item>& items = records_.items;
-      const std::vector<storage::ReportedEvent>& events = records_.events;
-      for (size_t i = 0; i < items.size() && s.ok(); i += kBatch) {
-        s = store.PutItems(std::span(items).subspan(i, std::min(kBatch, items.size() - i))).status();
-      }
-      for (size_t i = 0; i < records_.dispatches.size() && s.ok(); ++i)
-        s = store.DeclareDispatch(records_.dispatches[i]);
-      for (size_t i = 0; i < events.size() && s.ok(); i += kBatch) {
-        s = store.AppendEvents(std::span(events).subspan(i, std::min(kBatch, events.size() - i))).status();
-      }
-    }
-    if (!s.ok()) return s;
-    w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return w;
-  }
-
- private:
-  storage::BulkRecords records_;
-};
 
 // Hands every record to each of its sinks.
 class TeeSink final : public sim::EventSink {

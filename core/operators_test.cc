@@ -43,7 +43,9 @@ TEST(ServiceIndicatorTest, EveryRangeOfTheStandard) {
     for (std::string code = r.first; code <= r.last; code[1] == 'Z' ? (++code[0], code[1] = 'A') : ++code[1]) {
       const std::optional<ServiceIndicatorInfo> info = LookupServiceIndicator(code);
       ASSERT_EQ(info.has_value(), r.expected.has_value()) << code;
-      if (info) EXPECT_EQ(info->mail_class, *r.expected) << code;
+      if (info) {
+        EXPECT_EQ(info->mail_class, *r.expected) << code;
+      }
       ++checked;
     }
   }

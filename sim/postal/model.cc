@@ -34,7 +34,6 @@ class PostalModel::Impl final : public EventHandler {
 
   RunSummary Run(const std::function<void(int, int)>& progress) {
     progress_ = progress;
-    const Scenario& s = ctx_.s;
     origin_.Start();
     for (int64_t day = ctx_.first_day; ctx_.uz.Midnight(day) < ctx_.end; ++day) {
       inward_.ScheduleShifts(day);

@@ -1,21 +1,23 @@
 // PostalModel: the flow of inbound international mail from the designated
 // operators' customers to Uzbek addressees, on the discrete-event kernel.
 //
-// An item is posted in China, Latvia or Vanuatu (EMA), reaches the outward
-// office of exchange (EMB), leaves on a timetabled flight with limited
-// capacity (EMC), possibly through a transit office (EMJ/EMK), arrives in
-// Tashkent (EMD), is scanned and sorted on shifts with finite capacity, is
-// inspected by customs for a share of items and held for documents and duty
-// (EDB/EDC, or refused: EDX and
-// returned), leaves the office of exchange (EMF), travels the line-haul on
-// timetabled trucks, flights and vans along the routing core's path (EDD/EDE
-// at sorting centres), reaches its delivery office (EMG) and goes out for
-// delivery (EDG) until delivered (EMI), or waits for collection (EMH, EDH)
-// and is collected or returned to sender after the holding period.
+// An item is posted in China, Latvia or Vanuatu (EMA) on the origin's
+// calendar, reaches the outward office of exchange (EMB) and goes into a
+// receptacle; at the cut-off its receptacle is closed into an S8 dispatch
+// (pre-advice of items and dispatch) and flown, by weight, possibly through
+// a transit office (EMC, EMJ/EMK). In Tashkent the receptacle is opened
+// (EMD); the item is scanned, presented to customs in a risk channel (EDB,
+// EME, EDC; refused or unpaid: EDX and returned) and sorted in shifts,
+// leaves the office of exchange (EMF), travels the line-haul along the
+// routing core's path (EDD/EDE at sorting centres) and reaches its delivery
+// office (EMG). It goes to the door (EDG, EMH, EMI) or waits for collection
+// after a notice (EDH), and is collected (EMI) or returned after the holding
+// period. Facilities keep local time; the README walks the journey with the
+// parameters of each step.
 //
 // Each stage of that journey is a unit of its own under internal/ (origin,
-// carriers, inward, linehaul, delivery, statistics); context.h there says
-// how they hand items on.
+// dispatching, carriers, inward, linehaul, delivery, statistics);
+// context.h there says how they hand items on.
 //
 // Thread-safety: one model per thread; models are independent.
 #pragma once

@@ -216,7 +216,9 @@ TEST(DispatchingTest, EveryItemTravelsInOneReceptacleOfANumberedDispatch) {
         gross += weight[id.ToString()];
       }
       EXPECT_NEAR(rec.id.weight_hectograms(), gross / 100, 0.51) << rec.id.ToString();
-      if (rec.items.size() > 1) EXPECT_LE(gross, max_g) << rec.id.ToString() << " is overweight";
+      if (rec.items.size() > 1) {
+        EXPECT_LE(gross, max_g) << rec.id.ToString() << " is overweight";
+      }
     }
   }
   // Each item's pre-advice names the receptacle that lists it.

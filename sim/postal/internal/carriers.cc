@@ -34,8 +34,7 @@ void Carriers::Board(uint32_t r) {
 Time Carriers::NextDeparture(uint32_t op, Time t) const { return flights_[op]->NextDeparture(t); }
 
 void Carriers::Departed(uint32_t r, Time at) {
-  ReceptacleRecord& receptacle = ctx_.receptacles[r];
-  receptacle.departed = at;
+  const ReceptacleRecord& receptacle = ctx_.receptacles[r];
   const std::string& office = ctx_.s.operators[receptacle.op].office_of_exchange;
   for (uint32_t i : receptacle.items) ctx_.Emit(i, core::EventCode::kEMC, at, office);
 }

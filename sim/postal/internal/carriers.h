@@ -36,6 +36,7 @@ class Carriers final : public EventHandler, public ObservedStage {
   void Report(std::vector<FacilityLoad>& out) const override;
 
  private:
+  // Its items' departure scans (EMC) at `at`.
   void Departed(uint32_t r, Time at);
 
   Context& ctx_;

@@ -56,7 +56,6 @@ struct ReceptacleRecord {
   std::vector<uint32_t> items;
   uint32_t gross_g = 0;  // items and the bag
   uint8_t op = 0;
-  Time departed = 0;  // from the outward office of exchange, once it has
 };
 
 // Facilities a stage reports on, in the hourly series and the summary.

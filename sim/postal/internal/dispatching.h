@@ -17,6 +17,8 @@
 #pragma once
 
 #include <array>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "sim/postal/internal/carriers.h"

@@ -1,0 +1,37 @@
+#include "cli/store_sink.h"
+
+#include <chrono>
+#include <span>
+
+namespace pochta::cli {
+
+void StoreSink::Declare(const sim::Dispatch& dispatch) {
+  storage::DispatchDeclaration& d = records_.dispatches.emplace_back();
+  d.dispatch_id = dispatch.id.ToString();
+  for (const sim::Dispatch::Receptacle& r : dispatch.receptacles) d.receptacles.push_back({r.id.ToString(), r.items});
+}
+
+absl::StatusOr<StoreSink::Written> StoreSink::WriteTo(storage::TrackingStore& store) {
+  Written w{records_.events.size(), true, 0};
+  const auto start = std::chrono::steady_clock::now();
+  absl::Status s = store.BulkLoad(records_).status();
+  if (absl::IsFailedPrecondition(s)) {
+    w.bulk = false;
+    s = absl::OkStatus();
+    constexpr size_t kBatch = 20000;
+    const std::vector<core::Item>& items = records_.items;
+    const std::vector<storage::ReportedEvent>& events = records_.events;
+    for (size_t i = 0; i < items.size() && s.ok(); i += kBatch) {
+      s = store.PutItems(std::span(items).subspan(i, std::min(kBatch, items.size() - i))).status();
+    }
+    for (size_t i = 0; i < records_.dispatches.size() && s.ok(); ++i) s = store.DeclareDispatch(records_.dispatches[i]);
+    for (size_t i = 0; i < events.size() && s.ok(); i += kBatch) {
+      s = store.AppendEvents(std::span(events).subspan(i, std::min(kBatch, events.size() - i))).status();
+    }
+  }
+  if (!s.ok()) return s;
+  w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return w;
+}
+
+}  // namespace pochta::cli

@@ -1,0 +1,42 @@
+// StoreSink: where `pochta simulate` puts a run's records. It collects them
+// all (items' and dispatches' pre-advice, events) and then writes them into
+// a tracking store: one bulk load into a new store, or ordinary batches into
+// a store that already holds items. Both apply the same rules and give the
+// same records. The store benchmark uses it to load a simulated half-year.
+//
+// Thread-safety: one run's thread.
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "sim/postal/event_sink.h"
+#include "storage/tracking_store.h"
+
+namespace pochta::cli {
+
+class StoreSink final : public sim::EventSink {
+ public:
+  void PreAdvice(const core::Item& item) override { records_.items.push_back(item); }
+  void Declare(const sim::Dispatch& dispatch) override;
+  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
+             core::Timestamp reported_at) override {
+    records_.events.push_back(storage::ReportedEvent{item, event, by, "", reported_at});
+  }
+
+  uint64_t events() const { return records_.events.size(); }
+
+  // How the records went in, for the report.
+  struct Written {
+    uint64_t events = 0;
+    bool bulk = false;
+    double seconds = 0;
+  };
+  // REQUIRES: called once; the records are consumed.
+  absl::StatusOr<Written> WriteTo(storage::TrackingStore& store);
+
+ private:
+  storage::BulkRecords records_;
+};
+
+}  // namespace pochta::cli
