@@ -79,6 +79,13 @@ absl::Status CheckAgainstNetwork(const Scenario& s, const core::Network& network
           fmt::format("scenario {}: closure {} {}: there is no link between them", s.name, c.from, c.to));
     }
   }
+  for (const auto& [code, hours] : s.hub_processing) {
+    const std::optional<core::FacilityId> f = network.Find(code);
+    if (!f || network.facility(*f).kind != core::FacilityKind::kSortingCentre) {
+      return absl::InvalidArgumentError(
+          fmt::format("scenario {}: hub_processing: {} is not a sorting centre of the network", s.name, code));
+    }
+  }
   for (const auto& [prefix, share] : s.region_shares) {
     bool found = false;
     for (const core::Region& r : network.regions()) found |= r.prefix == prefix;

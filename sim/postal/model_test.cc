@@ -71,6 +71,8 @@ INSTANTIATE_TEST_SUITE_P(
                                   "t.scenario:5: unknown parameter \"flights\""},
                       BadScenario{"BadNumber", std::string(kMinimal) + "flight_capacity_kg = many\n",
                                   "t.scenario:5: flight_capacity_kg \"many\": expected a whole number of at least 1"},
+                      BadScenario{"BadHubProcessing", std::string(kMinimal) + "[linehaul]\nhub_processing = SC-SKD\n",
+                                  "t.scenario:6: hub_processing \"SC-SKD\": expected a list of \"SORTING-CENTRE HOURS\""},
                       BadScenario{"FlightSmallerThanABag", std::string(kMinimal) + "flight_capacity_kg = 20\n",
                                   "[operator CN] flight_capacity_kg 20 cannot take a full receptacle (30.5 kg)"},
                       BadScenario{"SubclassOfAnotherClass", std::string(kMinimal) + "[dispatch]\nparcel_subclass = UN\n",
@@ -110,6 +112,10 @@ TEST(ScenarioTest, BuiltInScenariosLoadAndFitTheNetwork) {
   Scenario broken = closure;
   broken.closures[0].to = "140105";
   EXPECT_FALSE(CheckAgainstNetwork(broken, Network()).ok());
+  Scenario office_as_centre = Builtin("h1-2025");
+  office_as_centre.hub_processing = {{"140100", 3}};
+  EXPECT_NE(CheckAgainstNetwork(office_as_centre, Network()).message().find("140100 is not a sorting centre"),
+            std::string::npos);
 }
 
 TEST(PostalModelTest, H1IsCalibratedTo226TonnesDeliveredByTheEndOfJune) {
@@ -483,6 +489,23 @@ TEST(LastMileTest, SmallPacketsAreCollectedAfterANotice) {
   }
   const double mean = std::accumulate(wait_days.begin(), wait_days.end(), 0.0) / double(wait_days.size());
   EXPECT_NEAR(mean, s.collection_days, 0.75) << "a day's wait is rounded to opening hours and working days";
+}
+
+// Each sorting centre handles items for its own time, arrival to departure scan.
+TEST(LineHaulTest, SortingCentresTakeTheirOwnHandlingTime) {
+  Scenario s = Builtin("h1-2025");
+  s.hub_processing = {{"SC-SKD", 10}};
+  const Recorder r = RecordShortRun(s, 5, 40);
+  std::map<std::string, std::set<int64_t>> handling;  // centre -> EDE - EDD, seconds
+  for (const auto& [key, events] : r.events) {
+    std::map<std::string, core::Timestamp> in;
+    for (const core::TrackingEvent& e : events) {
+      if (e.code == core::EventCode::kEDD) in[e.office] = e.time;
+      if (e.code == core::EventCode::kEDE) handling[e.office].insert((e.time - in.at(e.office)).count());
+    }
+  }
+  EXPECT_EQ(handling.at("SC-SKD"), (std::set<int64_t>{10 * 3600}));
+  EXPECT_EQ(handling.at("SC-TAS"), (std::set<int64_t>{2 * 3600}));
 }
 
 // Little's law over a run that starts and ends empty: the time-average

@@ -11,6 +11,7 @@
 #include "core/files.h"
 #include "core/item_id.h"
 #include "core/mail_class.h"
+#include "core/network.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/local_time.h"
@@ -291,6 +292,15 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         {"air_capacity", [&](std::string_view v) { s.air_capacity = Positive(v); }},
         {"van_capacity", [&](std::string_view v) { s.van_capacity = Positive(v); }},
         {"hub_processing_hours", [&](std::string_view v) { s.hub_processing_hours = NonNegative(v); }},
+        {"hub_processing",
+         [&](std::string_view v) {
+           s.hub_processing.clear();
+           for (std::string_view entry : Split(v, ',')) {
+             const auto w = Words(entry);
+             if (w.size() != 2 || !core::IsFacilityCode(w[0])) throw Bad{"a list of \"SORTING-CENTRE HOURS\" entries"};
+             s.hub_processing.emplace_back(std::string(w[0]), NonNegative(w[1]));
+           }
+         }},
         {"closure", [&](std::string_view v) {
            const auto w = Words(v);
            if (w.size() != 4) throw Bad{"\"FROM TO START-DAY DAYS\""};

@@ -112,7 +112,9 @@ struct Scenario {
   std::vector<int> air_departures = {7 * 3600};
   std::vector<int> van_departures = {8 * 3600, 13 * 3600};
   int truck_capacity = 4000, air_capacity = 1500, van_capacity = 400;  // items per departure
-  double hub_processing_hours = 2;                                     // sorting centre handling per item
+  double hub_processing_hours = 2;  // sorting centre handling per item, arrival scan to departure scan
+  // Centres whose handling takes another time: (facility code, hours).
+  std::vector<std::pair<std::string, double>> hub_processing;
   int delivery_hour = 9;                                               // rounds start, local
   // Share of items delivered to the door, by mail class (letter post,
   // parcels, EMS); the others get a notice (EDH) and are collected at the

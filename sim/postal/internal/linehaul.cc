@@ -25,6 +25,10 @@ LineHaul::LineHaul(Context& ctx, Delivery& delivery)
     if (ctx.network.facilities()[f].kind != core::FacilityKind::kDeliveryOffice) hubs_.push_back(f);
   }
   last_count_.resize(hubs_.size());
+  handling_.assign(ctx.network.facilities().size(), Time(ctx.s.hub_processing_hours * kHour));
+  for (const auto& [code, hours] : ctx.s.hub_processing) {
+    if (const std::optional<core::FacilityId> f = ctx.network.Find(code)) handling_[f->value()] = Time(hours * kHour);
+  }
 }
 
 void LineHaul::ScheduleClosures() {
@@ -95,7 +99,7 @@ void LineHaul::Arrive(uint32_t i) {
   const core::FacilityKind kind = ctx_.network.facilities()[item.at].kind;
   if (kind == core::FacilityKind::kSortingCentre) {
     ctx_.Emit(i, core::EventCode::kEDD, now, ctx_.Code(item.at));
-    ctx_.sim.Schedule(now + Time(ctx_.s.hub_processing_hours * kHour), this, Payload(kHubDone, i));
+    ctx_.sim.Schedule(now + handling_[item.at], this, Payload(kHubDone, i));
   } else if (item.at == item.office) {
     delivery_.Arrive(i);
   } else {

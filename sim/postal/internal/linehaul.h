@@ -1,7 +1,8 @@
 // LineHaul: from the office of exchange to the delivery office. The routing
 // core picks each next link; every link runs on the scenario's timetable
 // for its mode with a capacity per departure (items that do not fit wait
-// for the next); sorting centres handle items in transit (EDD, EDE); the
+// for the next); sorting centres handle items in transit, each for its own
+// handling time (EDD, EDE); the
 // office of exchange scans them out (EMF). A closed road re-routes the items
 // waiting for it; with no open route an item waits for a reopening.
 //
@@ -51,6 +52,7 @@ class LineHaul final : public EventHandler, public ObservedStage {
   std::vector<Departures> by_facility_;  // by facility
   std::vector<uint32_t> departing_;      // facilities with a transport
   std::vector<uint32_t> hubs_;        // office of exchange and sorting centres
+  std::vector<Time> handling_;        // by facility: a sorting centre's handling time
   std::vector<uint64_t> last_count_;  // items sent on from each hub by the previous sample
 };
 
