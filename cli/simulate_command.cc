@@ -60,16 +60,40 @@ nlohmann::ordered_json ToJson(const sim::Percentiles& p) {
 }
 
 void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
-  fmt::print("\n  {:<5} {:>9} {:>10} {:>9} {:>8} {:>15} {:>11} {:>22} {:>9}\n", "", "posted", "delivered", "returned",
+  fmt::print("\n  {:<14} {:>9} {:>10} {:>9} {:>8} {:>15} {:>11} {:>22} {:>9}\n", "", "posted", "delivered", "returned",
              "in flow", "tonnes by end", "tonnes all", "transit days p50/p90/p99", "on time");
-  for (const auto& [name, o] : r.operators) {
-    fmt::print("  {:<5} {:>9} {:>10} {:>9} {:>8} {:>15.1f} {:>11.1f} {:>10.1f} /{:>5.1f} /{:>5.1f} {:>8.1f}%\n", name,
+  std::vector<std::string> rows;  // the scenario's flows in its order, then all
+  for (const sim::OperatorFlow& f : s.operators) rows.push_back(sim::Label(f));
+  rows.push_back("all");
+  for (const std::string& name : rows) {
+    const sim::RunSummary::ByOperator& o = r.operators.at(name);
+    fmt::print("  {:<14} {:>9} {:>10} {:>9} {:>8} {:>15.1f} {:>11.1f} {:>10.1f} /{:>5.1f} /{:>5.1f} {:>8.1f}%\n", name,
                Thousands(o.posted), Thousands(o.delivered), Thousands(o.returned), Thousands(o.in_flow),
                o.delivered_tonnes_window, o.delivered_tonnes, o.transit_days.p50, o.transit_days.p90,
                o.transit_days.p99, 100 * o.on_time_share);
   }
-  fmt::print("  (\"tonnes by end\": delivered before the last posting day ended; on time: within {} days)\n",
+  fmt::print("  (\"tonnes by end\": delivered before the last posting day ended; on time: within {} days;\n"
+             "   all: the goods to Uzbekistan, correspondence apart)\n",
              s.service_standard_days);
+  // What the office of exchange received and dispatched in the posting
+  // window, as postal statistics count mail exchanged.
+  fmt::print("\n  {:<14} {:>22} {:>20}\n", "exchanged", "gross kg at UZTASA", "registered items");
+  double letters_kg = 0;
+  uint64_t letters_registered = 0;
+  for (size_t k = 0; k < s.operators.size(); ++k) {
+    const sim::RunSummary::ByOperator& o = r.operators.at(rows[k]);
+    fmt::print("  {:<14} {:>22} {:>20}\n", rows[k], Thousands(uint64_t(o.exchanged_kg + 0.5)),
+               Thousands(o.exchanged_registered));
+    if (s.operators[k].kind != sim::OperatorFlow::Kind::kGoods) {
+      letters_kg += o.exchanged_kg;
+      letters_registered += o.exchanged_registered;
+    }
+  }
+  if (letters_kg > 0) {
+    fmt::print("  {:<14} {:>22} {:>20}\n", "letters, both", Thousands(uint64_t(letters_kg + 0.5)),
+               Thousands(letters_registered));
+  }
+  fmt::print("  (received at Tashkent, or dispatched from it for letters sent abroad, by the end of postings)\n");
   fmt::print("\n  {:<16} {:>24}\n", "region", "transit days p50/p90/p99");
   for (const auto& [name, p] : r.by_region) {
     fmt::print("  {:<16} {:>10.1f} /{:>5.1f} /{:>5.1f}\n", name, p.p50, p.p90, p.p99);
@@ -104,7 +128,9 @@ nlohmann::ordered_json SummaryJson(const sim::RunSummary& r) {
                             {"delivered_tonnes_by_end_of_postings", o.delivered_tonnes_window},
                             {"delivered_tonnes", o.delivered_tonnes},
                             {"on_time_share", o.on_time_share},
-                            {"transit_days", ToJson(o.transit_days)}};
+                            {"transit_days", ToJson(o.transit_days)},
+                            {"exchanged_kg_by_end_of_postings", o.exchanged_kg},
+                            {"exchanged_registered_by_end_of_postings", o.exchanged_registered}};
   }
   for (const auto& [name, p] : r.by_region) j["regions"][name] = ToJson(p);
   for (const sim::FacilityLoad& f : r.facilities) {
@@ -288,8 +314,10 @@ int RunSimulate(const SimulateOptions& options) {
   const auto started = std::chrono::sys_seconds(std::chrono::seconds(scenario->start));
   fmt::print("pochta simulate {} (seed {}): {} days of postings from {:%Y-%m-%d}, then {} days to drain\n",
              scenario->name, scenario->seed, scenario->days, started, scenario->drain_days);
-  fmt::print("  {} items, {} tracking events, {} kernel events in {:.1f} s\n",
-             Thousands(summary.operators.at("all").posted), Thousands(summary.tracking_events),
+  uint64_t items = 0;
+  for (const sim::OperatorFlow& f : scenario->operators) items += summary.operators.at(sim::Label(f)).posted;
+  fmt::print("  {} items, {} tracking events, {} kernel events in {:.1f} s\n", Thousands(items),
+             Thousands(summary.tracking_events),
              Thousands(summary.kernel_events), seconds);
   if (sink) {
     fmt::print("  tracking store {}: {} events written in {:.1f} s ({:.0f} events/s, {})\n", db,

@@ -1,6 +1,7 @@
 #include "sim/postal/model.h"
 
 #include "fmt/format.h"
+#include "sim/postal/internal/abroad.h"
 #include "sim/postal/internal/carriers.h"
 #include "sim/postal/internal/context.h"
 #include "sim/postal/internal/delivery.h"
@@ -24,7 +25,8 @@ class PostalModel::Impl final : public EventHandler {
         delivery_(ctx_, statistics_),
         linehaul_(ctx_, delivery_),
         inward_(ctx_, linehaul_, statistics_),
-        carriers_(ctx_, inward_),
+        abroad_(ctx_, statistics_),
+        carriers_(ctx_, inward_, abroad_),
         dispatching_(ctx_, carriers_),
         origin_(ctx_, dispatching_, statistics_) {
     statistics_.Observe(inward_);
@@ -43,6 +45,16 @@ class PostalModel::Impl final : public EventHandler {
     linehaul_.ScheduleClosures();
     ctx_.sim.RunUntil(ctx_.end);
     RunSummary out = statistics_.Summary();
+    for (uint32_t op = 0; op < ctx_.s.operators.size(); ++op) {
+      const internal::Carriers::Exchange& e = carriers_.exchanged(op);
+      RunSummary::ByOperator& flow = out.operators.at(Label(ctx_.s.operators[op]));
+      flow.exchanged_kg = e.kg;
+      flow.exchanged_registered = e.registered;
+      if (ctx_.s.operators[op].kind == OperatorFlow::Kind::kGoods) {
+        out.operators.at("all").exchanged_kg += e.kg;
+        out.operators.at("all").exchanged_registered += e.registered;
+      }
+    }
     out.delivered_to_door = delivery_.delivered_to_door();
     out.collected = delivery_.collected();
     out.uncollected = delivery_.uncollected();
@@ -64,6 +76,7 @@ class PostalModel::Impl final : public EventHandler {
   internal::Delivery delivery_;
   internal::LineHaul linehaul_;
   internal::Inward inward_;
+  internal::Abroad abroad_;
   internal::Carriers carriers_;
   internal::Dispatching dispatching_;
   internal::Origin origin_;

@@ -1,5 +1,6 @@
 // PostalModel: the flow of inbound international mail from the designated
-// operators' customers to Uzbek addressees, on the discrete-event kernel.
+// operators' customers to Uzbek addressees, on the discrete-event kernel,
+// and the correspondence exchanged with them both ways.
 //
 // An item is posted in China, Latvia or Vanuatu (EMA) on the origin's
 // calendar, reaches the outward office of exchange (EMB) and goes into a
@@ -13,7 +14,9 @@
 // office (EMG). It goes to the door (EDG, EMH, EMI) or waits for collection
 // after a notice (EDH), and is collected (EMI) or returned after the holding
 // period. Facilities keep local time; the README walks the journey with the
-// parameters of each step.
+// parameters of each step. Letters sent abroad are posted at Uzbek offices
+// and dispatched from Tashkent the same way; the partner reports them
+// received (EMD) and delivered (EMI).
 //
 // Each stage of that journey is a unit of its own under internal/ (origin,
 // dispatching, carriers, inward, linehaul, delivery, statistics);
@@ -56,8 +59,15 @@ struct RunSummary {
     double delivered_tonnes_window = 0;  // delivered before the arrivals window ended
     double on_time_share = 0;            // of delivered, within the service standard
     Percentiles transit_days;            // posting -> delivery
+    // Mail exchanged at the Tashkent office of exchange before the posting
+    // window ended (received, or for letters sent abroad dispatched):
+    // gross kilograms of receptacles and registered items in them.
+    double exchanged_kg = 0;
+    uint64_t exchanged_registered = 0;
   };
-  std::map<std::string, ByOperator> operators;   // "CN", "LV", "VU", and "all"
+  // By flow (sim::Label: "CN", "CN->UZ letters", "UZ->CN letters"), and
+  // "all", the goods to Uzbekistan (correspondence apart).
+  std::map<std::string, ByOperator> operators;
   std::map<std::string, Percentiles> by_region;  // region name -> transit days (all operators)
   std::vector<FacilityLoad> facilities;          // Tashkent stages, then the busiest links
   // The last mile: delivered at the door, collected at the counter (after a

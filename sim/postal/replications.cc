@@ -55,6 +55,17 @@ std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run) {
   for (const FacilityLoad& f : run.facilities) {
     if (f.name.starts_with("UZTASA")) figures.emplace_back("peak backlog, " + f.name, double(f.peak_backlog));
   }
+  // Correspondence exchanged at Tashkent, both ways, when the scenario has any.
+  double kg = 0, registered = 0;
+  for (const auto& [name, flow] : run.operators) {
+    if (!name.ends_with(" letters")) continue;
+    kg += flow.exchanged_kg;
+    registered += double(flow.exchanged_registered);
+  }
+  if (kg > 0) {
+    figures.emplace_back("correspondence exchanged, kg", kg);
+    figures.emplace_back("registered letters exchanged", registered);
+  }
   return figures;
 }
 

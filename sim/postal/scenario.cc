@@ -159,13 +159,24 @@ std::string DefaultTimeZone(core::Operator op) {
   return "UTC";
 }
 
+// The section header that sets a flow, for errors: "operator CN".
+std::string SectionOf(const OperatorFlow& f) {
+  const std::string_view partner = core::Code(f.op);
+  switch (f.kind) {
+    case OperatorFlow::Kind::kGoods: return fmt::format("operator {}", partner);
+    case OperatorFlow::Kind::kLettersIn: return fmt::format("correspondence from {}", partner);
+    case OperatorFlow::Kind::kLettersOut: return fmt::format("correspondence to {}", partner);
+  }
+  return "";
+}
+
 using Setter = std::function<void(std::string_view)>;
 
 }  // namespace
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view source, Scenario base) {
   Scenario s = std::move(base);
-  std::set<core::Operator> sections_seen;
+  std::set<std::string> sections_seen;
   OperatorFlow* op = nullptr;
   std::string section;
   std::vector<std::string> errors;
@@ -243,7 +254,27 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                         op->transit_office = v;
                       }},
                      {"transit_hours", [&](std::string_view v) { op->transit_hours = NonNegative(v); }},
-                     {"transit_cv", [&](std::string_view v) { op->transit_cv = NonNegative(v); }}};
+                     {"transit_cv", [&](std::string_view v) { op->transit_cv = NonNegative(v); }},
+                     {"letter_grams", [&](std::string_view v) { op->letter_grams = Positive(v); }},
+                     {"ordinary_kg_per_day", [&](std::string_view v) { op->ordinary_kg_per_day = NonNegative(v); }},
+                     {"destination_office",
+                      [&](std::string_view v) {
+                        if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like CNBJSA"};
+                        op->destination_office = v;
+                      }},
+                     {"abroad_days", [&](std::string_view v) { op->abroad_days = NonNegative(v); }},
+                     {"abroad_cv", [&](std::string_view v) { op->abroad_cv = NonNegative(v); }},
+                     {"delivery_postcodes", [&](std::string_view v) {
+                        op->delivery_postcodes.clear();
+                        for (std::string_view p : Split(v, ',')) {
+                          if (p.empty() || p.size() > 9 || !std::all_of(p.begin(), p.end(), [](char c) {
+                                return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+                              })) {
+                            throw Bad{"a list of postcodes like 100000, 200000"};
+                          }
+                          op->delivery_postcodes.emplace_back(p);
+                        }
+                      }}};
     const auto subclass = [](char mail_class, std::string_view v) {
       if (v.size() != 2 || v[0] != mail_class || v[1] < 'A' || v[1] > 'Z') {
         throw Bad{fmt::format("a code list 117 subclass of two capital letters starting with {}", mail_class)};
@@ -344,29 +375,41 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
     if (line.front() == '[') {
       if (line.back() != ']') {
         error(n,
-              "a section header is [run], [demand], [operator XX], [dispatch], [inward], [customs], [linehaul] or "
-              "[delivery]");
+              "a section header is [run], [demand], [operator XX], [correspondence from|to XX], [dispatch], [inward], "
+              "[customs], [linehaul] or [delivery]");
         continue;
       }
       const auto w = Words(line.substr(1, line.size() - 2));
       section = w.empty() ? "" : std::string(w[0]);
       op = nullptr;
-      if (section == "operator") {
-        const std::optional<core::Operator> code = w.size() == 2 ? core::ParseOperator(w[1]) : std::nullopt;
+      if (section == "operator" || section == "correspondence") {
+        // [operator XX], [correspondence from XX], [correspondence to XX]
+        const bool letters = section == "correspondence";
+        const bool to = letters && w.size() == 3 && w[1] == "to";
+        const std::optional<core::Operator> code =
+            w.size() == (letters ? 3u : 2u) && (!letters || to || w[1] == "from") ? core::ParseOperator(w.back())
+                                                                                  : std::nullopt;
         if (!code || core::Info(*code).destination) {
-          error(n, "an operator section is [operator CN], [operator LV] or [operator VU]");
+          error(n, letters ? "a correspondence section is [correspondence from XX] or [correspondence to XX], XX "
+                             "one of CN, LV, VU"
+                           : "an operator section is [operator CN], [operator LV] or [operator VU]");
           section = "?";
           continue;
         }
-        if (!sections_seen.insert(*code).second) error(n, fmt::format("operator {} appears twice", w[1]));
+        OperatorFlow flow{*code, !letters ? OperatorFlow::Kind::kGoods
+                                 : to     ? OperatorFlow::Kind::kLettersOut
+                                          : OperatorFlow::Kind::kLettersIn};
+        section = "operator";  // one table of parameters for every flow
+        if (!sections_seen.insert(Label(flow)).second) error(n, fmt::format("[{}] appears twice", SectionOf(flow)));
         op = nullptr;
         for (OperatorFlow& f : s.operators) {
-          if (f.op == *code) op = &f;  // a base scenario's operator, changed here
+          if (f.op == flow.op && f.kind == flow.kind) op = &f;  // a base scenario's flow, changed here
         }
         if (op == nullptr) {
-          s.operators.push_back(OperatorFlow{*code});
+          if (letters) flow.mix = {{"RR", 1.0}};
+          flow.time_zone = DefaultTimeZone(to ? core::Operator::kUZ : *code);
+          s.operators.push_back(std::move(flow));
           op = &s.operators.back();
-          op->time_zone = DefaultTimeZone(*code);
         }
       } else if (!table.contains(section) || w.size() != 1) {
         error(n, fmt::format("unknown section [{}]", line.substr(1, line.size() - 2)));
@@ -388,7 +431,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
       error(n, fmt::format("unknown parameter \"{}\" in [{}]", key, section.empty() ? "top" : section));
       continue;
     }
-    const std::string where = fmt::format("{}/{}/{}", section, op ? core::Code(op->op) : "", key);
+    const std::string where = fmt::format("{}/{}/{}", section, op ? Label(*op) : "", key);
     if (!repeatable.contains(key)) {
       if (auto [seen, inserted] = first_line.emplace(where, n); !inserted) {
         error(n, fmt::format("\"{}\" is set twice (first at line {})", key, seen->second));
@@ -404,22 +447,41 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
 
   if (s.name.empty()) errors.push_back(fmt::format("{}: \"name\" is required", source));
   if (s.operators.empty()) errors.push_back(fmt::format("{}: at least one [operator XX] section is required", source));
+  std::set<std::string> series;
   for (const OperatorFlow& f : s.operators) {
-    if (f.office_of_exchange.empty() || f.office_of_exchange.substr(0, 2) != core::Code(f.op)) {
-      errors.push_back(fmt::format("{}: [operator {}] needs office_of_exchange, an IMPC code of {}", source,
-                                   core::Code(f.op), core::Code(f.op)));
+    const std::string label = SectionOf(f);
+    const bool out = f.kind == OperatorFlow::Kind::kLettersOut;
+    const std::string_view sender = out ? core::Code(core::Operator::kUZ) : core::Code(f.op);
+    if (f.office_of_exchange.empty() || f.office_of_exchange.substr(0, 2) != sender) {
+      errors.push_back(
+          fmt::format("{}: [{}] needs office_of_exchange, an IMPC code of {}", source, label, sender));
+    } else if (!series.insert(f.office_of_exchange + ">" + f.destination_office).second) {
+      // Each flow numbers its own dispatch series from its office.
+      errors.push_back(fmt::format("{}: [{}]: office_of_exchange {} already dispatches another flow there", source,
+                                   label, f.office_of_exchange));
+    }
+    if (out && (f.destination_office.substr(0, 2) != core::Code(f.op) || f.delivery_postcodes.empty())) {
+      errors.push_back(fmt::format("{}: [{}] needs destination_office, an IMPC code of {}, and delivery_postcodes",
+                                   source, label, core::Code(f.op)));
+    }
+    if (!out && (!f.destination_office.empty() || !f.delivery_postcodes.empty())) {
+      errors.push_back(fmt::format(
+          "{}: [{}]: destination_office and delivery_postcodes are for [correspondence to XX] only", source, label));
+    }
+    if (f.kind == OperatorFlow::Kind::kGoods && f.ordinary_kg_per_day > 0) {
+      errors.push_back(fmt::format("{}: [{}]: ordinary_kg_per_day is for correspondence sections only", source, label));
     }
   }
   const double largest_receptacle = s.dispatching.receptacle_max_kg + s.dispatching.receptacle_tare_kg;
   for (const OperatorFlow& f : s.operators) {
     if (f.flight_capacity_kg < largest_receptacle) {
-      errors.push_back(fmt::format("{}: [operator {}] flight_capacity_kg {} cannot take a full receptacle ({} kg)",
-                                   source, core::Code(f.op), f.flight_capacity_kg, largest_receptacle));
+      errors.push_back(fmt::format("{}: [{}] flight_capacity_kg {} cannot take a full receptacle ({} kg)", source,
+                                   SectionOf(f), f.flight_capacity_kg, largest_receptacle));
     }
   }
-  if (s.dispatching.receptacle_max_kg < 1) {
-    errors.push_back(fmt::format("{}: receptacle_max_kg {} must be at least 1", source,
-                                 s.dispatching.receptacle_max_kg));
+  if (s.dispatching.receptacle_max_kg < 1 || s.dispatching.receptacle_tare_kg >= s.dispatching.receptacle_max_kg) {
+    errors.push_back(fmt::format("{}: receptacle_max_kg {} must be at least 1 and more than receptacle_tare_kg {}",
+                                 source, s.dispatching.receptacle_max_kg, s.dispatching.receptacle_tare_kg));
   }
   if (s.delivery_hour * 3600 < s.office_open || s.delivery_hour * 3600 + 6 * 3600 > s.office_close) {
     errors.push_back(fmt::format("{}: delivery_hour {} must leave the six hours of a round within office_hours", source,
@@ -434,6 +496,16 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
   }
   if (!errors.empty()) return absl::InvalidArgumentError(fmt::format("{}", fmt::join(errors, "\n")));
   return s;
+}
+
+std::string Label(const OperatorFlow& flow) {
+  const std::string partner(core::Code(flow.op));
+  switch (flow.kind) {
+    case OperatorFlow::Kind::kGoods: return partner;
+    case OperatorFlow::Kind::kLettersIn: return partner + "->UZ letters";
+    case OperatorFlow::Kind::kLettersOut: return "UZ->" + partner + " letters";
+  }
+  return partner;
 }
 
 absl::StatusOr<Scenario> LoadScenario(const std::string& path) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,13 +15,18 @@
 
 namespace pochta::sim {
 
-// One designated operator's flow to Tashkent.
+// A flow of mail between a designated operator and Uzbekiston Pochtasi:
+// e-commerce goods to Uzbekistan (an [operator XX] section), or
+// correspondence, letters and documents, either way ([correspondence from XX],
+// [correspondence to XX]).
 struct OperatorFlow {
-  core::Operator op = core::Operator::kCN;
+  enum class Kind : uint8_t { kGoods, kLettersIn, kLettersOut };
+  core::Operator op = core::Operator::kCN;  // the partner: the sender, or for kLettersOut the receiver
+  Kind kind = Kind::kGoods;
   double items_per_day = 0;  // mean items posted per day, before weekday and peak factors
   // Share of items per S10 service indicator; shares sum to 1.
   std::vector<std::pair<std::string, double>> mix = {{"LP", 1.0}};
-  std::string office_of_exchange;  // IMPC of the outward office
+  std::string office_of_exchange;  // IMPC of the outward office (UZTASA for kLettersOut)
   // IANA zone of its offices, for its departure times and its calendar. A
   // scenario file defaults it by country (CN Asia/Shanghai, LV Europe/Riga,
   // VU Pacific/Efate); empty means UTC.
@@ -34,7 +40,21 @@ struct OperatorFlow {
   std::string transit_office;                         // IMPC of a transit office; empty for direct flights
   double transit_hours = 0;                           // time at and from the transit office, mean (log-normal)
   double transit_cv = 0.5;
+
+  // Correspondence only.
+  double letter_grams = 30;        // mean weight of a registered letter (log-normal, the scenario's weight_cv)
+  double ordinary_kg_per_day = 0;  // ordinary letters, untracked, bagged by weight at the outward office
+  // kLettersOut only: the partner's inward office of exchange, and its side
+  // of the journey: arrival there (EMD) -> delivery (EMI) at one of
+  // `delivery_postcodes` (the partner's postcodes, drawn evenly).
+  std::string destination_office;
+  double abroad_days = 5, abroad_cv = 0.5;
+  std::vector<std::string> delivery_postcodes;
 };
+
+// How a flow is named in summaries: "CN" for goods, "CN->UZ letters",
+// "UZ->CN letters".
+std::string Label(const OperatorFlow& flow);
 
 struct Scenario {
   std::string name;

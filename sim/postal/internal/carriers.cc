@@ -7,13 +7,14 @@ namespace {
 
 enum What : uint32_t {
   kAtTransit,   // the flight reached the transit office
-  kLanded,      // the flight reached Tashkent
-  kAtExchange,  // the receptacle reached the office of exchange
+  kLanded,      // the flight reached the destination (Tashkent, or the partner's for letters sent abroad)
+  kAtExchange,  // the receptacle reached the destination office of exchange
 };
 
 }  // namespace
 
-Carriers::Carriers(Context& ctx, Inward& inward) : ctx_(ctx), inward_(inward), rng_(ctx.streams.Stream("transit")) {
+Carriers::Carriers(Context& ctx, Inward& inward, Abroad& abroad)
+    : ctx_(ctx), inward_(inward), abroad_(abroad), rng_(ctx.streams.Stream("transit")), exchanged_(ctx.s.operators.size()) {
   for (size_t o = 0; o < ctx.s.operators.size(); ++o) {
     const OperatorFlow& f = ctx.s.operators[o];
     flights_.push_back(std::make_unique<ScheduledTransport>(
@@ -37,6 +38,16 @@ void Carriers::Departed(uint32_t r, Time at) {
   const ReceptacleRecord& receptacle = ctx_.receptacles[r];
   const std::string& office = ctx_.s.operators[receptacle.op].office_of_exchange;
   for (uint32_t i : receptacle.items) ctx_.Emit(i, core::EventCode::kEMC, at, office);
+  if (ctx_.Outbound(receptacle.op)) Exchanged(r, at);
+}
+
+void Carriers::Exchanged(uint32_t r, Time at) {
+  if (at >= ctx_.window_end) return;
+  const ReceptacleRecord& receptacle = ctx_.receptacles[r];
+  Exchange& e = exchanged_[receptacle.op];
+  ++e.receptacles;
+  e.kg += receptacle.gross_g / 1000.0;
+  for (uint32_t i : receptacle.items) e.registered += ctx_.items[i].registered;
 }
 
 void Carriers::OnEvent(Simulation& sim, uint64_t payload) {
@@ -65,13 +76,20 @@ void Carriers::OnEvent(Simulation& sim, uint64_t payload) {
       sim.Schedule(sim.now() + handling, this, Payload(kAtExchange, r));
       break;
     }
-    case kAtExchange: inward_.Open(r); break;
+    case kAtExchange:
+      if (ctx_.Outbound(receptacle.op)) {
+        abroad_.Open(r);
+      } else {
+        Exchanged(r, sim.now());
+        inward_.Open(r);
+      }
+      break;
   }
 }
 
 void Carriers::Report(std::vector<FacilityLoad>& out) const {
   for (size_t o = 0; o < flights_.size(); ++o) {
-    out.push_back({"flights " + ctx_.s.operators[o].office_of_exchange + " -> " + ctx_.Code(ctx_.exchange) +
+    out.push_back({"flights " + ctx_.s.operators[o].office_of_exchange + " -> " + ctx_.InwardOffice(uint32_t(o)) +
                        " (receptacles)",
                    flights_[o]->max_waiting(), 0});
   }

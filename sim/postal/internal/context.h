@@ -2,8 +2,8 @@
 // scenario, the network, the items under way and where their records go.
 //
 // The stages (one unit each, in the order an item meets them): origin.h,
-// dispatching.h, carriers.h, inward.h, linehaul.h, delivery.h;
-// statistics.h watches them all. Each stage is an EventHandler for its own events; it hands an item to
+// dispatching.h, carriers.h, inward.h, linehaul.h, delivery.h; letters to a
+// partner end in abroad.h after the carriers; statistics.h watches them all. Each stage is an EventHandler for its own events; it hands an item to
 // the next stage through that stage's one entry point.
 //
 // Thread-safety: one model per thread.
@@ -38,10 +38,10 @@ struct ItemRecord {
   uint64_t key;  // packed S10
   Time posted;
   uint32_t weight_g;
-  uint32_t office;  // destination delivery office
+  uint32_t office;  // delivery office in Uzbekistan (the posting office of letters sent abroad)
   uint32_t at;      // facility the item is at (or left from)
   uint32_t link;    // link it travels on
-  uint8_t op;       // index into the scenario's operators
+  uint8_t op;       // index into the scenario's operators: the item's flow
   uint8_t attempts;
   uint16_t region;
   core::MailClass mail_class;
@@ -51,11 +51,13 @@ struct ItemRecord {
   uint8_t contents;      // index into kContents
 };
 
-// One receptacle (bag) of a dispatch and the items in it.
+// One receptacle (bag) of a dispatch and the items in it; a bag of ordinary
+// letters has weight and no items.
 struct ReceptacleRecord {
   std::vector<uint32_t> items;
   uint32_t gross_g = 0;  // items and the bag
   uint8_t op = 0;
+  bool registered = false;
 };
 
 // Facilities a stage reports on, in the hourly series and the summary.
@@ -88,16 +90,23 @@ struct Context {
   }
 
   const OperatorFlow& OperatorOf(uint32_t i) const { return s.operators[items[i].op]; }
+  bool Outbound(uint32_t op) const { return s.operators[op].kind == OperatorFlow::Kind::kLettersOut; }
+  // The office of exchange where flow op's dispatches are received.
+  const std::string& InwardOffice(uint32_t op) const {
+    return Outbound(op) ? s.operators[op].destination_office : Code(exchange);
+  }
   const std::string& Code(uint32_t facility) const { return network.facilities()[facility].code; }
 
   // Records a tracking event of item i; who reports it follows from the
-  // event's side.
+  // event's side and the item's direction.
   void Emit(uint32_t i, core::EventCode code, Time t, const std::string& office,
             core::NonDeliveryMeasure measure = core::NonDeliveryMeasure::kNone) {
     ++tracking_events;
     if (!sink) return;
+    const OperatorFlow& flow = OperatorOf(i);
+    const bool destination_side = core::Info(code).side == core::EventSide::kDestination;
     const core::Operator by =
-        core::Info(code).side == core::EventSide::kDestination ? core::Operator::kUZ : OperatorOf(i).op;
+        destination_side == (flow.kind == OperatorFlow::Kind::kLettersOut) ? flow.op : core::Operator::kUZ;
     sink->Event(*core::ItemId::Unpack(items[i].key),
                 core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure}, by,
                 core::Timestamp(std::chrono::seconds(std::max(t, sim.now()))));

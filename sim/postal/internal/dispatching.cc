@@ -32,27 +32,41 @@ Dispatching::Dispatching(Context& ctx, Carriers& carriers)
 
 void Dispatching::Receive(uint32_t i) {
   ItemRecord& item = ctx_.items[i];
-  Office& office = offices_[item.op];
-  const int series = int(item.mail_class);
-  uint32_t& open = office.open[series][item.registered];
-  if (open != kNone && ctx_.receptacles[open].gross_g + item.weight_g > max_g_ &&
-      ctx_.receptacles[open].items.size() > 0) {
+  const uint32_t r = Bag(item.op, int(item.mail_class), item.registered, item.weight_g);
+  ctx_.receptacles[r].items.push_back(i);
+  ctx_.receptacles[r].gross_g += item.weight_g;
+  item.receptacle = r;
+}
+
+void Dispatching::ReceiveOrdinary(uint32_t op, uint32_t grams) {
+  const int series = int(core::MailClass::kLetterPost);
+  while (grams > 0) {
+    const uint32_t r = Bag(op, series, false, std::min(grams, max_g_ - tare_g_));
+    ReceptacleRecord& bag = ctx_.receptacles[r];
+    const uint32_t put = std::min(grams, max_g_ > bag.gross_g ? max_g_ - bag.gross_g : 0);
+    bag.gross_g += put;
+    grams -= put;
+    if (grams > 0) offices_[op].open[series][0] = kNone;  // full
+  }
+}
+
+uint32_t Dispatching::Bag(uint32_t op, int series, bool registered, uint32_t grams) {
+  Office& office = offices_[op];
+  uint32_t& open = office.open[series][registered];
+  if (open != kNone && ctx_.receptacles[open].gross_g + grams > max_g_ && ctx_.receptacles[open].gross_g > tare_g_) {
     open = kNone;  // full: it waits for the cut-off as it is
   }
   if (open == kNone) {
     open = uint32_t(ctx_.receptacles.size());
-    ctx_.receptacles.push_back(ReceptacleRecord{{}, tare_g_, item.op});
+    ctx_.receptacles.push_back(ReceptacleRecord{{}, tare_g_, uint8_t(op), registered});
     office.waiting[series].push_back(open);
   }
-  ReceptacleRecord& r = ctx_.receptacles[open];
-  r.items.push_back(i);
-  r.gross_g += item.weight_g;
-  item.receptacle = open;
   if (!office.cutoff_scheduled) {
     office.cutoff_scheduled = true;
-    const Time cutoff = Time(ctx_.s.operators[item.op].cutoff_hours * kHour);
-    ctx_.sim.Schedule(carriers_.NextDeparture(item.op, ctx_.sim.now() + cutoff) - cutoff, this, item.op);
+    const Time cutoff = Time(ctx_.s.operators[op].cutoff_hours * kHour);
+    ctx_.sim.Schedule(carriers_.NextDeparture(op, ctx_.sim.now() + cutoff) - cutoff, this, op);
   }
+  return open;
 }
 
 void Dispatching::OnEvent(Simulation&, uint64_t payload) { CutOff(uint32_t(payload)); }
@@ -79,16 +93,15 @@ void Dispatching::Close(uint32_t op, int series, std::span<const uint32_t> recep
   Office& office = offices_[op];
   const int number = ++office.last_number[series];
   const std::string dispatch =
-      fmt::format("{}{}A{}{}{:04d}", ctx_.s.operators[op].office_of_exchange, ctx_.Code(ctx_.exchange),
+      fmt::format("{}{}A{}{}{:04d}", ctx_.s.operators[op].office_of_exchange, ctx_.InwardOffice(op),
                   subclass_[series], office.year % 10, (number - 1) % 9999 + 1);
   Dispatch declared{*core::DispatchId::Parse(dispatch), {}};
   for (size_t k = 0; k < receptacles.size(); ++k) {
     const ReceptacleRecord& r = ctx_.receptacles[receptacles[k]];
-    const bool registered = ctx_.items[r.items.front()].registered;
     carriers_.Board(receptacles[k]);
     if (!ctx_.sink) continue;
     const std::string id = fmt::format("{}{:03d}{}{}{:04d}", dispatch, k + 1, k + 1 == receptacles.size() ? 1 : 0,
-                                       registered ? 1 : 0, std::min<uint32_t>(9999, (r.gross_g + 50) / 100));
+                                       r.registered ? 1 : 0, std::min<uint32_t>(9999, (r.gross_g + 50) / 100));
     Dispatch::Receptacle& listed = declared.receptacles.emplace_back(Dispatch::Receptacle{*core::ReceptacleId::Parse(id), {}});
     for (uint32_t i : r.items) {
       SendPreAdvice(i, listed.id);
@@ -100,20 +113,34 @@ void Dispatching::Close(uint32_t op, int series, std::span<const uint32_t> recep
 
 void Dispatching::SendPreAdvice(uint32_t i, const core::ReceptacleId& receptacle) {
   const ItemRecord& record = ctx_.items[i];
-  const std::string country(core::Code(ctx_.s.operators[record.op].op));
+  const OperatorFlow& flow = ctx_.s.operators[record.op];
+  const std::string partner(core::Code(flow.op));
   core::Item item{.id = *core::ItemId::Unpack(record.key)};
   item.mail_class = record.mail_class;
   item.weight_grams = record.weight_g;
-  item.declared_value_minor = record.value_cents;
-  item.currency = "USD";
-  const Contents& contents = kContents[record.contents];
-  item.contents = {core::ContentLine{std::string(contents.description), std::string(contents.hs_code), 1,
-                                     record.weight_g, record.value_cents, "CN"}};
-  item.sender = core::Party{"Online store", "", "", country, "", ""};
-  item.recipient = core::Party{"Addressee", "", ctx_.Code(record.office), "UZ", "", ""};
   item.posted_at = core::Timestamp(std::chrono::seconds(record.posted));
   item.dispatch_id = receptacle.dispatch().ToString();
   item.receptacle_id = receptacle.ToString();
+  switch (flow.kind) {
+    case OperatorFlow::Kind::kGoods: {
+      item.declared_value_minor = record.value_cents;
+      item.currency = "USD";
+      const Contents& contents = kContents[record.contents];
+      item.contents = {core::ContentLine{std::string(contents.description), std::string(contents.hs_code), 1,
+                                         record.weight_g, record.value_cents, "CN"}};
+      item.sender = core::Party{"Online store", "", "", partner, "", ""};
+      item.recipient = core::Party{"Addressee", "", ctx_.Code(record.office), "UZ", "", ""};
+      break;
+    }
+    case OperatorFlow::Kind::kLettersIn:  // documents: no declaration
+      item.sender = core::Party{"Sender", "", "", partner, "", ""};
+      item.recipient = core::Party{"Addressee", "", ctx_.Code(record.office), "UZ", "", ""};
+      break;
+    case OperatorFlow::Kind::kLettersOut:
+      item.sender = core::Party{"Sender", "", ctx_.Code(record.office), "UZ", "", ""};
+      item.recipient = core::Party{"Addressee", "", "", partner, "", ""};
+      break;
+  }
   ctx_.sink->PreAdvice(item);
 }
 

@@ -1,4 +1,4 @@
-// Dispatching: at each designated operator's outward office of exchange,
+// Dispatching: at each flow's outward office of exchange,
 // items go into receptacles and receptacles into dispatches, as UPU S8 and
 // S9 describe them.
 //
@@ -30,8 +30,11 @@ class Dispatching final : public EventHandler {
  public:
   Dispatching(Context& ctx, Carriers& carriers);
 
-  // Item i has reached its operator's outward office of exchange.
+  // Item i has reached its flow's outward office of exchange.
   void Receive(uint32_t i);
+  // Ordinary letters of flow op, untracked, have reached it: they fill
+  // ordinary letter-post bags by weight.
+  void ReceiveOrdinary(uint32_t op, uint32_t grams);
 
   void OnEvent(Simulation& sim, uint64_t payload) override;  // a cut-off; lower: operator
 
@@ -47,6 +50,9 @@ class Dispatching final : public EventHandler {
     bool cutoff_scheduled = false;
   };
 
+  // The open receptacle of flow op's series and kind that takes `grams`
+  // more, a new one when it would pass the maximum; schedules the cut-off.
+  uint32_t Bag(uint32_t op, int series, bool registered, uint32_t grams);
   void CutOff(uint32_t op);
   void Close(uint32_t op, int series, std::span<const uint32_t> receptacles);
   void SendPreAdvice(uint32_t i, const core::ReceptacleId& receptacle);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/postal/internal/contents.h"
+
 namespace pochta::sim::internal {
 namespace {
 
@@ -106,7 +108,8 @@ void Inward::Present(uint32_t i) {
   ++in_customs_;
   ++counts_.presented;
   counts_.dutiable += ctx_.items[i].value_cents > c.duty_free_usd * 100;
-  const double u = rng_.Uniform();
+  // Documents are released on sight; goods go to a channel by risk.
+  const double u = ctx_.items[i].contents == kDocuments ? 0 : rng_.Uniform();
   const Channel channel = u < c.channels[kGreen] ? kGreen : u < c.channels[kGreen] + c.channels[kYellow] ? kYellow : kRed;
   switch (channel) {
     case kGreen:

@@ -12,6 +12,7 @@ namespace {
 enum What : uint32_t {
   kPost,       // lower: operator index
   kAtOutward,  // the item reached the outward office of exchange
+  kOrdinary,   // a day's ordinary letters reached it; lower: operator index
 };
 
 }  // namespace
@@ -21,10 +22,13 @@ Origin::Origin(Context& ctx, Dispatching& dispatching, Statistics& statistics)
   const core::Network& network = ctx.network;
   for (const OperatorFlow& f : ctx.s.operators) {
     const std::string code(core::Code(f.op));
-    arrivals_.push_back(ctx.streams.Stream("arrivals/" + code));
-    posting_office_.push_back(code + (f.op == core::Operator::kCN   ? "518000"
-                                      : f.op == core::Operator::kLV ? "1050"
-                                                                    : "4010"));
+    arrivals_.push_back(ctx.streams.Stream("arrivals/" + Label(f)));
+    ordinary_.push_back(ctx.streams.Stream("ordinary/" + Label(f)));
+    // Letters to a partner are posted at Uzbek offices, drawn like destinations.
+    posting_office_.push_back(f.kind == OperatorFlow::Kind::kLettersOut ? ""
+                              : code + (f.op == core::Operator::kCN   ? "518000"
+                                        : f.op == core::Operator::kLV ? "1050"
+                                                                      : "4010"));
   }
   // Destination offices by region, and each region's share of demand.
   region_offices_.resize(network.regions().size());
@@ -50,7 +54,17 @@ Origin::Origin(Context& ctx, Dispatching& dispatching, Statistics& statistics)
 }
 
 void Origin::Start() {
-  for (uint32_t o = 0; o < ctx_.s.operators.size(); ++o) ScheduleNextPosting(o, ctx_.start);
+  for (uint32_t o = 0; o < ctx_.s.operators.size(); ++o) {
+    ScheduleNextPosting(o, ctx_.start);
+    if (ctx_.s.operators[o].ordinary_kg_per_day > 0) ScheduleOrdinary(o, ctx_.start);
+  }
+}
+
+void Origin::ScheduleOrdinary(uint32_t o, Time from) {
+  const LocalTime& clock = ctx_.origin[o];
+  const int64_t day = clock.DayOf(from) + (clock.SecondOfDay(from) >= 12 * kHour);
+  const Time noon = clock.At(day, 12 * kHour);
+  if (noon < ctx_.window_end) ctx_.sim.Schedule(noon, this, Payload(kOrdinary, o));
 }
 
 void Origin::OnEvent(Simulation& sim, uint64_t payload) {
@@ -61,12 +75,21 @@ void Origin::OnEvent(Simulation& sim, uint64_t payload) {
       ctx_.Emit(i, core::EventCode::kEMB, sim.now(), ctx_.OperatorOf(i).office_of_exchange);
       dispatching_.Receive(i);
       break;
+    case kOrdinary: {
+      // The day's ordinary letters, by weight, arrive at the office of
+      // exchange around noon.
+      const double kg = ctx_.s.operators[i].ordinary_kg_per_day * DemandFactor(i, sim.now());
+      if (kg > 0) dispatching_.ReceiveOrdinary(i, uint32_t(ordinary_[i].LogNormal(kg * 1000, 0.3)));
+      ScheduleOrdinary(i, sim.now() + 1);
+      break;
+    }
   }
 }
 
 double Origin::DemandFactor(uint32_t o, Time t) const {
   const int64_t day = ctx_.origin[o].DayOf(t);
   double factor = ctx_.s.weekday_factors[Weekday(day) - 1];
+  if (ctx_.s.operators[o].kind != OperatorFlow::Kind::kGoods) return factor;  // the seasons are the marketplaces'
   const std::chrono::sys_days today{std::chrono::days(day)};
   const std::chrono::year_month_day ymd(today);
   for (const Scenario::Peak& p : ctx_.s.peaks) {
@@ -90,12 +113,13 @@ void Origin::ScheduleNextPosting(uint32_t o, Time from) {
 }
 
 core::ItemId Origin::NextId(uint32_t o, const std::string& indicator) {
-  auto key = std::make_pair(o, indicator);
+  // One series per country of posting and service indicator, whichever
+  // flow the item belongs to: S10 ids stay unique.
+  const std::string_view country =
+      ctx_.Outbound(o) ? core::Code(core::Operator::kUZ) : core::Code(ctx_.s.operators[o].op);
+  auto key = std::make_pair(std::string(country), indicator);
   auto it = sequences_.find(key);
-  if (it == sequences_.end()) {
-    it = sequences_.emplace(key, *core::ItemIdSequence::Create(indicator, core::Code(ctx_.s.operators[o].op), 1))
-             .first;
-  }
+  if (it == sequences_.end()) it = sequences_.emplace(key, *core::ItemIdSequence::Create(indicator, country, 1)).first;
   return it->second.Next();
 }
 
@@ -115,25 +139,33 @@ void Origin::Post(uint32_t o) {
   }
   const core::MailClass mail_class =
       core::LookupServiceIndicator(*indicator)->mail_class.value_or(core::MailClass::kLetterPost);
-  const double mean = mail_class == core::MailClass::kParcels ? s.parcel_grams
-                      : mail_class == core::MailClass::kEms   ? s.ems_grams
-                                                              : s.letter_post_grams;
-  const uint32_t weight = uint32_t(std::clamp(rng.LogNormal(mean, s.weight_cv), 20.0, 30000.0));
-  // What it contains, and its declared value by mail class and contents.
-  double c = rng.Uniform();
-  uint8_t contents = uint8_t(std::size(kContents) - 1);
-  for (uint8_t k = 0; k < std::size(kContents); ++k) {
-    if ((c -= kContents[k].share) < 0) {
-      contents = k;
-      break;
+  const bool letters = f.kind != OperatorFlow::Kind::kGoods;
+  const double mean = letters                                   ? f.letter_grams
+                      : mail_class == core::MailClass::kParcels ? s.parcel_grams
+                      : mail_class == core::MailClass::kEms     ? s.ems_grams
+                                                                : s.letter_post_grams;
+  const uint32_t weight = uint32_t(std::clamp(rng.LogNormal(mean, s.weight_cv), letters ? 5.0 : 20.0, 30000.0));
+  // What it contains, and its declared value by mail class and contents;
+  // correspondence carries documents, of no value.
+  uint8_t contents = kDocuments;
+  uint32_t value_cents = 0;
+  if (!letters) {
+    double c = rng.Uniform();
+    contents = uint8_t(std::size(kContents) - 1);
+    for (uint8_t k = 0; k < std::size(kContents); ++k) {
+      if ((c -= kContents[k].share) < 0) {
+        contents = k;
+        break;
+      }
     }
+    const double mean_usd = mail_class == core::MailClass::kParcels ? s.parcel_usd
+                            : mail_class == core::MailClass::kEms   ? s.ems_usd
+                                                                    : s.letter_post_usd;
+    value_cents = uint32_t(
+        std::clamp(rng.LogNormal(mean_usd * kContents[contents].value_factor * 100, s.value_cv), 100.0, 1e8));
   }
-  const double mean_usd = mail_class == core::MailClass::kParcels ? s.parcel_usd
-                          : mail_class == core::MailClass::kEms   ? s.ems_usd
-                                                                  : s.letter_post_usd;
-  const uint32_t value_cents = uint32_t(
-      std::clamp(rng.LogNormal(mean_usd * kContents[contents].value_factor * 100, s.value_cv), 100.0, 1e8));
-  // Destination: a region by demand, an office within it.
+  // Destination (the posting office of letters sent abroad): a region by
+  // demand, an office within it.
   const double r = rng.Uniform();
   size_t region = size_t(std::lower_bound(region_weight_.begin(), region_weight_.end(), r) - region_weight_.begin());
   region = std::min(region, region_offices_.size() - 1);
@@ -145,7 +177,7 @@ void Origin::Post(uint32_t o) {
                                   mail_class, (*indicator)[0] == 'R' || (*indicator)[0] == 'V', kNone,
                                   value_cents, contents});
   statistics_.Posted(i);
-  ctx_.Emit(i, core::EventCode::kEMA, now, posting_office_[o]);
+  ctx_.Emit(i, core::EventCode::kEMA, now, posting_office_[o].empty() ? ctx_.Code(office) : posting_office_[o]);
   const Time to_oe = std::max<Time>(kHour, Time(rng.LogNormal(f.to_exchange_hours * kHour, f.to_exchange_cv)));
   ctx_.sim.Schedule(now + to_oe, this, Payload(kAtOutward, i));
   ScheduleNextPosting(o, now);

@@ -1,8 +1,11 @@
-// Origin: where items enter the model. Each designated operator's customers
-// post items (EMA) at a rate shaped by the weekday and the seasons of the
-// origin's local calendar (peaks and troughs); an item
-// gets its S10 id, service indicator, weight and destination office, and
-// reaches the outward office of exchange (EMB) after a log-normal time.
+// Origin: where items enter the model. Each flow's customers post items
+// (EMA) at a rate shaped by the weekday and the seasons of the origin's
+// local calendar (peaks and troughs); an item gets its S10 id, service
+// indicator, weight, contents and destination office, and reaches the
+// outward office of exchange (EMB) after a log-normal time. Letters to a
+// partner are posted at Uzbek offices and go to Tashkent. A correspondence
+// flow's ordinary letters, untracked, reach the office of exchange as one
+// weight a day.
 //
 // Thread-safety: as its Context.
 #pragma once
@@ -29,20 +32,23 @@ class Origin final : public EventHandler {
   void OnEvent(Simulation& sim, uint64_t payload) override;
 
  private:
-  // Postings per day relative to items_per_day, by the origin's local date.
+  // Postings per day relative to items_per_day, by the origin's local date:
+  // the weekday, and for goods the seasons.
   double DemandFactor(uint32_t o, Time t) const;
   void ScheduleNextPosting(uint32_t o, Time from);
+  // The next day's ordinary letters of flow o, at local noon after `from`.
+  void ScheduleOrdinary(uint32_t o, Time from);
   core::ItemId NextId(uint32_t o, const std::string& indicator);
   void Post(uint32_t o);
 
   Context& ctx_;
   Dispatching& dispatching_;
   Statistics& statistics_;
-  std::vector<Rng> arrivals_;              // by operator
+  std::vector<Rng> arrivals_, ordinary_;   // by operator
   std::vector<std::string> posting_office_;  // by operator
   std::vector<std::vector<uint32_t>> region_offices_;
   std::vector<double> region_weight_;  // cumulative
-  std::map<std::pair<uint32_t, std::string>, core::ItemIdSequence> sequences_;
+  std::map<std::pair<std::string, std::string>, core::ItemIdSequence> sequences_;  // country, indicator
 };
 
 }  // namespace pochta::sim::internal

@@ -26,6 +26,8 @@ Statistics::Statistics(Context& ctx)
       transit_by_region_(ctx.network.regions().size()),
       on_time_(ctx.s.operators.size() + 1) {}
 
+bool Statistics::Goods(uint32_t op) const { return ctx_.s.operators[op].kind == OperatorFlow::Kind::kGoods; }
+
 void Statistics::Observe(ObservedStage& stage) {
   stages_.push_back(&stage);
   stage.Names(facility_names_);
@@ -33,7 +35,11 @@ void Statistics::Observe(ObservedStage& stage) {
 
 void Statistics::Start() { ctx_.sim.Schedule(ctx_.sim.now(), this); }
 
-void Statistics::Posted(uint32_t i) { ++by_op_[ctx_.items[i].op].posted; }
+void Statistics::Posted(uint32_t i) {
+  const uint32_t op = ctx_.items[i].op;
+  ++by_op_[op].posted;
+  if (Goods(op)) ++by_op_.back().posted;
+}
 
 void Statistics::Finish(uint32_t i, bool delivered) {
   const ItemRecord& item = ctx_.items[i];
@@ -41,7 +47,9 @@ void Statistics::Finish(uint32_t i, bool delivered) {
   const float days = float(double(now - item.posted) / kDay);
   ++finished_;
   sojourn_days_ += double(now - item.posted) / kDay;
+  const bool goods = Goods(item.op);
   for (size_t k : {size_t(item.op), by_op_.size() - 1}) {
+    if (k + 1 == by_op_.size() && !goods) break;
     RunSummary::ByOperator& o = by_op_[k];
     if (!delivered) {
       ++o.returned;
@@ -53,7 +61,7 @@ void Statistics::Finish(uint32_t i, bool delivered) {
     transit_by_op_[k].push_back(days);
     if (days <= ctx_.s.service_standard_days) ++on_time_[k];
   }
-  if (delivered) {
+  if (delivered && !ctx_.Outbound(item.op)) {
     transit_by_region_[item.region].push_back(days);
     ++delivered_this_hour_;
   }
@@ -76,13 +84,10 @@ RunSummary Statistics::Summary() const {
   for (size_t k = 0; k < by_op_.size(); ++k) {
     RunSummary::ByOperator o = by_op_[k];
     const bool all = k + 1 == by_op_.size();
-    if (all) {
-      for (size_t j = 0; j + 1 < by_op_.size(); ++j) o.posted += by_op_[j].posted;
-    }
     o.in_flow = o.posted - o.delivered - o.returned;
     o.on_time_share = o.delivered ? double(on_time_[k]) / double(o.delivered) : 0;
     o.transit_days = Summarise(transit_by_op_[k]);
-    out.operators[all ? "all" : std::string(core::Code(ctx_.s.operators[k].op))] = o;
+    out.operators[all ? "all" : Label(ctx_.s.operators[k])] = o;
   }
   for (size_t r = 0; r < transit_by_region_.size(); ++r) {
     out.by_region[ctx_.network.regions()[r].name] = Summarise(transit_by_region_[r]);

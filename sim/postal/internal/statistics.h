@@ -32,10 +32,12 @@ class Statistics final : public EventHandler {
   void OnEvent(Simulation& sim, uint64_t payload) override;  // an hourly sample
 
  private:
+  bool Goods(uint32_t op) const;  // flow op is goods, counted in "all"
+
   Context& ctx_;
   std::vector<ObservedStage*> stages_;
   std::vector<std::string> facility_names_;
-  std::vector<RunSummary::ByOperator> by_op_;  // the scenario's operators, then all
+  std::vector<RunSummary::ByOperator> by_op_;  // the scenario's flows, then all goods
   std::vector<std::vector<float>> transit_by_op_, transit_by_region_;
   std::vector<uint64_t> on_time_;
   std::vector<HourlySample> hourly_;
