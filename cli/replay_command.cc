@@ -76,8 +76,8 @@ int IntoStore(const ReplayOptions& options, sim::TraceReader& reader) {
   return kExitOk;
 }
 
-// One ReportEvents stream per API key: staff for destination-side events,
-// each issuing country's operator for the others.
+// One ReportEvents stream per API key: staff for the events Uzbekiston
+// Pochtasi reported, each operator's key for its own.
 class LiveReplay {
  public:
   LiveReplay(const ReplayOptions& options, const services::KeyRing& keys, sim::TraceReader& reader)
@@ -151,11 +151,10 @@ class LiveReplay {
   }
 
   bool Queue(const sim::TraceRecord& r) {
-    const bool destination = core::Info(r.event.code).side == core::EventSide::kDestination;
-    const std::optional<core::Operator> op = core::ParseOperator(std::string_view(r.item.country().data(), 2));
-    const std::optional<std::string> key = destination
+    // Whoever reported it: staff for Uzbekiston Pochtasi, else that operator.
+    const std::optional<std::string> key = r.reported_by == core::Operator::kUZ
                                                ? keys_.KeyFor(services::Role::kStaff)
-                                               : (op ? keys_.KeyFor(services::Role::kOperator, *op) : std::nullopt);
+                                               : keys_.KeyFor(services::Role::kOperator, r.reported_by);
     if (!key) {
       failure_ = fmt::format("trace line {}: no key in --keys may report {} for {}", reader_.line(),
                              core::Name(r.event.code), r.item.ToString());
@@ -225,7 +224,7 @@ CLI::App* AddReplayCommand(CLI::App& app, ReplayOptions& options) {
   cmd->add_option("--db", options.db, "Write into this tracking store");
   cmd->add_option("--target", options.target, "Or stream into the server at this address");
   cmd->add_option("--keys", options.keys,
-                  "With --target: API keys; staff for destination events, operators for theirs");
+                  "With --target: API keys; staff for Uzbekiston Pochtasi's events, operators for theirs");
   cmd->add_option(
          "--speed", options.speed,
          "With --target: simulated seconds per wall-clock second (3600: an hour a second; 0: as fast as possible)")

@@ -7,17 +7,39 @@
 
 namespace pochta::services {
 
-bool Principal::MayRead(core::ItemId id) const { return role != Role::kOperator || id.HasCountry(core::Code(op)); }
+namespace {
+
+// Mail Uzbekiston Pochtasi sends abroad: issued in Uzbekistan.
+bool SentFromUzbekistan(core::ItemId id) { return id.HasCountry(core::Code(core::Operator::kUZ)); }
+
+}  // namespace
+
+bool Principal::MayRead(core::ItemId id, std::string_view addressed_to) const {
+  return role != Role::kOperator || id.HasCountry(core::Code(op)) ||
+         (SentFromUzbekistan(id) && addressed_to == core::Code(op));
+}
 
 std::optional<std::string> Principal::WhyNotReport(core::ItemId item, core::EventCode code) const {
   const core::EventSide side = core::Info(code).side;
+  const bool outbound = SentFromUzbekistan(item);
   switch (role) {
     case Role::kReader: return std::string("the reader role may not report events");
     case Role::kStaff:
-      if (side == core::EventSide::kDestination) return std::nullopt;
+      if (side == (outbound ? core::EventSide::kOrigin : core::EventSide::kDestination)) return std::nullopt;
+      if (outbound) {
+        return fmt::format(
+            "Uzbekiston Pochtasi staff report the origin-side events of mail it sends; {} is an {} event of item {}, "
+            "reported by the operator it was sent to",
+            core::Name(code), core::Name(side), item.ToString());
+      }
       return fmt::format("Uzbekiston Pochtasi staff report destination-side events; {} is an {} event",
                          core::Name(code), core::Name(side));
     case Role::kOperator:
+      if (outbound) {  // mail sent to this operator: it reports what happens at its offices
+        if (side == core::EventSide::kDestination) return std::nullopt;
+        return fmt::format("item {} was sent by Uzbekiston Pochtasi, which reports its {} events; {} is one",
+                           item.ToString(), core::Name(side), core::Name(code));
+      }
       if (!item.HasCountry(core::Code(op))) {
         return fmt::format("item {} was issued in {}, not {}", item.ToString(),
                            std::string_view(item.country().data(), 2), core::Code(op));
@@ -40,19 +62,29 @@ std::optional<std::string> WhyNotOwn(core::Operator op, core::ItemId item) {
 
 }  // namespace
 
+// The sending operator: a designated operator for mail to Uzbekistan, staff
+// for the mail Uzbekiston Pochtasi sends.
+std::optional<core::Operator> Principal::Sender() const {
+  if (role == Role::kOperator) return op;
+  if (role == Role::kStaff) return core::Operator::kUZ;
+  return std::nullopt;
+}
+
 std::optional<std::string> Principal::WhyNotSubmit(const core::Item& item) const {
-  if (role != Role::kOperator) return std::string("only designated operators submit pre-advice");
-  if (std::optional<std::string> why = WhyNotOwn(op, item.id)) return why;
-  if (!item.dispatch_id.empty() && !item.dispatch_id.starts_with(core::Code(op))) {
+  const std::optional<core::Operator> sender = Sender();
+  if (!sender) return std::string("only designated operators and Uzbekiston Pochtasi staff submit pre-advice");
+  if (std::optional<std::string> why = WhyNotOwn(*sender, item.id)) return why;
+  if (!item.dispatch_id.empty() && !item.dispatch_id.starts_with(core::Code(*sender))) {
     return fmt::format("dispatch {} leaves an office of exchange of {}, not {}", item.dispatch_id,
-                       item.dispatch_id.substr(0, 2), core::Code(op));
+                       item.dispatch_id.substr(0, 2), core::Code(*sender));
   }
   return std::nullopt;
 }
 
 std::optional<std::string> Principal::WhyNotDeclare(core::ItemId item) const {
-  if (role != Role::kOperator) return std::string("only designated operators declare dispatches");
-  return WhyNotOwn(op, item);
+  const std::optional<core::Operator> sender = Sender();
+  if (!sender) return std::string("only designated operators and Uzbekiston Pochtasi staff declare dispatches");
+  return WhyNotOwn(*sender, item);
 }
 
 absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path) {

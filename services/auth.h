@@ -30,19 +30,29 @@ struct Principal {
   Role role = Role::kReader;
   core::Operator op = core::Operator::kUZ;  // the operator's country for kOperator
 
-  // Reads of an item: staff and readers any, an operator its own country's.
-  bool MayRead(core::ItemId id) const;
+  // Reads of an item: staff and readers any; an operator its own country's,
+  // and mail Uzbekiston Pochtasi sends that is addressed to its country
+  // (`addressed_to`, the recipient's country in the item's pre-advice;
+  // empty when unknown).
+  bool MayRead(core::ItemId id, std::string_view addressed_to = {}) const;
   // Personal data of senders and addressees: everyone but readers.
   bool SeesPersonalData() const { return role != Role::kReader; }
   // Why this caller may not report `code` for `item`; nothing when it may.
+  // Mail to Uzbekistan: its operator reports origin-side events, staff
+  // destination-side ones. Mail Uzbekiston Pochtasi sends (an item issued
+  // in UZ): staff report origin-side events, the receiving operator
+  // destination-side ones (CheckEventOffice keeps them to its offices).
   std::optional<std::string> WhyNotReport(core::ItemId item, core::EventCode code) const;
   // Why this caller may not submit pre-advice for `item`: an item of another
   // country, or a dispatch from another country's office of exchange.
-  // Nothing when it may.
+  // Nothing when it may. Operators send their own country's items, staff
+  // those issued in Uzbekistan.
   std::optional<std::string> WhyNotSubmit(const core::Item& item) const;
   // Why this caller may not declare `item` inside a dispatch of its own;
-  // nothing when it may (an operator's own items only).
+  // nothing when it may (the sender's own items only).
   std::optional<std::string> WhyNotDeclare(core::ItemId item) const;
+  // The operator this caller sends mail for; nothing for readers.
+  std::optional<core::Operator> Sender() const;
 };
 
 class KeyRing {

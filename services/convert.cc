@@ -32,7 +32,7 @@ absl::Status CheckText(std::string_view path, std::string_view field, const std:
   return absl::OkStatus();
 }
 
-absl::Status CheckParty(const v1::Party& p, std::string path, bool recipient) {
+absl::Status CheckParty(const v1::Party& p, std::string path, bool uzbek) {
   for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"name", &p.name()},
                                      {"address", &p.address()},
                                      {"phone", &p.phone()},
@@ -42,7 +42,7 @@ absl::Status CheckParty(const v1::Party& p, std::string path, bool recipient) {
   if (!p.country().empty() && !core::IsIsoCountryCode(p.country())) {
     return Invalid(path, "country", p.country(), "is not an ISO 3166-1 alpha-2 code");
   }
-  if (recipient && (p.postcode().size() != 6 || !core::IsDigits(p.postcode()))) {
+  if (uzbek && (p.postcode().size() != 6 || !core::IsDigits(p.postcode()))) {
     return Invalid(path, "postcode", p.postcode(), "an Uzbek postcode has six digits");
   }
   return absl::OkStatus();
@@ -107,10 +107,20 @@ absl::StatusOr<core::Item> ItemFromProto(const v1::Item& in, std::string_view pa
                                               uint32_t(c.net_weight_grams()), c.value_minor(), c.origin_country()});
   }
   const std::string prefix = std::string(path) + (path.empty() ? "" : ".");
-  if (absl::Status s = CheckParty(in.sender(), prefix + "sender", false); !s.ok()) return s;
-  if (absl::Status s = CheckParty(in.recipient(), prefix + "recipient", true); !s.ok()) return s;
-  if (v.router->Resolve(*core::Postcode::Parse(in.recipient().postcode())).match == core::PostcodeMatch::kNone) {
-    return Invalid(prefix + "recipient", "postcode", in.recipient().postcode(), "no delivery office serves it");
+  // Mail to Uzbekistan is addressed to an Uzbek postcode; mail Uzbekiston
+  // Pochtasi sends (issued in UZ) is posted at one and addressed abroad.
+  const bool outbound = id->HasCountry(core::Code(core::Operator::kUZ));
+  const v1::Party& uzbek = outbound ? in.sender() : in.recipient();
+  const std::string uzbek_path = prefix + (outbound ? "sender" : "recipient");
+  if (absl::Status s = CheckParty(in.sender(), prefix + "sender", outbound); !s.ok()) return s;
+  if (absl::Status s = CheckParty(in.recipient(), prefix + "recipient", !outbound); !s.ok()) return s;
+  if (v.router->Resolve(*core::Postcode::Parse(uzbek.postcode())).match == core::PostcodeMatch::kNone) {
+    return Invalid(uzbek_path, "postcode", uzbek.postcode(), "no delivery office serves it");
+  }
+  if (outbound && (in.recipient().country().empty() || in.recipient().country() == core::Code(core::Operator::kUZ))) {
+    return Invalid(prefix + "recipient", "country", in.recipient().country(),
+                   fmt::format("item {} is sent abroad by Uzbekiston Pochtasi: the country it goes to is required",
+                               id->ToString()));
   }
   const auto party = [](const v1::Party& p) {
     return core::Party{p.name(), p.address(), p.postcode(), p.country(), p.phone(), p.email()};
@@ -165,23 +175,39 @@ absl::Status CheckEventOffice(const core::TrackingEvent& event, core::Operator r
   const std::string& office = event.office;
   const core::ExchangeOffice* exchange = v.offices->Find(office);
   const std::string_view country = core::Code(reported_by);
+  const bool uz = reported_by == core::Operator::kUZ;
+  // A post office of the reporter's country: its code, then a local one.
+  const bool post_office = !exchange && office.size() > 2 && office.starts_with(country) &&
+                           core::IsUpperAlnum(std::string_view(office).substr(2)) && core::IsFacilityCode(office);
   switch (core::Info(event.code).side) {
     case core::EventSide::kDestination:
-      if (v.router->network().Find(office)) return absl::OkStatus();
-      return Invalid(path, "office", office, "is not a facility of the Uzbek network");
+      if (uz) {
+        if (v.router->network().Find(office)) return absl::OkStatus();
+        return Invalid(path, "office", office, "is not a facility of the Uzbek network");
+      }
+      // Mail Uzbekiston Pochtasi sent to this operator, at its offices.
+      if ((exchange && exchange->country == country) || post_office) return absl::OkStatus();
+      return Invalid(path, "office", office,
+                     fmt::format("{} reports {} at its offices of exchange ({}) or a post office of {} like {}100000",
+                                 country, core::Name(event.code),
+                                 fmt::join(v.offices->CodesOf(country, core::ExchangeRole::kOutward), ", "), country,
+                                 country));
     case core::EventSide::kTransit:
       if (exchange && exchange->role == core::ExchangeRole::kTransit) return absl::OkStatus();
       return Invalid(path, "office", office,
                      fmt::format("{} happens at a transit office of the offices file", core::Name(event.code)));
     case core::EventSide::kOrigin:
+      if (uz) {  // mail Uzbekiston Pochtasi sends: its office of exchange or its network
+        if ((exchange && exchange->country == country) || v.router->network().Find(office)) return absl::OkStatus();
+        return Invalid(path, "office", office,
+                       fmt::format("{} of mail Uzbekiston Pochtasi sends happens at {} or a facility of its network",
+                                   core::Name(event.code),
+                                   fmt::join(v.offices->CodesOf(country, core::ExchangeRole::kInward), ", ")));
+      }
       if (exchange && exchange->role == core::ExchangeRole::kOutward && exchange->country == country) {
         return absl::OkStatus();
       }
-      // A post office of the operator's country: its code, then a local one.
-      if (event.code == core::EventCode::kEMA && !exchange && office.size() > 2 && office.starts_with(country) &&
-          core::IsUpperAlnum(std::string_view(office).substr(2)) && core::IsFacilityCode(office)) {
-        return absl::OkStatus();
-      }
+      if (event.code == core::EventCode::kEMA && post_office) return absl::OkStatus();
       return Invalid(path, "office", office,
                      fmt::format("{} reports {} at its offices of exchange ({}){}", country, core::Name(event.code),
                                  fmt::join(v.offices->CodesOf(country, core::ExchangeRole::kOutward), ", "),

@@ -82,7 +82,7 @@ grpc::Status IntakeServiceImpl::DeclareDispatch(grpc::ServerContext* context, co
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         fmt::format("dispatch_id: {}", std::string(dispatch.status().message())));
   }
-  if (caller->role != Role::kOperator || dispatch->origin().substr(0, 2) != core::Code(caller->op)) {
+  if (!caller->Sender() || dispatch->origin().substr(0, 2) != core::Code(*caller->Sender())) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                         fmt::format("dispatch_id \"{}\": only the operator of {} declares dispatches from {}",
                                     request->dispatch_id(), dispatch->origin().substr(0, 2), dispatch->origin()));

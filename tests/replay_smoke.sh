@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A simulation's trace replayed into a store and, live, into a running
-# server, paced and unpaced; both stores must verify.
+# server, paced and unpaced; both stores must verify. The scenario has
+# goods and letters both ways, so every role reports its own events.
 # Usage: replay_smoke.sh POCHTA KEYS
 set -euo pipefail
 pochta=$1 keys=$2
@@ -19,6 +20,15 @@ items_per_day = 20
 office_of_exchange = VUVLIA
 transit_office = AUSYDA
 transit_hours = 48
+[correspondence from CN]
+items_per_day = 10
+ordinary_kg_per_day = 2
+office_of_exchange = CNBJSA
+[correspondence to CN]
+items_per_day = 20
+office_of_exchange = UZTASA
+destination_office = CNBJSA
+delivery_postcodes = 100000, 200000
 SCENARIO
 "$pochta" simulate "$dir/short.scenario" --no-store --trace "$dir/trace.jsonl" > /dev/null
 events=$(wc -l < "$dir/trace.jsonl")

@@ -39,6 +39,8 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
                                                                   const std::string& item_id) const;
   // The view of one item the caller may read; NotFound when nothing is known.
   absl::Status View(const Principal& caller, core::ItemId id, v1::ItemView* out) const;
+  // PermissionDenied naming the item when `caller` may not read it.
+  absl::Status MayRead(const Principal& caller, core::ItemId id) const;
 
   storage::TrackingStore& store_;
   const core::Router& router_;

@@ -24,7 +24,9 @@ void AddEvent(ItemState& state, const core::TrackingEvent& event) {
 void AddPreAdvice(ItemState& state, const core::Item& item) {
   state.has_preadvice = true;
   state.posted_at = item.posted_at;
-  state.destination_postcode = item.recipient.postcode;
+  // The Uzbek postcode it goes to; none for mail Uzbekiston Pochtasi sends abroad.
+  const bool abroad = !item.recipient.country.empty() && item.recipient.country != "UZ";
+  state.destination_postcode = abroad ? "" : item.recipient.postcode;
   state.posting_day = DayOf(item.posted_at);
   if (!state.latest) state.since = item.posted_at;
 }

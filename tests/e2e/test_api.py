@@ -210,7 +210,9 @@ class PochtaApiTest(unittest.TestCase):
         self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("CN", [self.item(s10(1100, "LV"))]),
                          'items[0].item_id "%s"' % s10(1100, "LV"), "issued in LV, not CN")
         self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("staff", [self.item(s10(1101))]),
-                         "only designated operators")
+                         "issued in CN, not UZ")
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("reader", [self.item(s10(1102))]),
+                         "only designated operators and Uzbekiston Pochtasi staff")
         self.assert_code(grpc.StatusCode.NOT_FOUND, lambda: self.get("staff", s10(1101)))
 
     def test_oversize_messages_are_refused(self):
@@ -292,6 +294,47 @@ class PochtaApiTest(unittest.TestCase):
         for who, batch, reason in cases:
             self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.report(who, [batch]), reason)
         self.assertEqual(self.get("staff", item_id).event_count, 1)  # nothing of the refused batches
+
+    def test_mail_uzbekistan_sends_is_reported_by_each_side(self):
+        """A registered letter to China: staff send its pre-advice and origin events, China Post reports it
+        received and delivered at its offices and may read it; another operator may not."""
+        letter = s10(6000, "UZ", "RR")
+        item = self.item(letter, mail_class=pb.LETTER_POST, weight_grams=30, declared_value_minor=0)
+        del item.contents[:]
+        item.sender.CopyFrom(pb.Party(name="Aziz Rakhimov", address="Amir Temur 1", postcode="100015", country="UZ"))
+        item.recipient.CopyFrom(pb.Party(name="Li Wei", address="Chaoyang, Beijing", postcode="100020", country="CN"))
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("CN", [item]), "issued in UZ, not CN")
+        self.assertEqual(self.submit("staff", [item]).accepted, 1)
+        home = pb.Item()
+        home.CopyFrom(item)
+        home.item_id = s10(6001, "UZ", "RR")
+        home.recipient.country = "UZ"
+        refused = self.submit("staff", [home])
+        self.assertEqual(refused.rejected, 1)
+        self.assertIn('items[0].recipient.country "UZ"', refused.rejections[0].reason)
+        self.assertIn("the country it goes to is required", refused.rejections[0].reason)
+
+        origin = [self.event(letter, "EMA", 1, "100015"), self.event(letter, "EMB", 20, "UZTASA"),
+                  self.event(letter, "EMC", 30, "UZTASA")]
+        self.assertEqual(self.outcomes(self.report("staff", [origin])[0]), ["ACCEPTED"] * 3)
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED,
+                         lambda: self.report("staff", [[self.event(letter, "EMD", 40, "UZTASA")]]),
+                         "reported by the operator it was sent to")
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED,
+                         lambda: self.report("CN", [[self.event(letter, "EMB", 20, "CNBJSA")]]),
+                         "was sent by Uzbekiston Pochtasi")
+        received = self.report("CN", [[self.event(letter, "EMD", 40, "CNBJSA"),
+                                       self.event(letter, "EMI", 100, "CN100020"),
+                                       self.event(letter, "EMI", 100, "UZTASA")]])[0]
+        self.assertEqual(self.outcomes(received), ["ACCEPTED", "ACCEPTED", "REJECTED"])
+        self.assertIn('events[2].office "UZTASA": CN reports EMI at its offices of exchange', received.results[2].reason)
+
+        view = self.get("CN", letter)
+        self.assertEqual(view.status, pb.DELIVERED)
+        self.assertEqual(view.event_count, 5)
+        self.assertEqual(view.location, "CN100020")
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.get("LV", letter),
+                         "sent to it by Uzbekiston Pochtasi")
 
     def test_declare_dispatch(self):
         from pochta.v1 import intake_pb2, tracking_pb2
@@ -452,8 +495,8 @@ class PochtaApiTest(unittest.TestCase):
              C.UNAUTHENTICATED, "unknown API key", (known, 1)),
             ("foreign item", lambda: self.submit("CN", [self.item(s10(5003, "LV"))]),
              C.PERMISSION_DENIED, "issued in LV, not CN", (s10(5003, "LV"), None)),
-            ("staff submits", lambda: self.submit("staff", [self.item(s10(5004))]),
-             C.PERMISSION_DENIED, "only designated operators", (s10(5004), None)),
+            ("staff submit a foreign item", lambda: self.submit("staff", [self.item(s10(5004))]),
+             C.PERMISSION_DENIED, "issued in CN, not UZ", (s10(5004), None)),
             ("too many items", lambda: self.submit("CN", [self.item(s10(5005))] * 1001, per_message=1001),
              C.RESOURCE_EXHAUSTED, "at most 1000", (s10(5005), None)),
             ("oversize message", lambda: self.submit("CN", [huge]), C.RESOURCE_EXHAUSTED, "", (s10(5001), None)),
