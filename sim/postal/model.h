@@ -8,7 +8,7 @@
 // (pre-advice of items and dispatch) and flown, by weight, possibly through
 // a transit office (EMC, EMJ/EMK). In Tashkent the receptacle is opened
 // (EMD); the item is scanned, presented to customs in a risk channel (EDB,
-// EME, EDC; refused or unpaid: EDX and returned) and sorted in shifts,
+// EME, EDC; refused or unpaid: EDX, then EMH return to sender) and sorted in shifts,
 // leaves the office of exchange (EMF), travels the line-haul along the
 // routing core's path (EDD/EDE at sorting centres) and reaches its delivery
 // office (EMG). It goes to the door (EDG, EMH, EMI) or waits for collection

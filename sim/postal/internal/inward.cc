@@ -137,7 +137,11 @@ void Inward::Release(uint32_t i) {
 
 void Inward::Refuse(uint32_t i) {
   --in_customs_;
-  ctx_.Emit(i, core::EventCode::kEDX, ctx_.sim.now(), ctx_.Code(ctx_.exchange));
+  const std::string& office = ctx_.Code(ctx_.exchange);
+  ctx_.Emit(i, core::EventCode::kEDX, ctx_.sim.now(), office);
+  // Not delivered, and going back: the store derives "returned", as the
+  // summary counts it.
+  ctx_.Emit(i, core::EventCode::kEMH, ctx_.sim.now() + 1, office, core::NonDeliveryMeasure::kReturnToSender);
   statistics_.Finish(i, false);
 }
 
