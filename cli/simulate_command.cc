@@ -75,6 +75,13 @@ void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
   fmt::print("  (\"tonnes by end\": delivered before the last posting day ended; on time: within {} days;\n"
              "   all: the goods to Uzbekistan, correspondence apart)\n",
              s.service_standard_days);
+  for (const sim::OperatorFlow& f : s.operators) {
+    if (f.consolidated_from.empty()) continue;
+    const sim::Percentiles& p = r.operators.at(sim::Label(f)).order_to_delivery_days;
+    fmt::print("  {} goods are ordered in {} and posted after a bulk shipment: ordered -> delivered "
+               "{:.1f} / {:.1f} / {:.1f} days\n",
+               sim::Label(f), f.consolidated_from, p.p50, p.p90, p.p99);
+  }
   // What the office of exchange received and dispatched in the posting
   // window, as postal statistics count mail exchanged.
   fmt::print("\n  {:<14} {:>22} {:>20}\n", "exchanged", "gross kg at UZTASA", "registered items");
@@ -129,6 +136,7 @@ nlohmann::ordered_json SummaryJson(const sim::RunSummary& r) {
                             {"delivered_tonnes", o.delivered_tonnes},
                             {"on_time_share", o.on_time_share},
                             {"transit_days", ToJson(o.transit_days)},
+                            {"order_to_delivery_days", ToJson(o.order_to_delivery_days)},
                             {"exchanged_kg_by_end_of_postings", o.exchanged_kg},
                             {"exchanged_registered_by_end_of_postings", o.exchanged_registered}};
   }

@@ -59,6 +59,7 @@ struct RunSummary {
     double delivered_tonnes_window = 0;  // delivered before the arrivals window ended
     double on_time_share = 0;            // of delivered, within the service standard
     Percentiles transit_days;            // posting -> delivery
+    Percentiles order_to_delivery_days;  // from the order, for consolidated goods (else as transit_days)
     // Mail exchanged at the Tashkent office of exchange before the posting
     // window ended (received, or for letters sent abroad dispatched):
     // gross kilograms of receptacles and registered items in them.
@@ -83,8 +84,8 @@ struct RunSummary {
   };
   CustomsCounts customs;
   // For Little's law over the whole run: the time-average number of items
-  // posted and not yet delivered or returned, the mean days from posting to
-  // delivery or return, and items posted per day of the whole run.
+  // posted (or ordered) and not yet delivered or returned, the mean days
+  // from then to delivery or return, and items per day of the whole run.
   double mean_in_system = 0;
   double mean_days_in_system = 0;
   double arrivals_per_day = 0;

@@ -19,6 +19,7 @@ using testing::Builtin;
 // Letters Uzbekiston Pochtasi sends abroad: posted in Uzbekistan.
 bool SentAbroad(core::ItemId id) { return id.HasCountry("UZ"); }
 std::string Indicator(core::ItemId id) { return {id.service_indicator().data(), 2}; }
+int64_t Seconds(core::Timestamp t) { return t.time_since_epoch().count(); }
 
 // Keeps every record a run emits.
 struct Recorder : EventSink {
@@ -163,6 +164,36 @@ TEST(PostalModelTest, H1IsCalibratedTo226TonnesDeliveredByTheEndOfJune) {
   EXPECT_NEAR(double(in.exchanged_registered + out.exchanged_registered), 6014, 6014 * 0.05);
   EXPECT_GT(in.exchanged_registered, out.exchanged_registered) << "more comes from China than goes to it";
   EXPECT_EQ(in.in_flow + out.in_flow, 0u);
+}
+
+// Latvia's goods are ordered from sellers in China and reach Riga in daily
+// bulk shipments: they are posted there together, days after the orders.
+TEST(ConsolidationTest, GoodsPostedInRigaArriveInBulkShipmentsFromChina) {
+  Scenario s = Builtin("h1-2025");
+  s.days = 20;
+  s.drain_days = 40;
+  Recorder r;
+  const RunSummary summary = PostalModel(s, Network(), &r).Run();
+  std::set<int64_t> shipments;  // EMA times in Riga
+  int64_t first_lv = INT64_MAX, first_cn = INT64_MAX;
+  size_t lv = 0;
+  for (const core::Item& item : r.items) {
+    const int64_t posted = Seconds(item.posted_at);
+    if (item.id.HasCountry("LV")) {
+      ++lv;
+      shipments.insert(Seconds(r.events.at(item.id.Pack()).front().time));
+      first_lv = std::min(first_lv, posted);
+    } else if (item.id.HasCountry("CN")) {
+      first_cn = std::min(first_cn, posted);
+    }
+  }
+  EXPECT_GT(lv, 3000u);
+  EXPECT_LE(shipments.size(), size_t(s.days + 1)) << "one posting time per daily shipment";
+  EXPECT_LT(first_cn - s.start, 86400) << "China's customers post from the first day";
+  EXPECT_GT(first_lv - s.start, 3 * 86400) << "nothing reaches Riga before the first shipment";
+  const RunSummary::ByOperator& o = summary.operators.at("LV");
+  EXPECT_GT(o.order_to_delivery_days.p50, o.transit_days.p50 + 0.7 * s.operators[1].consolidation_days);
+  EXPECT_EQ(summary.operators.at("CN").order_to_delivery_days.p50, summary.operators.at("CN").transit_days.p50);
 }
 
 // A registered letter to China: posted at an Uzbek office, dispatched from
@@ -501,8 +532,6 @@ TEST(CustomsTest, DeclaredValuesComeFromMailClassAndContents) {
   EXPECT_NEAR(mean(core::MailClass::kParcels), 45, 5);
 }
 
-int64_t Seconds(core::Timestamp t) { return t.time_since_epoch().count(); }
-
 // Delivery offices work on Tashkent's clock and calendar: every event at
 // one falls within office hours on a working day that is no holiday.
 TEST(LocalTimeModelTest, DeliveryOfficesWorkTheirHoursInTashkentTime) {
@@ -553,8 +582,11 @@ TEST(LocalTimeModelTest, LineHaulAndShiftsRunOnTashkentTime) {
             std::find(s.air_departures.begin(), s.air_departures.end(), second) != s.air_departures.end();
         ASSERT_TRUE(truck || air) << "EMF at " << second / 3600.0 << "h";
       }
-      if (e.code == core::EventCode::kEDB) {  // presented to customs by the arrival scan, in a shift
-        ASSERT_TRUE(second > s.shift_start_hour * 3600 && second <= s.shift_end_hour * 3600)
+      if (e.code == core::EventCode::kEDB) {
+        // Presented to customs by the arrival scan, in a shift; a scan under
+        // way when the shift ends (one of 20 lines: 20 h / scan_per_hour) is finished.
+        const int scan_seconds = 20 * 3600 / s.scan_per_hour;
+        ASSERT_TRUE(second > s.shift_start_hour * 3600 && second <= s.shift_end_hour * 3600 + scan_seconds)
             << "EDB at " << second / 3600.0 << "h";
       }
     }

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/country.h"
 #include "core/files.h"
 #include "core/item_id.h"
 #include "core/mail_class.h"
@@ -255,6 +256,20 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                       }},
                      {"transit_hours", [&](std::string_view v) { op->transit_hours = NonNegative(v); }},
                      {"transit_cv", [&](std::string_view v) { op->transit_cv = NonNegative(v); }},
+                     {"consolidated_from",
+                      [&](std::string_view v) {
+                        if (!core::IsIsoCountryCode(v)) throw Bad{"an ISO 3166-1 country code like CN"};
+                        op->consolidated_from = v;
+                        if (op->consolidation_time_zone.empty()) {
+                          const std::optional<core::Operator> sellers = core::ParseOperator(v);
+                          op->consolidation_time_zone = sellers ? DefaultTimeZone(*sellers) : "UTC";
+                        }
+                      }},
+                     {"consolidation_time_zone", [&](std::string_view v) { op->consolidation_time_zone = TimeZone(v); }},
+                     {"consolidation_departures",
+                      [&](std::string_view v) { op->consolidation_departures = TimesOfDay(v); }},
+                     {"consolidation_days", [&](std::string_view v) { op->consolidation_days = NonNegative(v); }},
+                     {"consolidation_cv", [&](std::string_view v) { op->consolidation_cv = NonNegative(v); }},
                      {"letter_grams", [&](std::string_view v) { op->letter_grams = Positive(v); }},
                      {"ordinary_kg_per_day", [&](std::string_view v) { op->ordinary_kg_per_day = NonNegative(v); }},
                      {"destination_office",
@@ -467,6 +482,10 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
     if (!out && (!f.destination_office.empty() || !f.delivery_postcodes.empty())) {
       errors.push_back(fmt::format(
           "{}: [{}]: destination_office and delivery_postcodes are for [correspondence to XX] only", source, label));
+    }
+    if (!f.consolidated_from.empty() && (f.kind != OperatorFlow::Kind::kGoods || f.consolidated_from == sender)) {
+      errors.push_back(fmt::format("{}: [{}]: consolidated_from {} must be another country than {}, for goods", source,
+                                   label, f.consolidated_from, sender));
     }
     if (f.kind == OperatorFlow::Kind::kGoods && f.ordinary_kg_per_day > 0) {
       errors.push_back(fmt::format("{}: [{}]: ordinary_kg_per_day is for correspondence sections only", source, label));

@@ -41,6 +41,17 @@ struct OperatorFlow {
   double transit_hours = 0;                           // time at and from the transit office, mean (log-normal)
   double transit_cv = 0.5;
 
+  // Goods ordered from sellers in another country and shipped there in bulk
+  // to be posted by this operator (marketplace goods posted in Riga). The
+  // orders follow the sellers' calendar; each day's bulk shipment leaves at
+  // `consolidation_departures` (the sellers' local time) with every order
+  // waiting, and its items are posted (EMA) when it reaches the operator.
+  // Empty: items are posted where they are ordered.
+  std::string consolidated_from;        // ISO country of the sellers, e.g. CN
+  std::string consolidation_time_zone;  // their clock; defaults by country
+  std::vector<int> consolidation_departures = {18 * 3600};
+  double consolidation_days = 10, consolidation_cv = 0.3;  // the bulk shipment's journey, mean (log-normal)
+
   // Correspondence only.
   double letter_grams = 30;        // mean weight of a registered letter (log-normal, the scenario's weight_cv)
   double ordinary_kg_per_day = 0;  // ordinary letters, untracked, bagged by weight at the outward office

@@ -36,6 +36,7 @@ constexpr uint64_t Payload(uint32_t what, uint32_t index) { return (uint64_t(wha
 // One item under way.
 struct ItemRecord {
   uint64_t key;  // packed S10
+  Time ordered;  // entered the model: posted, or ordered for goods posted after a bulk shipment
   Time posted;
   uint32_t weight_g;
   uint32_t office;  // delivery office in Uzbekistan (the posting office of letters sent abroad)
@@ -86,6 +87,8 @@ struct Context {
         exchange(network.office_of_exchange().value()) {
     for (const OperatorFlow& f : scenario.operators) {
       origin.push_back(LocalTime::Load(f.time_zone.empty() ? "UTC" : f.time_zone).value());
+      orders.push_back(f.consolidated_from.empty() ? origin.back()
+                                                   : LocalTime::Load(f.consolidation_time_zone).value());
     }
   }
 
@@ -117,6 +120,7 @@ struct Context {
   EventSink* sink;
   const LocalTime uz;             // Uzbekiston Pochtasi's clock
   std::vector<LocalTime> origin;  // each operator's clock
+  std::vector<LocalTime> orders;  // each flow's customers' clock: the sellers' for consolidated goods
   const int64_t first_day;        // of postings, a local day number
   const Time start;               // its midnight in Tashkent
   const Time window_end;          // midnight after the last day of postings

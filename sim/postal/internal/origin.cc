@@ -13,6 +13,8 @@ enum What : uint32_t {
   kPost,       // lower: operator index
   kAtOutward,  // the item reached the outward office of exchange
   kOrdinary,   // a day's ordinary letters reached it; lower: operator index
+  kShipmentLeaves,   // a bulk shipment of consolidated goods leaves the sellers; lower: operator index
+  kShipmentArrives,  // it reaches the operator; lower: index into shipments_
 };
 
 }  // namespace
@@ -24,6 +26,8 @@ Origin::Origin(Context& ctx, Dispatching& dispatching, Statistics& statistics)
     const std::string code(core::Code(f.op));
     arrivals_.push_back(ctx.streams.Stream("arrivals/" + Label(f)));
     ordinary_.push_back(ctx.streams.Stream("ordinary/" + Label(f)));
+    consolidating_.emplace_back();
+    shipment_scheduled_.push_back(false);
     // Letters to a partner are posted at Uzbek offices, drawn like destinations.
     posting_office_.push_back(f.kind == OperatorFlow::Kind::kLettersOut ? ""
                               : code + (f.op == core::Operator::kCN   ? "518000"
@@ -83,11 +87,25 @@ void Origin::OnEvent(Simulation& sim, uint64_t payload) {
       ScheduleOrdinary(i, sim.now() + 1);
       break;
     }
+    case kShipmentLeaves: {
+      shipment_scheduled_[i] = false;
+      const OperatorFlow& f = ctx_.s.operators[i];
+      const Time journey = std::max<Time>(kHour, Time(arrivals_[i].LogNormal(f.consolidation_days * kDay,
+                                                                             f.consolidation_cv)));
+      shipments_.push_back(std::move(consolidating_[i]));
+      consolidating_[i].clear();
+      sim.Schedule(sim.now() + journey, this, Payload(kShipmentArrives, uint32_t(shipments_.size() - 1)));
+      break;
+    }
+    case kShipmentArrives:
+      for (uint32_t item : shipments_[i]) Accept(item);
+      shipments_[i] = {};
+      break;
   }
 }
 
 double Origin::DemandFactor(uint32_t o, Time t) const {
-  const int64_t day = ctx_.origin[o].DayOf(t);
+  const int64_t day = ctx_.orders[o].DayOf(t);
   double factor = ctx_.s.weekday_factors[Weekday(day) - 1];
   if (ctx_.s.operators[o].kind != OperatorFlow::Kind::kGoods) return factor;  // the seasons are the marketplaces'
   const std::chrono::sys_days today{std::chrono::days(day)};
@@ -104,7 +122,7 @@ double Origin::DemandFactor(uint32_t o, Time t) const {
 void Origin::ScheduleNextPosting(uint32_t o, Time from) {
   const double rate = ctx_.s.operators[o].items_per_day * DemandFactor(o, from) / double(kDay);
   if (rate <= 0) {
-    const Time next_day = ctx_.origin[o].Midnight(ctx_.origin[o].DayOf(from) + 1);
+    const Time next_day = ctx_.orders[o].Midnight(ctx_.orders[o].DayOf(from) + 1);
     if (next_day < ctx_.window_end) ctx_.sim.At(next_day, [this, o, next_day] { ScheduleNextPosting(o, next_day); });
     return;
   }
@@ -173,14 +191,41 @@ void Origin::Post(uint32_t o) {
 
   const core::ItemId id = NextId(o, *indicator);
   const uint32_t i = uint32_t(ctx_.items.size());
-  ctx_.items.push_back(ItemRecord{id.Pack(), now, weight, office, kNone, kNone, uint8_t(o), 0, uint16_t(region),
+  ctx_.items.push_back(ItemRecord{id.Pack(), now, now, weight, office, kNone, kNone, uint8_t(o), 0, uint16_t(region),
                                   mail_class, (*indicator)[0] == 'R' || (*indicator)[0] == 'V', kNone,
                                   value_cents, contents});
-  statistics_.Posted(i);
-  ctx_.Emit(i, core::EventCode::kEMA, now, posting_office_[o].empty() ? ctx_.Code(office) : posting_office_[o]);
-  const Time to_oe = std::max<Time>(kHour, Time(rng.LogNormal(f.to_exchange_hours * kHour, f.to_exchange_cv)));
-  ctx_.sim.Schedule(now + to_oe, this, Payload(kAtOutward, i));
+  if (f.consolidated_from.empty()) {
+    Accept(i);
+  } else {  // ordered from a seller abroad: it waits for the day's bulk shipment
+    consolidating_[o].push_back(i);
+    if (!shipment_scheduled_[o]) {
+      shipment_scheduled_[o] = true;
+      ctx_.sim.Schedule(NextShipment(o, now), this, Payload(kShipmentLeaves, o));
+    }
+  }
   ScheduleNextPosting(o, now);
+}
+
+Time Origin::NextShipment(uint32_t o, Time t) const {
+  const LocalTime& clock = ctx_.orders[o];
+  for (int64_t day = clock.DayOf(t);; ++day) {
+    for (int second : ctx_.s.operators[o].consolidation_departures) {
+      if (const Time at = clock.At(day, second); at >= t) return at;
+    }
+  }
+}
+
+void Origin::Accept(uint32_t i) {
+  ItemRecord& item = ctx_.items[i];
+  const OperatorFlow& f = ctx_.s.operators[item.op];
+  const Time now = ctx_.sim.now();
+  item.posted = now;
+  statistics_.Posted(i);
+  const std::string& posting_office = posting_office_[item.op];
+  ctx_.Emit(i, core::EventCode::kEMA, now, posting_office.empty() ? ctx_.Code(item.office) : posting_office);
+  const Time to_oe =
+      std::max<Time>(kHour, Time(arrivals_[item.op].LogNormal(f.to_exchange_hours * kHour, f.to_exchange_cv)));
+  ctx_.sim.Schedule(now + to_oe, this, Payload(kAtOutward, i));
 }
 
 }  // namespace pochta::sim::internal

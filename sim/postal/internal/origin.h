@@ -3,7 +3,10 @@
 // local calendar (peaks and troughs); an item gets its S10 id, service
 // indicator, weight, contents and destination office, and reaches the
 // outward office of exchange (EMB) after a log-normal time. Letters to a
-// partner are posted at Uzbek offices and go to Tashkent. A correspondence
+// partner are posted at Uzbek offices and go to Tashkent. Goods a flow
+// consolidates (ordered from sellers in China, posted in Riga) are ordered
+// on the sellers' calendar, wait for the day's bulk shipment and are posted
+// (EMA) when it reaches the operator. A correspondence
 // flow's ordinary letters, untracked, reach the office of exchange as one
 // weight a day.
 //
@@ -39,7 +42,12 @@ class Origin final : public EventHandler {
   // The next day's ordinary letters of flow o, at local noon after `from`.
   void ScheduleOrdinary(uint32_t o, Time from);
   core::ItemId NextId(uint32_t o, const std::string& indicator);
+  // A new item of flow o: ordered, or posted at once.
   void Post(uint32_t o);
+  // The first bulk shipment of flow o's consolidated goods at or after t.
+  Time NextShipment(uint32_t o, Time t) const;
+  // The operator accepts item i (EMA); it heads for the office of exchange.
+  void Accept(uint32_t i);
 
   Context& ctx_;
   Dispatching& dispatching_;
@@ -49,6 +57,9 @@ class Origin final : public EventHandler {
   std::vector<std::vector<uint32_t>> region_offices_;
   std::vector<double> region_weight_;  // cumulative
   std::map<std::pair<std::string, std::string>, core::ItemIdSequence> sequences_;  // country, indicator
+  std::vector<std::vector<uint32_t>> consolidating_;  // by flow: ordered, waiting for the bulk shipment
+  std::vector<bool> shipment_scheduled_;              // by flow
+  std::vector<std::vector<uint32_t>> shipments_;      // under way
 };
 
 }  // namespace pochta::sim::internal

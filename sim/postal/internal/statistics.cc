@@ -23,6 +23,7 @@ Statistics::Statistics(Context& ctx)
     : ctx_(ctx),
       by_op_(ctx.s.operators.size() + 1),
       transit_by_op_(ctx.s.operators.size() + 1),
+      order_by_op_(ctx.s.operators.size() + 1),
       transit_by_region_(ctx.network.regions().size()),
       on_time_(ctx.s.operators.size() + 1) {}
 
@@ -46,7 +47,7 @@ void Statistics::Finish(uint32_t i, bool delivered) {
   const Time now = ctx_.sim.now();
   const float days = float(double(now - item.posted) / kDay);
   ++finished_;
-  sojourn_days_ += double(now - item.posted) / kDay;
+  sojourn_days_ += double(now - item.ordered) / kDay;
   const bool goods = Goods(item.op);
   for (size_t k : {size_t(item.op), by_op_.size() - 1}) {
     if (k + 1 == by_op_.size() && !goods) break;
@@ -59,6 +60,7 @@ void Statistics::Finish(uint32_t i, bool delivered) {
     o.delivered_tonnes += item.weight_g / 1e6;
     if (now < ctx_.window_end) o.delivered_tonnes_window += item.weight_g / 1e6;
     transit_by_op_[k].push_back(days);
+    order_by_op_[k].push_back(float(double(now - item.ordered) / kDay));
     if (days <= ctx_.s.service_standard_days) ++on_time_[k];
   }
   if (delivered && !ctx_.Outbound(item.op)) {
@@ -87,6 +89,7 @@ RunSummary Statistics::Summary() const {
     o.in_flow = o.posted - o.delivered - o.returned;
     o.on_time_share = o.delivered ? double(on_time_[k]) / double(o.delivered) : 0;
     o.transit_days = Summarise(transit_by_op_[k]);
+    o.order_to_delivery_days = Summarise(order_by_op_[k]);
     out.operators[all ? "all" : Label(ctx_.s.operators[k])] = o;
   }
   for (size_t r = 0; r < transit_by_region_.size(); ++r) {

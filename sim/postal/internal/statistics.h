@@ -38,7 +38,7 @@ class Statistics final : public EventHandler {
   std::vector<ObservedStage*> stages_;
   std::vector<std::string> facility_names_;
   std::vector<RunSummary::ByOperator> by_op_;  // the scenario's flows, then all goods
-  std::vector<std::vector<float>> transit_by_op_, transit_by_region_;
+  std::vector<std::vector<float>> transit_by_op_, order_by_op_, transit_by_region_;
   std::vector<uint64_t> on_time_;
   std::vector<HourlySample> hourly_;
   uint64_t delivered_this_hour_ = 0, finished_ = 0;
