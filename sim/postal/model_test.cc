@@ -205,6 +205,7 @@ TEST(CorrespondenceTest, LettersToChinaAreReportedByWhoeverHandlesThem) {
   s.drain_days = 30;
   Recorder r;
   PostalModel(s, Network(), &r).Run();
+  const LocalTime tashkent = *LocalTime::Load("Asia/Tashkent");
   size_t letters = 0;
   for (const core::Item& item : r.items) {
     if (!SentAbroad(item.id)) continue;
@@ -224,6 +225,11 @@ TEST(CorrespondenceTest, LettersToChinaAreReportedByWhoeverHandlesThem) {
                                                                  {EventCode::kEMI, Operator::kCN}}))
         << item.id.ToString();
     EXPECT_EQ(events[0].office, item.sender.postcode);
+    // Posted over the counter, in opening hours on a working day.
+    const int64_t day = tashkent.DayOf(Seconds(events[0].time));
+    const int second = tashkent.SecondOfDay(Seconds(events[0].time));
+    EXPECT_TRUE(second >= s.office_open && second < s.office_close) << second / 3600.0 << "h";
+    EXPECT_TRUE(s.working_days[Weekday(day) - 1]) << "weekday " << Weekday(day);
     EXPECT_EQ(events[1].office, "UZTASA");
     EXPECT_EQ(events[3].office, "CNBJSA");
     EXPECT_TRUE(events[4].office.starts_with("CN")) << events[4].office;

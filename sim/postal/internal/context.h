@@ -9,6 +9,7 @@
 // Thread-safety: one model per thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -113,6 +114,29 @@ struct Context {
     sink->Event(*core::ItemId::Unpack(items[i].key),
                 core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure}, by,
                 core::Timestamp(std::chrono::seconds(std::max(t, sim.now()))));
+  }
+
+  // Uzbek post offices' calendar: open on working days that are not
+  // holidays, within office hours, in Tashkent time.
+  bool WorkingDay(int64_t day) const {
+    return s.working_days[Weekday(day) - 1] && std::find(s.holidays.begin(), s.holidays.end(), day) == s.holidays.end();
+  }
+  // The first instant at or after t when post offices are open.
+  Time NextOpen(Time t) const {
+    for (int64_t day = uz.DayOf(t);; ++day) {
+      if (!WorkingDay(day)) continue;
+      const Time open = uz.At(day, s.office_open), close = uz.At(day, s.office_close);
+      if (t < close) return std::max(t, open);
+    }
+  }
+  // t plus `seconds` of post offices' opening hours.
+  Time AfterOpenTime(Time t, Time seconds) const {
+    for (t = NextOpen(t);; t = NextOpen(t)) {
+      const Time close = uz.At(uz.DayOf(t), s.office_close);
+      if (t + seconds < close) return t + seconds;
+      seconds -= close - t;
+      t = close;
+    }
   }
 
   const Scenario& s;

@@ -14,29 +14,16 @@ constexpr Time kLongestRound = 6 * kHour;  // ParseScenario keeps rounds within 
 Delivery::Delivery(Context& ctx, Statistics& statistics)
     : ctx_(ctx), statistics_(statistics), rng_(ctx.streams.Stream("delivery")) {}
 
-bool Delivery::WorkingDay(int64_t day) const {
-  return ctx_.s.working_days[Weekday(day) - 1] &&
-         std::find(ctx_.s.holidays.begin(), ctx_.s.holidays.end(), day) == ctx_.s.holidays.end();
-}
-
-Time Delivery::NextOpen(Time t) const {
-  for (int64_t day = ctx_.uz.DayOf(t);; ++day) {
-    if (!WorkingDay(day)) continue;
-    const Time open = ctx_.uz.At(day, ctx_.s.office_open), close = ctx_.uz.At(day, ctx_.s.office_close);
-    if (t < close) return std::max(t, open);
-  }
-}
-
 Time Delivery::NextRound(Time t) const {
   for (int64_t day = ctx_.uz.DayOf(t);; ++day) {
-    if (!WorkingDay(day)) continue;
+    if (!ctx_.WorkingDay(day)) continue;
     const Time round = ctx_.uz.At(day, ctx_.s.delivery_hour * 3600);
     if (round >= t) return round;
   }
 }
 
 void Delivery::Arrive(uint32_t i) {
-  const Time open = NextOpen(ctx_.sim.now());
+  const Time open = ctx_.NextOpen(ctx_.sim.now());
   if (open == ctx_.sim.now()) {
     Received(i);
   } else {
@@ -105,9 +92,9 @@ void Delivery::AwaitCollection(uint32_t i, Time since) {
     // On that day of the holding period, at a time the office is open.
     const int open_seconds = s.office_close - s.office_open;
     const Time at = ctx_.uz.At(first + int64_t(days), s.office_open + int(rng_.Below(uint64_t(open_seconds))));
-    ctx_.sim.Schedule(NextOpen(std::max(at, since + 60)), this, Payload(kCollected, i));
+    ctx_.sim.Schedule(ctx_.NextOpen(std::max(at, since + 60)), this, Payload(kCollected, i));
   } else {
-    ctx_.sim.Schedule(NextOpen(ctx_.uz.Midnight(first + s.holding_days)), this, Payload(kReturnAfterHold, i));
+    ctx_.sim.Schedule(ctx_.NextOpen(ctx_.uz.Midnight(first + s.holding_days)), this, Payload(kReturnAfterHold, i));
   }
 }
 

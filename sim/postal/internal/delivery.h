@@ -33,9 +33,6 @@ class Delivery final : public EventHandler {
   void OnEvent(Simulation& sim, uint64_t payload) override;
 
  private:
-  bool WorkingDay(int64_t day) const;
-  // The first instant at or after t when offices are open.
-  Time NextOpen(Time t) const;
   // The next round at or after t.
   Time NextRound(Time t) const;
   void Received(uint32_t i);

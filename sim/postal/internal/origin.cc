@@ -126,7 +126,17 @@ void Origin::ScheduleNextPosting(uint32_t o, Time from) {
     if (next_day < ctx_.window_end) ctx_.sim.At(next_day, [this, o, next_day] { ScheduleNextPosting(o, next_day); });
     return;
   }
-  const Time at = from + Time(arrivals_[o].Exponential(1.0 / rate));
+  Time at;
+  if (ctx_.Outbound(o)) {
+    // Posted over the counter: the day's letters come within opening hours
+    // on working days, the same number a week.
+    const Scenario& s = ctx_.s;
+    const double open_share = double(std::count(s.working_days.begin(), s.working_days.end(), true)) / 7 *
+                              double(s.office_close - s.office_open) / double(kDay);
+    at = ctx_.AfterOpenTime(from, Time(arrivals_[o].Exponential(open_share / rate)));
+  } else {
+    at = from + Time(arrivals_[o].Exponential(1.0 / rate));
+  }
   if (at < ctx_.window_end) ctx_.sim.Schedule(at, this, Payload(kPost, o));
 }
 

@@ -3,7 +3,8 @@
 // local calendar (peaks and troughs); an item gets its S10 id, service
 // indicator, weight, contents and destination office, and reaches the
 // outward office of exchange (EMB) after a log-normal time. Letters to a
-// partner are posted at Uzbek offices and go to Tashkent. Goods a flow
+// partner are posted at Uzbek post offices in their opening hours and go to
+// Tashkent. Goods a flow
 // consolidates (ordered from sellers in China, posted in Riga) are ordered
 // on the sellers' calendar, wait for the day's bulk shipment and are posted
 // (EMA) when it reaches the operator. A correspondence
