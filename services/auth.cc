@@ -7,12 +7,7 @@
 
 namespace pochta::services {
 
-namespace {
-
-// Mail Uzbekiston Pochtasi sends abroad: issued in Uzbekistan.
 bool SentFromUzbekistan(core::ItemId id) { return id.HasCountry(core::Code(core::Operator::kUZ)); }
-
-}  // namespace
 
 bool Principal::MayRead(core::ItemId id, std::string_view addressed_to) const {
   return role != Role::kOperator || id.HasCountry(core::Code(op)) ||

@@ -55,6 +55,9 @@ struct Principal {
   std::optional<core::Operator> Sender() const;
 };
 
+// Mail Uzbekiston Pochtasi sends abroad: an item issued in Uzbekistan.
+bool SentFromUzbekistan(core::ItemId id);
+
 class KeyRing {
  public:
   // InvalidArgument naming the line for a malformed file.

@@ -9,6 +9,7 @@
 #include "core/operators.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
+#include "services/auth.h"
 
 namespace pochta::services {
 namespace {
@@ -109,7 +110,7 @@ absl::StatusOr<core::Item> ItemFromProto(const v1::Item& in, std::string_view pa
   const std::string prefix = std::string(path) + (path.empty() ? "" : ".");
   // Mail to Uzbekistan is addressed to an Uzbek postcode; mail Uzbekiston
   // Pochtasi sends (issued in UZ) is posted at one and addressed abroad.
-  const bool outbound = id->HasCountry(core::Code(core::Operator::kUZ));
+  const bool outbound = SentFromUzbekistan(*id);
   const v1::Party& uzbek = outbound ? in.sender() : in.recipient();
   const std::string uzbek_path = prefix + (outbound ? "sender" : "recipient");
   if (absl::Status s = CheckParty(in.sender(), prefix + "sender", outbound); !s.ok()) return s;

@@ -133,7 +133,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, publ
 absl::Status TrackingServiceImpl::MayRead(const Principal& caller, core::ItemId id) const {
   if (caller.MayRead(id)) return absl::OkStatus();
   // Mail Uzbekiston Pochtasi sends: readable by the operator it is addressed to.
-  if (id.HasCountry(core::Code(core::Operator::kUZ))) {
+  if (SentFromUzbekistan(id)) {
     absl::StatusOr<core::Item> item = store_.GetItem(id);
     if (!item.ok() && !absl::IsNotFound(item.status())) return item.status();
     if (item.ok() && caller.MayRead(id, item->recipient.country)) return absl::OkStatus();

@@ -45,7 +45,6 @@ void Carriers::Exchanged(uint32_t r, Time at) {
   if (at >= ctx_.window_end) return;
   const ReceptacleRecord& receptacle = ctx_.receptacles[r];
   Exchange& e = exchanged_[receptacle.op];
-  ++e.receptacles;
   e.kg += receptacle.gross_g / 1000.0;
   for (uint32_t i : receptacle.items) e.registered += ctx_.items[i].registered;
 }
@@ -70,7 +69,6 @@ void Carriers::OnEvent(Simulation& sim, uint64_t payload) {
       const Scenario::Dispatching& d = ctx_.s.dispatching;
       Time handling = Time(d.ground_hours * kHour);
       if (rng_.Chance(d.missent_share)) {
-        ++missent_;
         handling += Time(rng_.LogNormal(d.missent_days * kDay, 0.5));
       }
       sim.Schedule(sim.now() + handling, this, Payload(kAtExchange, r));

@@ -30,11 +30,10 @@ class Carriers final : public EventHandler, public ObservedStage {
   // The first departure of operator op's flights at or after t.
   Time NextDeparture(uint32_t op, Time t) const;
 
-  uint64_t missent() const { return missent_; }
-  // Receptacles, their gross kilograms and the registered items in them
+  // The gross kilograms of receptacles and the registered items in them
   // exchanged at Tashkent before the posting window ended, by flow.
   struct Exchange {
-    uint64_t receptacles = 0, registered = 0;
+    uint64_t registered = 0;
     double kg = 0;
   };
   const Exchange& exchanged(uint32_t op) const { return exchanged_[op]; }
@@ -56,7 +55,6 @@ class Carriers final : public EventHandler, public ObservedStage {
   Abroad& abroad_;
   std::vector<std::unique_ptr<ScheduledTransport>> flights_;  // by operator
   Rng rng_;
-  uint64_t missent_ = 0;
   std::vector<Exchange> exchanged_;  // by flow
 };
 
