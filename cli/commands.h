@@ -20,8 +20,8 @@ inline constexpr int kExitNoRoute = 3;
 
 // The network file used when --network is not given.
 std::string DefaultNetworkFile();
-// The offices file used when --offices is not given.
-std::string DefaultOfficesFile();
+// The operators file used when --operators is not given.
+std::string DefaultOperatorsFile();
 
 struct NetworkOptions {
   std::string network_file = DefaultNetworkFile();
@@ -53,7 +53,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:50051";
   std::string keys;
   std::string network_file = DefaultNetworkFile();
-  std::string offices_file = DefaultOfficesFile();
+  std::string operators_file = DefaultOperatorsFile();
   std::string durability = "group";
   uint32_t block_cache_mib = 256;
   uint32_t write_buffer_mib = 256;
@@ -71,6 +71,7 @@ struct SimulateOptions {
   std::string json;
   std::string csv;
   std::string network_file = DefaultNetworkFile();
+  std::string operators_file = DefaultOperatorsFile();
   int replications = 1;
   int jobs = 2;
   std::string sweep;  // "SECTION.NAME=V1,V2,..."
@@ -84,6 +85,7 @@ struct ReplayOptions {
   std::string db;
   std::string target;
   std::string keys;
+  std::string operators_file = DefaultOperatorsFile();
   double speed = 3600;
 };
 CLI::App* AddReplayCommand(CLI::App& app, ReplayOptions& options);

@@ -6,7 +6,7 @@
 namespace pochta::cli {
 
 std::string DefaultNetworkFile() { return POCHTA_NETWORK_FILE; }
-std::string DefaultOfficesFile() { return POCHTA_OFFICES_FILE; }
+std::string DefaultOperatorsFile() { return POCHTA_OPERATORS_FILE; }
 
 std::optional<core::Network> LoadNetworkOrReport(const std::string& path, std::string_view command) {
   absl::StatusOr<core::Network> network = core::Network::Load(path);

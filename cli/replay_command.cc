@@ -152,7 +152,7 @@ class LiveReplay {
 
   bool Queue(const sim::TraceRecord& r) {
     // Whoever reported it: staff for Uzbekiston Pochtasi, else that operator.
-    const std::optional<std::string> key = r.reported_by == core::Operator::kUZ
+    const std::optional<std::string> key = r.reported_by == core::kUzbekistanPost
                                                ? keys_.KeyFor(services::Role::kStaff)
                                                : keys_.KeyFor(services::Role::kOperator, r.reported_by);
     if (!key) {
@@ -225,6 +225,8 @@ CLI::App* AddReplayCommand(CLI::App& app, ReplayOptions& options) {
   cmd->add_option("--target", options.target, "Or stream into the server at this address");
   cmd->add_option("--keys", options.keys,
                   "With --target: API keys; staff for Uzbekiston Pochtasi's events, operators for theirs");
+  cmd->add_option("--operators", options.operators_file, "With --target: the operators file the keys name")
+      ->capture_default_str();
   cmd->add_option(
          "--speed", options.speed,
          "With --target: simulated seconds per wall-clock second (3600: an hour a second; 0: as fast as possible)")
@@ -248,7 +250,12 @@ int RunReplay(const ReplayOptions& options) {
     fmt::print(stderr, "pochta replay: --target needs --keys, and --speed must not be negative\n");
     return kExitUsage;
   }
-  absl::StatusOr<services::KeyRing> keys = services::KeyRing::Load(options.keys);
+  absl::StatusOr<core::Operators> operators = core::Operators::Load(options.operators_file);
+  if (!operators.ok()) {
+    fmt::print(stderr, "pochta replay: {}\n", std::string(operators.status().message()));
+    return kExitBadInput;
+  }
+  absl::StatusOr<services::KeyRing> keys = services::KeyRing::Load(options.keys, *operators);
   if (!keys.ok()) {
     fmt::print(stderr, "pochta replay: {}\n", std::string(keys.status().message()));
     return kExitBadInput;

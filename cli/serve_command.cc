@@ -16,7 +16,8 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
   cmd->add_option("--listen", options.listen, "Address to listen on; port 0 picks a free port")->capture_default_str();
   cmd->add_option("--keys", options.keys, "API keys file: KEY ROLE [COUNTRY] NAME per line")->required();
   cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
-  cmd->add_option("--offices", options.offices_file, "Offices of exchange and transit offices abroad")
+  cmd->add_option("--operators", options.operators_file,
+                  "Operators file: partners, transit operators and their offices")
       ->capture_default_str();
   cmd->add_option("--durability", options.durability, "When writes are acknowledged: sync, group or buffered")
       ->capture_default_str();
@@ -57,7 +58,7 @@ int RunServe(const ServeOptions& options) {
   config.listen = options.listen;
   config.keys_file = options.keys;
   config.network_file = options.network_file;
-  config.offices_file = options.offices_file;
+  config.operators_file = options.operators_file;
   config.tls_cert_file = options.tls_cert;
   config.tls_key_file = options.tls_key;
   config.store.durability = *durability;

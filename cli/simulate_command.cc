@@ -230,6 +230,9 @@ CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
   cmd->add_option("--csv", options.csv, "Write hourly backlog and throughput to this CSV file");
   cmd->add_option("--trace", options.trace, "Also write the tracking events to this trace file (CSV, or .jsonl)");
   cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
+  cmd->add_option("--operators", options.operators_file,
+                  "Operators file: partners, transit operators and their offices")
+      ->capture_default_str();
   cmd->add_option("--replications", options.replications,
                   "Run this many seeds (from the scenario's) in memory and report means with 95% confidence intervals")
       ->check(CLI::Range(1, 10000));
@@ -242,7 +245,13 @@ CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
 }
 
 int RunSimulate(const SimulateOptions& options) {
-  absl::StatusOr<sim::Scenario> scenario = sim::LoadScenario(ScenarioPath(options.scenario));
+  absl::StatusOr<core::Operators> operators = core::Operators::Load(options.operators_file);
+  if (!operators.ok()) {
+    fmt::print(stderr, "pochta simulate: {}\n", std::string(operators.status().message()));
+    return kExitBadInput;
+  }
+  absl::StatusOr<sim::Scenario> scenario = sim::LoadScenario(
+      ScenarioPath(options.scenario), std::make_shared<const core::Operators>(*std::move(operators)));
   if (!scenario.ok()) {
     fmt::print(stderr, "pochta simulate: {}\n", std::string(scenario.status().message()));
     return kExitBadInput;

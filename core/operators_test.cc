@@ -1,7 +1,6 @@
 #include "core/operators.h"
 
 #include "core/country.h"
-#include "core/exchange_offices.h"
 #include "core/mail_class.h"
 #include "gtest/gtest.h"
 
@@ -65,13 +64,15 @@ TEST(CountryTest, KnowsAssignedCodesOnly) {
   for (const char* code : {"UK", "XX", "EU", "cn", "C", "CNN", ""}) EXPECT_FALSE(IsIsoCountryCode(code)) << code;
 }
 
-TEST(OperatorTest, DesignatedOperatorsSendToUzbekistan) {
-  ASSERT_EQ(SendingOperators().size(), 3u);
-  for (Operator op : SendingOperators()) EXPECT_FALSE(Info(op).destination);
-  EXPECT_TRUE(Info(Operator::kUZ).destination);
-  EXPECT_EQ(ParseOperator("LV"), Operator::kLV);
-  EXPECT_EQ(Code(Operator::kVU), "VU");
-  EXPECT_FALSE(ParseOperator("DE").has_value());
+TEST(OperatorTest, IsItsCountry) {
+  EXPECT_EQ(Operator::Parse("LV"), Operator("LV"));
+  EXPECT_EQ(Operator("VU").code(), "VU");
+  EXPECT_EQ(kUzbekistanPost.code(), "UZ");
+  EXPECT_EQ(Operator::Parse("KZ")->code(), "KZ");  // any country: the operators file says who is a partner
+  for (const char* bad : {"XX", "cn", "C", "CNN", ""}) EXPECT_FALSE(Operator::Parse(bad).has_value()) << bad;
+  for (uint32_t i = 0; i < uint32_t(kOperatorIndexCount); ++i) EXPECT_EQ(Operator::FromIndex(i)->index(), i);
+  EXPECT_FALSE(Operator::FromIndex(kOperatorIndexCount).has_value());
+  EXPECT_EQ(Operator::FromIndex(Operator("CN").index())->code(), "CN");
 }
 
 TEST(OperatorTest, ImpcCodesHaveTheirShape) {
@@ -82,33 +83,73 @@ TEST(OperatorTest, ImpcCodesHaveTheirShape) {
   EXPECT_FALSE(IsImpcCode("UZtasA"));
 }
 
-TEST(ExchangeOfficesTest, TheShippedFileNamesEveryPartnersOffices) {
-  const absl::StatusOr<ExchangeOffices> offices = ExchangeOffices::Load(POCHTA_OFFICES_FILE);
-  ASSERT_TRUE(offices.ok()) << offices.status();
-  EXPECT_EQ(offices->Find("CNURCA")->city, "Urumqi");
-  EXPECT_EQ(offices->Find("UZTASA")->role, ExchangeRole::kInward);
-  EXPECT_EQ(offices->Find("TRISTA")->role, ExchangeRole::kTransit);
-  EXPECT_EQ(offices->Find("DEFRAA"), nullptr);
-  for (Operator op : SendingOperators()) EXPECT_FALSE(offices->CodesOf(Code(op), ExchangeRole::kOutward).empty());
-  EXPECT_EQ(offices->CodesOf("CN", ExchangeRole::kOutward),
+TEST(OperatorsFileTest, TheShippedFileNamesEveryOperatorAndItsOffices) {
+  const absl::StatusOr<Operators> file = Operators::Load(POCHTA_OPERATORS_FILE);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->CodesOf(OperatorKind::kPartner), "CN, LV, VU");
+  EXPECT_EQ(file->CodesOf(OperatorKind::kTransit), "TR, AU");
+  EXPECT_EQ(file->Find(kUzbekistanPost)->kind, OperatorKind::kHome);
+  EXPECT_EQ(file->Find(Operator("LV"))->time_zone, "Europe/Riga");
+  EXPECT_EQ(file->Find(Operator("CN"))->name, "China Post");
+  EXPECT_EQ(file->Find(Operator("DE")), nullptr);
+  EXPECT_EQ(file->FindOffice("CNURCA")->city, "Urumqi");
+  EXPECT_EQ(file->FindOffice("UZTASA")->role, ExchangeRole::kInward);
+  EXPECT_EQ(file->FindOffice("TRISTA")->op, Operator("TR"));
+  EXPECT_EQ(file->FindOffice("DEFRAA"), nullptr);
+  EXPECT_TRUE(file->IsPartner(Operator("VU")));
+  EXPECT_FALSE(file->IsPartner(Operator("TR")));
+  EXPECT_FALSE(file->IsPartner(kUzbekistanPost));
+  for (const OperatorInfo& info : file->all()) {
+    if (info.kind == OperatorKind::kPartner) EXPECT_FALSE(file->OfficesOf(info.op, ExchangeRole::kOutward).empty());
+  }
+  EXPECT_EQ(file->OfficesOf(Operator("CN"), ExchangeRole::kOutward),
             (std::vector<std::string_view>{"CNSHAA", "CNBJSA", "CNCANA", "CNURCA"}));
 }
 
-TEST(ExchangeOfficesTest, ABrokenFileIsRefusedWithTheLineAndTheReason) {
+TEST(OperatorsFileTest, ANewPartnerIsTwoLines) {
+  const absl::StatusOr<Operators> file = Operators::Parse(
+      "operator UZ home Asia/Tashkent Uzbekiston Pochtasi\n"
+      "office UZTASA inward Tashkent\n"
+      "operator KZ partner Asia/Almaty Kazpost   # the road link\n"
+      "office KZALAA outward Almaty\n",
+      "operators.txt");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_TRUE(file->IsPartner(Operator("KZ")));
+  EXPECT_EQ(file->Find(Operator("KZ"))->name, "Kazpost");
+  EXPECT_EQ(file->OfficesOf(Operator("KZ"), ExchangeRole::kOutward), (std::vector<std::string_view>{"KZALAA"}));
+}
+
+TEST(OperatorsFileTest, ABrokenFileIsRefusedWithTheLineAndTheReason) {
+  const std::string uz = "operator UZ home Asia/Tashkent Uzbekiston Pochtasi\n";
   const struct {
-    const char* text;
+    std::string text;
     const char* error;
   } cases[] = {
-      {"UZTASA UZ inward Tashkent\nCNURCA CN sender Urumqi\n", "offices.txt:2: role \"sender\" is not inward"},
-      {"CNURC CN outward Urumqi\n", "offices.txt:1: IMPC \"CNURC\" is not an IMPC code"},
-      {"CNURCA LV outward Urumqi\n", "offices.txt:1: country \"LV\" is not the country of IMPC CNURCA"},
-      {"CNURCA CN outward\n", "offices.txt:1: office CNURCA has no city"},
-      {"CNURCA CN\n", "offices.txt:1: expected \"IMPC COUNTRY ROLE CITY\""},
-      {"# only a comment\n", "offices.txt: no offices"},
-      {"CNURCA CN outward Urumqi\nCNURCA CN outward Urumqi\n", "offices.txt:2: duplicate office CNURCA"},
+      {uz + "operator CN sender Asia/Shanghai China Post\n", "f.txt:2: kind \"sender\" is not home, partner"},
+      {uz + "operator QQ partner Asia/Shanghai China Post\n", "f.txt:2: country \"QQ\" is not an ISO"},
+      {uz + "operator CN partner Asia/Beijing China Post\n", "f.txt:2: time zone \"Asia/Beijing\" is not"},
+      {uz + "operator CN partner Asia/Shanghai\n", "f.txt:2: operator CN has no name"},
+      {uz + "operator CN partner\n", "f.txt:2: expected \"operator COUNTRY KIND TIME-ZONE NAME\""},
+      {uz + "operator CN home Asia/Shanghai China Post\n", "f.txt:2: the home operator is Uzbekiston Pochtasi"},
+      {uz + "operator UZ partner Asia/Tashkent Uzbekiston Pochtasi\n", "f.txt:2: UZ is the home operator"},
+      {uz + "operator CN partner Asia/Shanghai A\noperator CN partner Asia/Shanghai B\n",
+       "f.txt:3: duplicate operator CN"},
+      {uz + "office CNURCA outward Urumqi\n", "f.txt:2: office CNURCA needs an operator line for CN above it"},
+      {uz + "operator CN partner Asia/Shanghai China Post\noffice CNURCA sender Urumqi\n",
+       "f.txt:3: role \"sender\" is not inward"},
+      {uz + "office UZTAS inward Tashkent\n", "f.txt:2: IMPC \"UZTAS\" is not an IMPC code"},
+      {uz + "office UZTASA inward\n", "f.txt:2: office UZTASA has no city"},
+      {uz + "office UZTASA\n", "f.txt:2: expected \"office IMPC ROLE CITY\""},
+      {uz + "office UZTASA inward Tashkent\noffice UZTASA inward Tashkent\n", "f.txt:3: duplicate office UZTASA"},
+      {uz + "operator CN partner Asia/Shanghai China Post\noffice CNURCA inward Urumqi\n",
+       "f.txt:3: office CNURCA: only the home operator receives"},
+      {uz + "operator TR transit Europe/Istanbul PTT\noffice TRISTA outward Istanbul\n",
+       "f.txt:3: office TRISTA: a transit operator runs transit offices only"},
+      {uz + "UZTASA UZ inward Tashkent\n", "f.txt:2: \"UZTASA\" is not an entry"},
+      {"# only a comment\n", "f.txt: no home operator"},
   };
   for (const auto& c : cases) {
-    const absl::Status s = ExchangeOffices::Parse(c.text, "offices.txt").status();
+    const absl::Status s = Operators::Parse(c.text, "f.txt").status();
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.text;
     EXPECT_TRUE(std::string(s.message()).starts_with(c.error)) << s.message();
   }

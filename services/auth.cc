@@ -7,7 +7,7 @@
 
 namespace pochta::services {
 
-bool SentFromUzbekistan(core::ItemId id) { return id.HasCountry(core::Code(core::Operator::kUZ)); }
+bool SentFromUzbekistan(core::ItemId id) { return id.HasCountry(core::Code(core::kUzbekistanPost)); }
 
 bool Principal::MayRead(core::ItemId id, std::string_view addressed_to) const {
   return role != Role::kOperator || id.HasCountry(core::Code(op)) ||
@@ -17,6 +17,7 @@ bool Principal::MayRead(core::ItemId id, std::string_view addressed_to) const {
 std::optional<std::string> Principal::WhyNotReport(core::ItemId item, core::EventCode code) const {
   const core::EventSide side = core::Info(code).side;
   const bool outbound = SentFromUzbekistan(item);
+  if (role != Role::kReader && side == core::EventSide::kTransit) return std::nullopt;
   switch (role) {
     case Role::kReader: return std::string("the reader role may not report events");
     case Role::kStaff:
@@ -30,6 +31,10 @@ std::optional<std::string> Principal::WhyNotReport(core::ItemId item, core::Even
       return fmt::format("Uzbekiston Pochtasi staff report destination-side events; {} is an {} event",
                          core::Name(code), core::Name(side));
     case Role::kOperator:
+      if (kind == core::OperatorKind::kTransit) {
+        return fmt::format("{} runs transit offices only: it reports transit events (EMJ, EMK); {} is an {} event",
+                           core::Code(op), core::Name(code), core::Name(side));
+      }
       if (outbound) {  // mail sent to this operator: it reports what happens at its offices
         if (side == core::EventSide::kDestination) return std::nullopt;
         return fmt::format("item {} was sent by Uzbekiston Pochtasi, which reports its {} events; {} is one",
@@ -60,14 +65,17 @@ std::optional<std::string> WhyNotOwn(core::Operator op, core::ItemId item) {
 // The sending operator: a designated operator for mail to Uzbekistan, staff
 // for the mail Uzbekiston Pochtasi sends.
 std::optional<core::Operator> Principal::Sender() const {
-  if (role == Role::kOperator) return op;
-  if (role == Role::kStaff) return core::Operator::kUZ;
+  if (role == Role::kOperator) return kind == core::OperatorKind::kPartner ? std::optional(op) : std::nullopt;
+  if (role == Role::kStaff) return core::kUzbekistanPost;
   return std::nullopt;
 }
 
 std::optional<std::string> Principal::WhyNotSubmit(const core::Item& item) const {
   const std::optional<core::Operator> sender = Sender();
-  if (!sender) return std::string("only designated operators and Uzbekiston Pochtasi staff submit pre-advice");
+  if (!sender) {
+    return std::string("only designated operators (partners in the operators file) and Uzbekiston Pochtasi staff "
+                       "submit pre-advice");
+  }
   if (std::optional<std::string> why = WhyNotOwn(*sender, item.id)) return why;
   if (!item.dispatch_id.empty() && !item.dispatch_id.starts_with(core::Code(*sender))) {
     return fmt::format("dispatch {} leaves an office of exchange of {}, not {}", item.dispatch_id,
@@ -78,17 +86,21 @@ std::optional<std::string> Principal::WhyNotSubmit(const core::Item& item) const
 
 std::optional<std::string> Principal::WhyNotDeclare(core::ItemId item) const {
   const std::optional<core::Operator> sender = Sender();
-  if (!sender) return std::string("only designated operators and Uzbekiston Pochtasi staff declare dispatches");
+  if (!sender) {
+    return std::string("only designated operators (partners in the operators file) and Uzbekiston Pochtasi staff "
+                       "declare dispatches");
+  }
   return WhyNotOwn(*sender, item);
 }
 
-absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path) {
+absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path, const core::Operators& operators) {
   absl::StatusOr<std::string> text = core::ReadFile(path, "keys file");
   if (!text.ok()) return text.status();
-  return Parse(*text, path);
+  return Parse(*text, path, operators);
 }
 
-absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view source) {
+absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view source,
+                                       const core::Operators& operators) {
   KeyRing ring;
   std::istringstream lines{std::string(text)};
   std::string line;
@@ -109,11 +121,17 @@ absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view s
     if (role == "operator") {
       std::string country;
       fields >> country;
-      const std::optional<core::Operator> op = core::ParseOperator(country);
-      if (!op || core::Info(*op).destination)
-        return fail(fmt::format("operator country \"{}\" is not CN, LV or VU", country));
+      const std::optional<core::Operator> op = core::Operator::Parse(country);
+      const core::OperatorInfo* info = op ? operators.Find(*op) : nullptr;
+      if (info == nullptr || info->kind == core::OperatorKind::kHome) {
+        return fail(fmt::format("operator country \"{}\" is not a partner ({}) or transit operator ({}) of the "
+                                "operators file",
+                                country, operators.CodesOf(core::OperatorKind::kPartner),
+                                operators.CodesOf(core::OperatorKind::kTransit)));
+      }
       p.role = Role::kOperator;
       p.op = *op;
+      p.kind = info->kind;
     } else if (role == "staff") {
       p.role = Role::kStaff;
     } else if (role == "reader") {

@@ -2,7 +2,8 @@
 //
 // Keys file: one key per line, "KEY ROLE [COUNTRY] NAME"; '#' starts a
 // comment. KEY is 16 or more letters, digits, '-', '_' or '.'; ROLE is
-//   operator COUNTRY  a designated operator: CN, LV or VU
+//   operator COUNTRY  a partner or transit operator of the operators file
+//                     (core/operators.h): CN, LV, VU, TR, AU as shipped
 //   staff             Uzbekiston Pochtasi staff
 //   reader            read-only, without personal data
 // e.g. "cn-7f3a9c2e41d84b06 operator CN China Post EDI gateway".
@@ -28,7 +29,10 @@ enum class Role : uint8_t { kOperator, kStaff, kReader };
 struct Principal {
   std::string name;
   Role role = Role::kReader;
-  core::Operator op = core::Operator::kUZ;  // the operator's country for kOperator
+  core::Operator op = core::kUzbekistanPost;  // the operator's country for kOperator
+  // For kOperator: a partner exchanges mail with Uzbekiston Pochtasi; a
+  // transit operator only reports transit events at its transit offices.
+  core::OperatorKind kind = core::OperatorKind::kHome;
 
   // Reads of an item: staff and readers any; an operator its own country's,
   // and mail Uzbekiston Pochtasi sends that is addressed to its country
@@ -41,7 +45,9 @@ struct Principal {
   // Mail to Uzbekistan: its operator reports origin-side events, staff
   // destination-side ones. Mail Uzbekiston Pochtasi sends (an item issued
   // in UZ): staff report origin-side events, the receiving operator
-  // destination-side ones (CheckEventOffice keeps them to its offices).
+  // destination-side ones. Transit events (EMJ, EMK) of any item: the
+  // operator that runs the transit office. CheckEventOffice keeps each to
+  // the reporter's own offices.
   std::optional<std::string> WhyNotReport(core::ItemId item, core::EventCode code) const;
   // Why this caller may not submit pre-advice for `item`: an item of another
   // country, or a dispatch from another country's office of exchange.
@@ -51,7 +57,8 @@ struct Principal {
   // Why this caller may not declare `item` inside a dispatch of its own;
   // nothing when it may (the sender's own items only).
   std::optional<std::string> WhyNotDeclare(core::ItemId item) const;
-  // The operator this caller sends mail for; nothing for readers.
+  // The operator this caller sends mail for; nothing for readers and
+  // transit operators.
   std::optional<core::Operator> Sender() const;
 };
 
@@ -60,16 +67,18 @@ bool SentFromUzbekistan(core::ItemId id);
 
 class KeyRing {
  public:
-  // InvalidArgument naming the line for a malformed file.
-  static absl::StatusOr<KeyRing> Load(const std::string& path);
-  static absl::StatusOr<KeyRing> Parse(std::string_view text, std::string_view source);
+  // InvalidArgument naming the line for a malformed file or an operator key
+  // of a country that is not a partner or transit operator in `operators`.
+  static absl::StatusOr<KeyRing> Load(const std::string& path, const core::Operators& operators);
+  static absl::StatusOr<KeyRing> Parse(std::string_view text, std::string_view source,
+                                       const core::Operators& operators);
 
   // UNAUTHENTICATED when the key is missing or unknown.
   absl::StatusOr<Principal> Authenticate(std::optional<std::string_view> key) const;
   size_t size() const { return keys_.size(); }
   // A key with this role (and operator, for kOperator); the first in key
   // order when several have it. Nothing when none has.
-  std::optional<std::string> KeyFor(Role role, core::Operator op = core::Operator::kUZ) const;
+  std::optional<std::string> KeyFor(Role role, core::Operator op = core::kUzbekistanPost) const;
 
  private:
   absl::flat_hash_map<std::string, Principal> keys_;

@@ -118,7 +118,7 @@ absl::StatusOr<core::Item> ItemFromProto(const v1::Item& in, std::string_view pa
   if (v.router->Resolve(*core::Postcode::Parse(uzbek.postcode())).match == core::PostcodeMatch::kNone) {
     return Invalid(uzbek_path, "postcode", uzbek.postcode(), "no delivery office serves it");
   }
-  if (outbound && (in.recipient().country().empty() || in.recipient().country() == core::Code(core::Operator::kUZ))) {
+  if (outbound && (in.recipient().country().empty() || in.recipient().country() == core::Code(core::kUzbekistanPost))) {
     return Invalid(prefix + "recipient", "country", in.recipient().country(),
                    fmt::format("item {} is sent abroad by Uzbekiston Pochtasi: the country it goes to is required",
                                id->ToString()));
@@ -167,16 +167,16 @@ absl::StatusOr<storage::ReportedEvent> EventFromProto(const v1::TrackingEvent& i
   if (*measure != core::NonDeliveryMeasure::kNone && *code != core::EventCode::kEMH) {
     return Invalid(path, "measure", v1::NonDeliveryMeasure_Name(in.measure()), "is only for EMH events");
   }
-  return storage::ReportedEvent{*id, core::TrackingEvent{*code, time, in.office(), *measure}, core::Operator::kUZ,
+  return storage::ReportedEvent{*id, core::TrackingEvent{*code, time, in.office(), *measure}, core::kUzbekistanPost,
                                 in.reason()};
 }
 
 absl::Status CheckEventOffice(const core::TrackingEvent& event, core::Operator reported_by, std::string_view path,
                               const Validator& v) {
   const std::string& office = event.office;
-  const core::ExchangeOffice* exchange = v.offices->Find(office);
+  const core::ExchangeOffice* exchange = v.operators->FindOffice(office);
   const std::string_view country = core::Code(reported_by);
-  const bool uz = reported_by == core::Operator::kUZ;
+  const bool uz = reported_by == core::kUzbekistanPost;
   // A post office of the reporter's country: its code, then a local one.
   const bool post_office = !exchange && office.size() > 2 && office.starts_with(country) &&
                            core::IsUpperAlnum(std::string_view(office).substr(2)) && core::IsFacilityCode(office);
@@ -187,31 +187,39 @@ absl::Status CheckEventOffice(const core::TrackingEvent& event, core::Operator r
         return Invalid(path, "office", office, "is not a facility of the Uzbek network");
       }
       // Mail Uzbekiston Pochtasi sent to this operator, at its offices.
-      if ((exchange && exchange->country == country) || post_office) return absl::OkStatus();
+      if ((exchange && exchange->op == reported_by) || post_office) return absl::OkStatus();
       return Invalid(path, "office", office,
                      fmt::format("{} reports {} at its offices of exchange ({}) or a post office of {} like {}100000",
                                  country, core::Name(event.code),
-                                 fmt::join(v.offices->CodesOf(country, core::ExchangeRole::kOutward), ", "), country,
+                                 fmt::join(v.operators->OfficesOf(reported_by, core::ExchangeRole::kOutward), ", "), country,
                                  country));
     case core::EventSide::kTransit:
-      if (exchange && exchange->role == core::ExchangeRole::kTransit) return absl::OkStatus();
+      // Reported by the operator that runs the transit office.
+      if (exchange && exchange->role == core::ExchangeRole::kTransit && exchange->op == reported_by) {
+        return absl::OkStatus();
+      }
+      if (exchange && exchange->role == core::ExchangeRole::kTransit) {
+        return Invalid(path, "office", office,
+                       fmt::format("{} at {} is reported by {}, the operator that runs it", core::Name(event.code),
+                                   office, core::Code(exchange->op)));
+      }
       return Invalid(path, "office", office,
-                     fmt::format("{} happens at a transit office of the offices file", core::Name(event.code)));
+                     fmt::format("{} happens at a transit office of the operators file", core::Name(event.code)));
     case core::EventSide::kOrigin:
       if (uz) {  // mail Uzbekiston Pochtasi sends: its office of exchange or its network
-        if ((exchange && exchange->country == country) || v.router->network().Find(office)) return absl::OkStatus();
+        if ((exchange && exchange->op == reported_by) || v.router->network().Find(office)) return absl::OkStatus();
         return Invalid(path, "office", office,
                        fmt::format("{} of mail Uzbekiston Pochtasi sends happens at {} or a facility of its network",
                                    core::Name(event.code),
-                                   fmt::join(v.offices->CodesOf(country, core::ExchangeRole::kInward), ", ")));
+                                   fmt::join(v.operators->OfficesOf(reported_by, core::ExchangeRole::kInward), ", ")));
       }
-      if (exchange && exchange->role == core::ExchangeRole::kOutward && exchange->country == country) {
+      if (exchange && exchange->role == core::ExchangeRole::kOutward && exchange->op == reported_by) {
         return absl::OkStatus();
       }
       if (event.code == core::EventCode::kEMA && post_office) return absl::OkStatus();
       return Invalid(path, "office", office,
                      fmt::format("{} reports {} at its offices of exchange ({}){}", country, core::Name(event.code),
-                                 fmt::join(v.offices->CodesOf(country, core::ExchangeRole::kOutward), ", "),
+                                 fmt::join(v.operators->OfficesOf(reported_by, core::ExchangeRole::kOutward), ", "),
                                  event.code == core::EventCode::kEMA
                                      ? fmt::format(" or a post office of {} like {}518000", country, country)
                                      : ""));

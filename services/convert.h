@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "core/exchange_offices.h"
+#include "core/operators.h"
 #include "core/item.h"
 #include "core/routing.h"
 #include "pochta/v1/tracking.pb.h"
@@ -21,7 +21,7 @@ namespace pochta::services {
 // What validation checks against.
 struct Validator {
   const core::Router* router;            // the network: offices and postcodes
-  const core::ExchangeOffices* offices;  // offices of exchange and transit offices abroad
+  const core::Operators* operators;  // the operators file: partners, their offices, transit offices
   core::Timestamp now;
   // Event times may run this far ahead of the server's clock.
   std::chrono::seconds clock_skew{300};

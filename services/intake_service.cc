@@ -34,7 +34,7 @@ grpc::Status IntakeServiceImpl::SubmitItems(grpc::ServerContext* context,
                                       "were stored",
                                       kMaxPerMessage, stored_before));
     }
-    const Validator validator{&router_, &offices_, clock_.Now()};
+    const Validator validator{&router_, &operators_, clock_.Now()};
     std::vector<core::Item> items;
     for (int i = 0; i < request.items_size(); ++i, ++index) {
       const v1::Item& in = request.items(i);
@@ -117,7 +117,7 @@ grpc::Status IntakeServiceImpl::ReportEvents(
   if (caller->role == Role::kReader) {
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "the reader role may not report events");
   }
-  const core::Operator reported_by = caller->role == Role::kOperator ? caller->op : core::Operator::kUZ;
+  const core::Operator reported_by = caller->role == Role::kOperator ? caller->op : core::kUzbekistanPost;
   v1::ReportEventsRequest request;
   while (stream->Read(&request)) {
     if (request.events_size() > kMaxPerMessage) return TooMany("events", request.events_size());
@@ -126,7 +126,7 @@ grpc::Status IntakeServiceImpl::ReportEvents(
           grpc::StatusCode::INVALID_ARGUMENT,
           fmt::format("batch {}: events is empty; a batch carries 1 to {} events", request.batch_id(), kMaxPerMessage));
     }
-    const Validator validator{&router_, &offices_, clock_.Now()};
+    const Validator validator{&router_, &operators_, clock_.Now()};
     v1::ReportEventsResponse response;
     response.set_batch_id(request.batch_id());
     std::vector<storage::ReportedEvent> events;

@@ -1,6 +1,6 @@
 #include "services/server.h"
 
-#include "core/exchange_offices.h"
+#include "core/operators.h"
 #include "core/files.h"
 #include "core/network.h"
 #include "core/routing.h"
@@ -27,7 +27,7 @@ struct Server::State {
   std::unique_ptr<core::Router> router;
   std::unique_ptr<storage::NetworkRoutePredictor> predictor;
   KeyRing keys;
-  core::ExchangeOffices offices;
+  core::Operators operators;
   std::unique_ptr<storage::TrackingStore> store;
   WatchHub hub;
   std::unique_ptr<IntakeServiceImpl> intake;
@@ -41,15 +41,15 @@ struct Server::State {
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   absl::StatusOr<core::Network> network = core::Network::Load(config.network_file);
   if (!network.ok()) return network.status();
-  absl::StatusOr<KeyRing> keys = KeyRing::Load(config.keys_file);
+  absl::StatusOr<core::Operators> operators = core::Operators::Load(config.operators_file);
+  if (!operators.ok()) return operators.status();
+  absl::StatusOr<KeyRing> keys = KeyRing::Load(config.keys_file, *operators);
   if (!keys.ok()) return keys.status();
-  absl::StatusOr<core::ExchangeOffices> offices = core::ExchangeOffices::Load(config.offices_file);
-  if (!offices.ok()) return offices.status();
 
   auto state = std::make_unique<State>();
   state->network = *std::move(network);
   state->keys = *std::move(keys);
-  state->offices = *std::move(offices);
+  state->operators = *std::move(operators);
   state->drain = config.drain;
   state->planner = std::make_unique<core::RoutePlanner>(state->network);
   state->router = std::make_unique<core::Router>(state->planner->router());
@@ -59,7 +59,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(config.db, options);
   if (!store.ok()) return store.status();
   state->store = *std::move(store);
-  state->intake = std::make_unique<IntakeServiceImpl>(*state->store, *state->router, state->offices, state->keys,
+  state->intake = std::make_unique<IntakeServiceImpl>(*state->store, *state->router, state->operators, state->keys,
                                                       state->hub, *options.clock);
   state->tracking =
       std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub, *options.clock);

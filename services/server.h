@@ -22,7 +22,7 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
   std::string keys_file;                   // API keys (see auth.h)
   std::string network_file;                // the network file: offices, postcodes, routes
-  std::string offices_file;                // offices of exchange and transit offices abroad
+  std::string operators_file;              // partners, transit operators and their offices
   std::string tls_cert_file;               // PEM; TLS when both cert and key are given
   std::string tls_key_file;
   // Durability, memory budgets and the clock (which the services use too);

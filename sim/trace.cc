@@ -118,8 +118,8 @@ absl::StatusOr<std::optional<TraceRecord>> ParseTraceLine(std::string_view text,
   if (!core::IsFacilityCode(fields[3])) return bad(3, "must be 2-16 capital letters, digits or '-'");
   const std::optional<core::NonDeliveryMeasure> measure = core::ParseNonDeliveryMeasure(fields[4]);
   if (!measure) return bad(4, "is not none, redeliver, hold-for-collection or return-to-sender");
-  const std::optional<core::Operator> by = core::ParseOperator(fields[5]);
-  if (!by) return bad(5, "is not UZ, CN, LV or VU");
+  const std::optional<core::Operator> by = core::Operator::Parse(fields[5]);
+  if (!by) return bad(5, "is not an operator's ISO 3166-1 country code");
   return std::optional<TraceRecord>(TraceRecord{*item, core::TrackingEvent{*code, *time, fields[3], *measure}, *by});
 }
 

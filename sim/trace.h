@@ -8,7 +8,8 @@
 //   {"item_id":"LP000000015CN","code":"EMA","occurred_at":"2025-01-01T00:03:12Z",
 //    "office":"CN518000","measure":"none","reported_by":"CN"}
 // occurred_at is UTC, ISO 8601, whole seconds, years 2000 to 2200; measure is none, redeliver,
-// hold-for-collection or return-to-sender; reported_by is UZ, CN, LV or VU.
+// hold-for-collection or return-to-sender; reported_by is the reporting
+// operator's country (UZ, CN, TR...).
 // Lines come in the order the simulation emitted them, which is nearly, not
 // exactly, time order.
 //
@@ -32,7 +33,7 @@ TraceFormat TraceFormatFor(const std::string& path);  // .jsonl: JSON lines; oth
 struct TraceRecord {
   core::ItemId item;
   core::TrackingEvent event;
-  core::Operator reported_by = core::Operator::kUZ;
+  core::Operator reported_by = core::kUzbekistanPost;
 };
 
 // An EventSink that writes a trace file (pre-advice of items and

@@ -106,7 +106,7 @@ struct StoreOptions {
 struct ReportedEvent {
   core::ItemId item;
   core::TrackingEvent event;
-  core::Operator reported_by = core::Operator::kUZ;
+  core::Operator reported_by = core::kUzbekistanPost;
   std::string reason;  // free text, e.g. a non-delivery reason; not part of the identity
   // When the store received it; empty: the store's clock at the write. A
   // simulation sets the simulated time of the report. Not part of the identity.
@@ -150,7 +150,7 @@ struct ItemState {
 
 struct StoredEvent {
   core::TrackingEvent event;
-  core::Operator reported_by = core::Operator::kUZ;
+  core::Operator reported_by = core::kUzbekistanPost;
   std::string reason;
   core::Timestamp received_at{};
 };

@@ -12,6 +12,7 @@
 #include "fmt/ranges.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "storage/internal/codes.h"
 #include "storage/internal/impl.h"
 #include "storage/internal/keys.h"
 #include "storage/network_route_predictor.h"
@@ -137,6 +138,43 @@ TEST_F(StoreTest, EventsAreStoredOnceAndReportedAsDuplicates) {
   EXPECT_EQ(state.status, ItemStatus::kDelivered);
   EXPECT_EQ(state.event_count, events.size());
   EXPECT_EQ(state.facility, "140105");
+}
+
+// Who reported an event is any operator of the operators file: the four of
+// the first release keep their stored numbers, others are stored by country.
+TEST_F(StoreTest, EveryOperatorIsStoredAsWhoReported) {
+  const core::ItemId id = TestItemId(8, "LV");
+  std::vector<ReportedEvent> events = {Reported(id, {EventCode::kEMC, kEpoch2025, "LVRIXA"}),
+                                       Reported(id, {EventCode::kEMJ, kEpoch2025 + hours(5), "TRISTA"}),
+                                       Reported(id, {EventCode::kEMD, kEpoch2025 + hours(30), "UZTASA"})};
+  events[0].reported_by = core::Operator("LV");
+  events[1].reported_by = core::Operator("TR");
+  EXPECT_EQ(Append(events), std::vector<WriteOutcome>(events.size(), WriteOutcome::kAccepted));
+  const std::vector<StoredEvent> history = *store_->ListEvents(id);
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].reported_by, core::Operator("LV"));
+  EXPECT_EQ(history[1].reported_by, core::Operator("TR"));
+  EXPECT_EQ(history[2].reported_by, core::kUzbekistanPost);
+}
+
+TEST(StoredOperatorTest, TheFirstFourKeepTheirNumbersAndEveryCountryHasOne) {
+  using internal::OperatorFromStored;
+  using internal::StoredOperator;
+  EXPECT_EQ(StoredOperator(core::kUzbekistanPost), 0u);
+  EXPECT_EQ(StoredOperator(core::Operator("CN")), 1u);
+  EXPECT_EQ(StoredOperator(core::Operator("LV")), 2u);
+  EXPECT_EQ(StoredOperator(core::Operator("VU")), 3u);
+  EXPECT_EQ(StoredOperator(core::Operator("TR")), internal::kOperatorBase + core::Operator("TR").index());
+  std::set<uint32_t> numbers;
+  for (uint32_t i = 0; i < uint32_t(core::kOperatorIndexCount); ++i) {
+    const core::Operator op = *core::Operator::FromIndex(i);
+    EXPECT_EQ(OperatorFromStored(StoredOperator(op)), op) << op.code();
+    numbers.insert(StoredOperator(op));
+  }
+  EXPECT_EQ(numbers.size(), size_t(core::kOperatorIndexCount));
+  for (uint32_t corrupt : {4u, 999u, internal::kOperatorBase + core::kOperatorIndexCount}) {
+    EXPECT_FALSE(OperatorFromStored(corrupt).has_value()) << corrupt;
+  }
 }
 
 TEST_F(StoreTest, DuplicatesWithinOneCallAreStoredOnce) {

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "core/clock.h"
-#include "core/exchange_offices.h"
+#include "core/operators.h"
 #include "core/routing.h"
 #include "pochta/v1/intake.grpc.pb.h"
 #include "services/auth.h"
@@ -18,9 +18,9 @@ namespace pochta::services {
 class IntakeServiceImpl final : public v1::IntakeService::Service {
  public:
   // REQUIRES: all outlive the service.
-  IntakeServiceImpl(storage::TrackingStore& store, const core::Router& router, const core::ExchangeOffices& offices,
+  IntakeServiceImpl(storage::TrackingStore& store, const core::Router& router, const core::Operators& operators,
                     const KeyRing& keys, WatchHub& hub, const core::Clock& clock)
-      : store_(store), router_(router), offices_(offices), keys_(keys), hub_(hub), clock_(clock) {}
+      : store_(store), router_(router), operators_(operators), keys_(keys), hub_(hub), clock_(clock) {}
 
   grpc::Status SubmitItems(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitItemsRequest>* reader,
                            v1::SubmitItemsResponse* response) override;
@@ -33,7 +33,7 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
  private:
   storage::TrackingStore& store_;
   const core::Router& router_;
-  const core::ExchangeOffices& offices_;
+  const core::Operators& operators_;
   const KeyRing& keys_;
   WatchHub& hub_;
   const core::Clock& clock_;

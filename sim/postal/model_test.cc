@@ -15,6 +15,7 @@ namespace {
 
 const core::Network& Network() { return testing::ShippedNetwork(); }
 using testing::Builtin;
+using testing::ShippedOperators;
 
 // Letters Uzbekiston Pochtasi sends abroad: posted in Uzbekistan.
 bool SentAbroad(core::ItemId id) { return id.HasCountry("UZ"); }
@@ -50,7 +51,7 @@ office_of_exchange = CNSHAA
 )";
 
 TEST(ScenarioTest, MinimalScenarioTakesTheDefaults) {
-  absl::StatusOr<Scenario> s = ParseScenario(kMinimal, "t.scenario");
+  absl::StatusOr<Scenario> s = ParseScenario(kMinimal, "t.scenario", ShippedOperators());
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->days, 181);
   EXPECT_EQ(s->operators.size(), 1u);
@@ -67,7 +68,7 @@ struct BadScenario {
 class BadScenarioTest : public ::testing::TestWithParam<BadScenario> {};
 
 TEST_P(BadScenarioTest, IsRefusedWithTheLine) {
-  const absl::StatusOr<Scenario> s = ParseScenario(GetParam().text, "t.scenario");
+  const absl::StatusOr<Scenario> s = ParseScenario(GetParam().text, "t.scenario", ShippedOperators());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(std::string(s.status().message()).find(GetParam().expected), std::string::npos) << s.status().message();
 }
@@ -92,25 +93,38 @@ INSTANTIATE_TEST_SUITE_P(
                       BadScenario{"UnknownSection", std::string(kMinimal) + "[airport]\n",
                                   "t.scenario:5: unknown section [airport]"},
                       BadScenario{"DestinationAsOperator", std::string(kMinimal) + "[operator UZ]\n",
-                                  "t.scenario:5: an operator section is [operator CN]"},
+                                  "t.scenario:5: an operator section is [operator XX], XX a partner of the operators "
+                                  "file (CN, LV, VU)"},
+                      BadScenario{"TransitOperatorAsPartner", std::string(kMinimal) + "[operator TR]\n",
+                                  "t.scenario:5: an operator section is [operator XX]"},
+                      BadScenario{"UnknownTransitOffice", std::string(kMinimal) + "transit_office = DEFRAA\n",
+                                  "t.scenario:5: transit_office \"DEFRAA\": expected a transit office of the "
+                                  "operators file (TRISTA, AUSYDA)"},
+                      BadScenario{"PostedAbroad", std::string(kMinimal) + "posting_office = LV1050\n",
+                                  "[operator CN]: posting_office LV1050 must be an office of CN"},
                       BadScenario{"SetTwice", std::string(kMinimal) + "items_per_day = 5\n",
                                   "t.scenario:5: \"items_per_day\" is set twice (first at line 3)"},
                       BadScenario{"BadTimes", std::string(kMinimal) + "dispatch_departures = 20:00, 07:00\n",
                                   "expected times of day in ascending order"},
                       BadScenario{"ForeignOffice", "name = t\n[operator LV]\noffice_of_exchange = CNSHAA\n",
-                                  "[operator LV] needs office_of_exchange, an IMPC code of LV"},
+                                  "[operator LV] needs office_of_exchange, an office of exchange of LV in the operators "
+                                  "file (LVRIXA)"},
+                      BadScenario{"OfficeNotInTheFile", "name = t\n[operator CN]\noffice_of_exchange = CNPEKA\n",
+                                  "[operator CN] needs office_of_exchange, an office of exchange of CN in the "
+                                  "operators file (CNSHAA, CNBJSA, CNCANA, CNURCA)"},
                       BadScenario{"CorrespondenceWithoutDirection", std::string(kMinimal) + "[correspondence CN]\n",
                                   "t.scenario:5: a correspondence section is [correspondence from XX] or "
                                   "[correspondence to XX]"},
                       BadScenario{"LettersAbroadGoNowhere",
                                   std::string(kMinimal) + "[correspondence to CN]\noffice_of_exchange = UZTASA\n",
-                                  "[correspondence to CN] needs destination_office, an IMPC code of CN, and "
-                                  "delivery_postcodes"},
+                                  "[correspondence to CN] needs destination_office, an office of exchange of CN in "
+                                  "the operators file (CNSHAA, CNBJSA, CNCANA, CNURCA), and delivery_postcodes"},
                       BadScenario{"LettersAbroadLeaveFromUzbekistan",
                                   std::string(kMinimal) +
                                       "[correspondence to CN]\noffice_of_exchange = CNBJSA\ndestination_office = "
                                       "CNBJSA\ndelivery_postcodes = 100000\n",
-                                  "[correspondence to CN] needs office_of_exchange, an IMPC code of UZ"},
+                                  "[correspondence to CN] needs office_of_exchange, an office of exchange of UZ in the "
+                                  "operators file (UZTASA)"},
                       BadScenario{"OrdinaryLettersWithGoods", std::string(kMinimal) + "ordinary_kg_per_day = 3\n",
                                   "[operator CN]: ordinary_kg_per_day is for correspondence sections only"},
                       BadScenario{"TwoFlowsInOneSeries",
@@ -218,11 +232,11 @@ TEST(CorrespondenceTest, LettersToChinaAreReportedByWhoeverHandlesThem) {
     for (size_t k = 0; k < events.size(); ++k) seen.emplace_back(events[k].code, r.reporters.at(item.id.Pack())[k]);
     using core::EventCode;
     using core::Operator;
-    ASSERT_EQ(seen, (std::vector<std::pair<EventCode, Operator>>{{EventCode::kEMA, Operator::kUZ},
-                                                                 {EventCode::kEMB, Operator::kUZ},
-                                                                 {EventCode::kEMC, Operator::kUZ},
-                                                                 {EventCode::kEMD, Operator::kCN},
-                                                                 {EventCode::kEMI, Operator::kCN}}))
+    ASSERT_EQ(seen, (std::vector<std::pair<EventCode, Operator>>{{EventCode::kEMA, Operator("UZ")},
+                                                                 {EventCode::kEMB, Operator("UZ")},
+                                                                 {EventCode::kEMC, Operator("UZ")},
+                                                                 {EventCode::kEMD, Operator("CN")},
+                                                                 {EventCode::kEMI, Operator("CN")}}))
         << item.id.ToString();
     EXPECT_EQ(events[0].office, item.sender.postcode);
     // Posted over the counter, in opening hours on a working day.
@@ -236,6 +250,63 @@ TEST(CorrespondenceTest, LettersToChinaAreReportedByWhoeverHandlesThem) {
     EXPECT_EQ(core::DeriveState(events).status, core::ItemStatus::kDelivered);
   }
   EXPECT_NEAR(double(letters), 5 * s.operators.back().items_per_day, 25);
+}
+
+// Riga's mail changes planes at Istanbul and Port Vila's at Sydney: the
+// transit events there are reported by the operators that run those offices
+// (TR, AU in data/operators.txt), every other origin-side event by the sender.
+TEST(TransitTest, TransitEventsAreReportedByTheOperatorOfTheTransitOffice) {
+  Scenario s = Builtin("h1-2025");
+  s.days = 10;
+  s.drain_days = 20;
+  Recorder r;
+  PostalModel(s, Network(), &r).Run();
+  std::map<std::string, std::set<std::string>> transit;  // sender -> "OFFICE by REPORTER"
+  for (const core::Item& item : r.items) {
+    const std::vector<core::TrackingEvent>& events = r.events.at(item.id.Pack());
+    const std::string sender(item.id.country().data(), 2);
+    for (size_t k = 0; k < events.size(); ++k) {
+      const core::Operator by = r.reporters.at(item.id.Pack())[k];
+      if (core::Info(events[k].code).side == core::EventSide::kTransit) {
+        transit[sender].insert(events[k].office + " by " + std::string(by.code()));
+      } else if (core::Info(events[k].code).side == core::EventSide::kOrigin && !SentAbroad(item.id)) {
+        EXPECT_EQ(by.code(), sender) << item.id.ToString() << " " << core::Name(events[k].code);
+      }
+    }
+  }
+  EXPECT_EQ(transit, (std::map<std::string, std::set<std::string>>{{"LV", {"TRISTA by TR"}},
+                                                                    {"VU", {"AUSYDA by AU"}}}));
+}
+
+// A new partner is a few lines of the operators file and a section of the
+// scenario: Kazakhstan's road link, with its zone from the file.
+TEST(OperatorsFileTest, ANewPartnerIsDataNotARelease) {
+  absl::StatusOr<core::Operators> file = core::Operators::Parse(
+      "operator UZ home Asia/Tashkent Uzbekiston Pochtasi\n"
+      "office UZTASA inward Tashkent\n"
+      "operator KZ partner Asia/Almaty Kazpost\n"
+      "office KZALAA outward Almaty\n",
+      "operators.txt");
+  ASSERT_TRUE(file.ok()) << file.status();
+  absl::StatusOr<Scenario> s = ParseScenario(
+      "name = road link\n[run]\ndays = 7\ndrain_days = 20\n[operator KZ]\nitems_per_day = 200\n"
+      "office_of_exchange = KZALAA\ndispatch_departures = 06:00\nflight_hours = 14\n",
+      "kz.scenario", std::make_shared<const core::Operators>(*std::move(file)));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->operators[0].time_zone, "Asia/Almaty");
+  Recorder r;
+  const RunSummary summary = PostalModel(*s, Network(), &r).Run();
+  ASSERT_TRUE(summary.operators.contains("KZ"));
+  EXPECT_GT(summary.operators.at("KZ").delivered, 1000u);
+  for (const core::Item& item : r.items) {
+    ASSERT_TRUE(item.id.HasCountry("KZ")) << item.id.ToString();
+    EXPECT_TRUE(item.dispatch_id.starts_with("KZALAAUZTASA")) << item.dispatch_id;
+    EXPECT_EQ(r.reporters.at(item.id.Pack())[0], core::Operator("KZ"));
+  }
+  // The shipped file has no KZ: the same scenario is refused against it.
+  EXPECT_FALSE(ParseScenario("name = road link\n[operator KZ]\noffice_of_exchange = KZALAA\n", "kz.scenario",
+                             ShippedOperators())
+                   .ok());
 }
 
 TEST(PostalModelTest, SameSeedSameRecordsOtherSeedOtherRecords) {

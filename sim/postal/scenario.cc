@@ -149,17 +149,6 @@ std::array<bool, 7> Weekdays(std::string_view text) {
   return days;
 }
 
-// The zone of an operator's offices when its section names none.
-std::string DefaultTimeZone(core::Operator op) {
-  switch (op) {
-    case core::Operator::kCN: return "Asia/Shanghai";
-    case core::Operator::kLV: return "Europe/Riga";
-    case core::Operator::kVU: return "Pacific/Efate";
-    case core::Operator::kUZ: return "Asia/Tashkent";
-  }
-  return "UTC";
-}
-
 // The section header that sets a flow, for errors: "operator CN".
 std::string SectionOf(const OperatorFlow& f) {
   const std::string_view partner = core::Code(f.op);
@@ -173,10 +162,31 @@ std::string SectionOf(const OperatorFlow& f) {
 
 using Setter = std::function<void(std::string_view)>;
 
+std::vector<std::string_view> TransitOffices(const core::Operators& file) {
+  std::vector<std::string_view> codes;
+  for (const core::ExchangeOffice& office : file.offices()) {
+    if (office.role == core::ExchangeRole::kTransit) codes.push_back(office.impc);
+  }
+  return codes;
+}
+
 }  // namespace
+
+absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view source,
+                                       std::shared_ptr<const core::Operators> operators) {
+  Scenario base;
+  base.operators_file = std::move(operators);
+  return ParseScenario(text, source, std::move(base));
+}
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view source, Scenario base) {
   Scenario s = std::move(base);
+  const core::Operators& file = *s.operators_file;
+  // The zone of an operator's offices when its section names none.
+  const auto zone_of = [&](core::Operator op) {
+    const core::OperatorInfo* info = file.Find(op);
+    return info ? info->time_zone : std::string("UTC");
+  };
   std::set<std::string> sections_seen;
   OperatorFlow* op = nullptr;
   std::string section;
@@ -243,6 +253,13 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                         if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like CNSHAA"};
                         op->office_of_exchange = v;
                       }},
+                     {"posting_office",
+                      [&](std::string_view v) {
+                        if (!core::IsFacilityCode(v) || v.size() < 3 || !core::IsIsoCountryCode(v.substr(0, 2))) {
+                          throw Bad{"an office code of the sender's country, like CN518000"};
+                        }
+                        op->posting_office = v;
+                      }},
                      {"to_exchange_hours", [&](std::string_view v) { op->to_exchange_hours = NonNegative(v); }},
                      {"to_exchange_cv", [&](std::string_view v) { op->to_exchange_cv = NonNegative(v); }},
                      {"dispatch_departures", [&](std::string_view v) { op->dispatch_departures = TimesOfDay(v); }},
@@ -251,7 +268,11 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                      {"flight_hours", [&](std::string_view v) { op->flight_hours = NonNegative(v); }},
                      {"transit_office",
                       [&](std::string_view v) {
-                        if (!core::IsImpcCode(v)) throw Bad{"an IMPC code like TRISTA"};
+                        const core::ExchangeOffice* office = file.FindOffice(v);
+                        if (office == nullptr || office->role != core::ExchangeRole::kTransit) {
+                          throw Bad{fmt::format("a transit office of the operators file ({})",
+                                                fmt::join(TransitOffices(file), ", "))};
+                        }
                         op->transit_office = v;
                       }},
                      {"transit_hours", [&](std::string_view v) { op->transit_hours = NonNegative(v); }},
@@ -261,8 +282,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
                         if (!core::IsIsoCountryCode(v)) throw Bad{"an ISO 3166-1 country code like CN"};
                         op->consolidated_from = v;
                         if (op->consolidation_time_zone.empty()) {
-                          const std::optional<core::Operator> sellers = core::ParseOperator(v);
-                          op->consolidation_time_zone = sellers ? DefaultTimeZone(*sellers) : "UTC";
+                          op->consolidation_time_zone = zone_of(*core::Operator::Parse(v));
                         }
                       }},
                      {"consolidation_time_zone", [&](std::string_view v) { op->consolidation_time_zone = TimeZone(v); }},
@@ -402,12 +422,15 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         const bool letters = section == "correspondence";
         const bool to = letters && w.size() == 3 && w[1] == "to";
         const std::optional<core::Operator> code =
-            w.size() == (letters ? 3u : 2u) && (!letters || to || w[1] == "from") ? core::ParseOperator(w.back())
+            w.size() == (letters ? 3u : 2u) && (!letters || to || w[1] == "from") ? core::Operator::Parse(w.back())
                                                                                   : std::nullopt;
-        if (!code || core::Info(*code).destination) {
-          error(n, letters ? "a correspondence section is [correspondence from XX] or [correspondence to XX], XX "
-                             "one of CN, LV, VU"
-                           : "an operator section is [operator CN], [operator LV] or [operator VU]");
+        if (!code || !file.IsPartner(*code)) {
+          const std::string partners = file.CodesOf(core::OperatorKind::kPartner);
+          error(n, letters ? fmt::format("a correspondence section is [correspondence from XX] or [correspondence "
+                                         "to XX], XX a partner of the operators file ({})",
+                                         partners)
+                           : fmt::format("an operator section is [operator XX], XX a partner of the operators file ({})",
+                                         partners));
           section = "?";
           continue;
         }
@@ -422,7 +445,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         }
         if (op == nullptr) {
           if (letters) flow.mix = {{"RR", 1.0}};
-          flow.time_zone = DefaultTimeZone(to ? core::Operator::kUZ : *code);
+          flow.time_zone = zone_of(to ? core::kUzbekistanPost : *code);
           s.operators.push_back(std::move(flow));
           op = &s.operators.back();
         }
@@ -466,18 +489,33 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
   for (const OperatorFlow& f : s.operators) {
     const std::string label = SectionOf(f);
     const bool out = f.kind == OperatorFlow::Kind::kLettersOut;
-    const std::string_view sender = out ? core::Code(core::Operator::kUZ) : core::Code(f.op);
-    if (f.office_of_exchange.empty() || f.office_of_exchange.substr(0, 2) != sender) {
-      errors.push_back(
-          fmt::format("{}: [{}] needs office_of_exchange, an IMPC code of {}", source, label, sender));
+    const std::string_view sender = out ? core::Code(core::kUzbekistanPost) : core::Code(f.op);
+    const core::Operator sender_op = *core::Operator::Parse(sender);
+    const core::ExchangeOffice* exchange = file.FindOffice(f.office_of_exchange);
+    if (exchange == nullptr || exchange->op != sender_op || exchange->role == core::ExchangeRole::kTransit) {
+      errors.push_back(fmt::format(
+          "{}: [{}] needs office_of_exchange, an office of exchange of {} in the operators file ({})", source, label,
+          sender,
+          fmt::join(out ? file.OfficesOf(sender_op, core::ExchangeRole::kInward)
+                        : file.OfficesOf(sender_op, core::ExchangeRole::kOutward),
+                    ", ")));
     } else if (!series.insert(f.office_of_exchange + ">" + f.destination_office).second) {
       // Each flow numbers its own dispatch series from its office.
       errors.push_back(fmt::format("{}: [{}]: office_of_exchange {} already dispatches another flow there", source,
                                    label, f.office_of_exchange));
     }
-    if (out && (f.destination_office.substr(0, 2) != core::Code(f.op) || f.delivery_postcodes.empty())) {
-      errors.push_back(fmt::format("{}: [{}] needs destination_office, an IMPC code of {}, and delivery_postcodes",
-                                   source, label, core::Code(f.op)));
+    const core::ExchangeOffice* destination = file.FindOffice(f.destination_office);
+    if (out && (destination == nullptr || destination->op != f.op ||
+                destination->role == core::ExchangeRole::kTransit || f.delivery_postcodes.empty())) {
+      errors.push_back(fmt::format(
+          "{}: [{}] needs destination_office, an office of exchange of {} in the operators file ({}), and "
+          "delivery_postcodes",
+          source, label, core::Code(f.op), fmt::join(file.OfficesOf(f.op, core::ExchangeRole::kOutward), ", ")));
+    }
+    if (!f.posting_office.empty() && (out || !f.posting_office.starts_with(sender))) {
+      errors.push_back(fmt::format("{}: [{}]: posting_office {} must be an office of {}{}", source, label,
+                                   f.posting_office, sender,
+                                   out ? "; letters to a partner are posted at Uzbek post offices" : ""));
     }
     if (!out && (!f.destination_office.empty() || !f.delivery_postcodes.empty())) {
       errors.push_back(fmt::format(
@@ -527,13 +565,14 @@ std::string Label(const OperatorFlow& flow) {
   return partner;
 }
 
-absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
+absl::StatusOr<Scenario> LoadScenario(const std::string& path, std::shared_ptr<const core::Operators> operators) {
   absl::StatusOr<std::string> read = core::ReadFile(path, "scenario file");
   if (!read.ok()) return read.status();
   const std::string text = *std::move(read);
   const size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
   Scenario base;
+  base.operators_file = std::move(operators);
   // The first parameter may name a base scenario.
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
@@ -544,7 +583,7 @@ absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
       if (name.empty() || name.find('/') != std::string::npos || dir + name + ".scenario" == path) {
         return absl::InvalidArgumentError(fmt::format("{}: base \"{}\" is not another scenario's name", path, name));
       }
-      absl::StatusOr<Scenario> loaded = LoadScenario(dir + name + ".scenario");
+      absl::StatusOr<Scenario> loaded = LoadScenario(dir + name + ".scenario", base.operators_file);
       if (!loaded.ok()) return loaded.status();
       base = *std::move(loaded);
     }

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,15 +22,22 @@ namespace pochta::sim {
 // [correspondence to XX]).
 struct OperatorFlow {
   enum class Kind : uint8_t { kGoods, kLettersIn, kLettersOut };
-  core::Operator op = core::Operator::kCN;  // the partner: the sender, or for kLettersOut the receiver
+  core::Operator op = core::Operator("CN");  // the partner: the sender, or for kLettersOut the receiver
   Kind kind = Kind::kGoods;
   double items_per_day = 0;  // mean items posted per day, before weekday and peak factors
   // Share of items per S10 service indicator; shares sum to 1.
   std::vector<std::pair<std::string, double>> mix = {{"LP", 1.0}};
-  std::string office_of_exchange;  // IMPC of the outward office (UZTASA for kLettersOut)
+  // IMPC of the outward office, one of the sender's in the operators file
+  // (UZTASA for kLettersOut).
+  std::string office_of_exchange;
+  // Where items are posted (EMA): an office code of the sender's country,
+  // e.g. a post office by its postcode (CN518000, Shenzhen). Empty: the
+  // office of exchange. For kLettersOut, Uzbek post offices drawn like
+  // destinations.
+  std::string posting_office;
   // IANA zone of its offices, for its departure times and its calendar. A
-  // scenario file defaults it by country (CN Asia/Shanghai, LV Europe/Riga,
-  // VU Pacific/Efate); empty means UTC.
+  // scenario file defaults it to the sender's zone in the operators file;
+  // empty means UTC.
   std::string time_zone;
   double to_exchange_hours = 24;   // posting -> outward office, mean (log-normal)
   double to_exchange_cv = 0.5;
@@ -37,7 +45,9 @@ struct OperatorFlow {
   double cutoff_hours = 3;                            // receptacles close this long before a departure
   int flight_capacity_kg = 10000;                     // mail per departure, gross kilograms
   double flight_hours = 6;                            // outward office -> Tashkent (or -> transit)
-  std::string transit_office;                         // IMPC of a transit office; empty for direct flights
+  // IMPC of a transit office of the operators file, whose operator reports
+  // EMJ and EMK there; empty for direct flights.
+  std::string transit_office;
   double transit_hours = 0;                           // time at and from the transit office, mean (log-normal)
   double transit_cv = 0.5;
 
@@ -48,14 +58,15 @@ struct OperatorFlow {
   // waiting, and its items are posted (EMA) when it reaches the operator.
   // Empty: items are posted where they are ordered.
   std::string consolidated_from;        // ISO country of the sellers, e.g. CN
-  std::string consolidation_time_zone;  // their clock; defaults by country
+  std::string consolidation_time_zone;  // their clock; defaults to their operator's zone in the operators file
   std::vector<int> consolidation_departures = {18 * 3600};
   double consolidation_days = 10, consolidation_cv = 0.3;  // the bulk shipment's journey, mean (log-normal)
 
   // Correspondence only.
   double letter_grams = 30;        // mean weight of a registered letter (log-normal, the scenario's weight_cv)
   double ordinary_kg_per_day = 0;  // ordinary letters, untracked, bagged by weight at the outward office
-  // kLettersOut only: the partner's inward office of exchange, and its side
+  // kLettersOut only: the partner's office of exchange (in the operators
+  // file) that receives the dispatches, and its side
   // of the journey: arrival there (EMD) -> delivery (EMI) at one of
   // `delivery_postcodes` (the partner's postcodes, drawn evenly).
   std::string destination_office;
@@ -70,6 +81,9 @@ std::string Label(const OperatorFlow& flow);
 struct Scenario {
   std::string name;
   std::string description;
+  // The operators file the flows were checked against (who is a partner,
+  // their offices and zones); a sweep's changes are checked against it too.
+  std::shared_ptr<const core::Operators> operators_file;
   // The first day of postings, as Unix seconds at its midnight UTC; the run
   // starts at that date's midnight in `time_zone`. Default: 2025-01-01.
   int64_t start = 1'735'689'600;
@@ -170,11 +184,15 @@ struct Scenario {
   std::vector<Closure> closures;
 };
 
-// Parses a scenario file on top of `base` (the defaults when none);
-// `source` names it in errors ("h1-2025.scenario:12: ...").
-absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view source, Scenario base = {});
+// Parses a scenario file, its flows checked against `operators`; `source`
+// names it in errors ("h1-2025.scenario:12: ...").
+absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view source,
+                                       std::shared_ptr<const core::Operators> operators);
+// The same on top of `base`, against base's operators file.
+// REQUIRES: base.operators_file is set.
+absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view source, Scenario base);
 // Loads a file. A file whose first parameter is "base = NAME" starts from
 // NAME.scenario in the same directory and changes only what it sets.
-absl::StatusOr<Scenario> LoadScenario(const std::string& path);
+absl::StatusOr<Scenario> LoadScenario(const std::string& path, std::shared_ptr<const core::Operators> operators);
 
 }  // namespace pochta::sim

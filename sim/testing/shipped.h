@@ -1,7 +1,8 @@
 // The shipped network and scenarios, loaded once, for the simulator's tests.
-// REQUIRES: POCHTA_NETWORK_FILE and POCHTA_SCENARIO_DIR are defined.
+// REQUIRES: POCHTA_NETWORK_FILE, POCHTA_OPERATORS_FILE and POCHTA_SCENARIO_DIR are defined.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "core/network.h"
@@ -15,8 +16,14 @@ inline const core::Network& ShippedNetwork() {
   return *network;
 }
 
+inline std::shared_ptr<const core::Operators> ShippedOperators() {
+  static const auto operators = std::make_shared<const core::Operators>(*core::Operators::Load(POCHTA_OPERATORS_FILE));
+  return operators;
+}
+
 inline Scenario Builtin(const std::string& name) {
-  absl::StatusOr<Scenario> s = LoadScenario(std::string(POCHTA_SCENARIO_DIR) + "/" + name + ".scenario");
+  absl::StatusOr<Scenario> s =
+      LoadScenario(std::string(POCHTA_SCENARIO_DIR) + "/" + name + ".scenario", ShippedOperators());
   EXPECT_TRUE(s.ok()) << s.status();
   return *s;
 }

@@ -141,7 +141,7 @@ absl::StatusOr<ItemState> DecodeState(core::ItemId id, std::string_view value, s
 
 std::string EncodeEvent(const ReportedEvent& event, core::Timestamp received_at) {
   pb::Event out;
-  out.set_reported_by(uint32_t(event.reported_by));
+  out.set_reported_by(StoredOperator(event.reported_by));
   out.set_reason(event.reason);
   out.set_received_at(Seconds(received_at));
   return Versioned(out);
@@ -151,8 +151,9 @@ absl::StatusOr<StoredEvent> DecodeEvent(const core::TrackingEvent& event, std::s
                                         std::string_view key) {
   pb::Event in;
   if (absl::Status s = ParseVersioned(value, &in, "event", key); !s.ok()) return s;
-  if (!IsStoredOperator(in.reported_by())) return Corrupt("event", key, "unknown reporting operator");
-  return StoredEvent{event, core::Operator(in.reported_by()), in.reason(), FromSeconds(in.received_at())};
+  const std::optional<core::Operator> by = OperatorFromStored(in.reported_by());
+  if (!by) return Corrupt("event", key, "unknown reporting operator");
+  return StoredEvent{event, *by, in.reason(), FromSeconds(in.received_at())};
 }
 
 std::string EncodeDispatch(const DispatchDeclaration& dispatch, core::Timestamp declared_at) {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
+#include <optional>
 
 #include "core/mail_class.h"
 #include "core/operators.h"
@@ -19,7 +21,6 @@ constexpr bool IsStoredEventCode(uint32_t number) { return number < uint32_t(cor
 constexpr bool IsStoredMeasure(uint32_t number) { return number < uint32_t(core::kNonDeliveryMeasureCount); }
 constexpr bool IsStoredStatus(uint32_t number) { return number < uint32_t(core::kItemStatusCount); }
 constexpr bool IsStoredMailClass(uint32_t number) { return number < uint32_t(core::kMailClassCount); }
-constexpr bool IsStoredOperator(uint32_t number) { return number < uint32_t(core::kOperatorCount); }
 
 #define POCHTA_PINNED(value, number) static_assert(uint32_t(value) == (number), #value " is stored as " #number)
 
@@ -72,11 +73,25 @@ POCHTA_PINNED(core::MailClass::kParcels, 1);
 POCHTA_PINNED(core::MailClass::kEms, 2);
 static_assert(core::kMailClassCount == 3, "a new mail class needs its line above");
 
-POCHTA_PINNED(core::Operator::kUZ, 0);
-POCHTA_PINNED(core::Operator::kCN, 1);
-POCHTA_PINNED(core::Operator::kLV, 2);
-POCHTA_PINNED(core::Operator::kVU, 3);
-static_assert(core::kOperatorCount == 4, "a new operator needs its line above");
+// Operators (who reported an event). The four of the first release, when
+// operators were an enum, keep their numbers; any other operator is stored as
+// kOperatorBase plus its index, which its ISO country code fixes.
+inline constexpr core::Operator kNumberedOperators[] = {core::Operator("UZ"), core::Operator("CN"),
+                                                        core::Operator("LV"), core::Operator("VU")};
+inline constexpr uint32_t kOperatorBase = 1000;
+
+constexpr uint32_t StoredOperator(core::Operator op) {
+  for (uint32_t n = 0; n < std::size(kNumberedOperators); ++n) {
+    if (kNumberedOperators[n] == op) return n;
+  }
+  return kOperatorBase + op.index();
+}
+
+inline std::optional<core::Operator> OperatorFromStored(uint32_t number) {
+  if (number < std::size(kNumberedOperators)) return kNumberedOperators[number];
+  if (number < kOperatorBase) return std::nullopt;
+  return core::Operator::FromIndex(number - kOperatorBase);
+}
 
 #undef POCHTA_PINNED
 

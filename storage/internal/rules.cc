@@ -5,6 +5,7 @@
 #include "core/dispatch_id.h"
 #include "core/network.h"
 #include "fmt/format.h"
+#include "storage/internal/codes.h"
 #include "storage/internal/keys.h"
 
 namespace pochta::storage::internal {
@@ -31,8 +32,8 @@ absl::Status CheckEvent(const ReportedEvent& event) {
 }
 
 bool StoredRatherThan(const ReportedEvent& a, const ReportedEvent& b, core::Timestamp now) {
-  return std::tuple(a.received_at.value_or(now), a.reported_by, std::string_view(a.reason)) <
-         std::tuple(b.received_at.value_or(now), b.reported_by, std::string_view(b.reason));
+  return std::tuple(a.received_at.value_or(now), StoredOperator(a.reported_by), std::string_view(a.reason)) <
+         std::tuple(b.received_at.value_or(now), StoredOperator(b.reported_by), std::string_view(b.reason));
 }
 
 absl::StatusOr<std::optional<std::string>> DispatchIndexKeyOf(const core::Item& item) {

@@ -64,7 +64,7 @@ inline std::vector<core::TrackingEvent> TestHistory(core::Timestamp start, int a
 inline ReportedEvent Reported(core::ItemId id, core::TrackingEvent e) {
   const core::EventSide side = core::Info(e.code).side;
   return ReportedEvent{id, std::move(e),
-                       side == core::EventSide::kDestination ? core::Operator::kUZ : core::Operator::kCN, ""};
+                       side == core::EventSide::kDestination ? core::kUzbekistanPost : core::Operator("CN"), ""};
 }
 
 }  // namespace pochta::storage::testing

@@ -30,6 +30,7 @@ KEYS = {
     "CN": "example-cn-0123456789abcdef",
     "LV": "example-lv-0123456789abcdef",
     "VU": "example-vu-0123456789abcdef",
+    "TR": "example-tr-0123456789abcdef",
     "staff": "example-uz-staff-0123456789",
     "reader": "example-reader-0123456789ab",
 }
@@ -212,7 +213,7 @@ class PochtaApiTest(unittest.TestCase):
         self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("staff", [self.item(s10(1101))]),
                          "issued in CN, not UZ")
         self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("reader", [self.item(s10(1102))]),
-                         "only designated operators and Uzbekiston Pochtasi staff")
+                         "only designated operators (partners in the operators file) and Uzbekiston Pochtasi staff")
         self.assert_code(grpc.StatusCode.NOT_FOUND, lambda: self.get("staff", s10(1101)))
 
     def test_oversize_messages_are_refused(self):
@@ -335,6 +336,32 @@ class PochtaApiTest(unittest.TestCase):
         self.assertEqual(view.location, "CN100020")
         self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.get("LV", letter),
                          "sent to it by Uzbekiston Pochtasi")
+
+    def test_transit_events_are_reported_by_the_operator_of_the_transit_office(self):
+        """Latvian mail changes planes at Istanbul: PTT (TR, a transit operator of data/operators.txt) reports
+        EMJ and EMK there, only there and nothing else; Latvijas Pasts may not report them."""
+        parcel = s10(6100, "LV", "CP")
+        item = self.item(parcel)
+        item.sender.CopyFrom(pb.Party(name="Riga Parcels SIA", address="Brivibas 1, Riga", postcode="LV-1050",
+                                      country="LV"))
+        self.assertEqual(self.submit("LV", [item]).accepted, 1)
+        origin = [self.event(parcel, "EMA", 1, "LV1050"), self.event(parcel, "EMC", 20, "LVRIXA")]
+        self.assertEqual(self.outcomes(self.report("LV", [origin])[0]), ["ACCEPTED"] * 2)
+        by_latvia = self.report("LV", [[self.event(parcel, "EMJ", 25, "TRISTA")]])[0]
+        self.assertEqual(self.outcomes(by_latvia), ["REJECTED"])
+        self.assertIn('events[0].office "TRISTA": EMJ at TRISTA is reported by TR, the operator that runs it',
+                      by_latvia.results[0].reason)
+        transit = self.report("TR", [[self.event(parcel, "EMJ", 25, "TRISTA"), self.event(parcel, "EMK", 40, "TRISTA"),
+                                      self.event(parcel, "EMJ", 26, "AUSYDA")]])[0]
+        self.assertEqual(self.outcomes(transit), ["ACCEPTED", "ACCEPTED", "REJECTED"])
+        self.assertIn("EMJ at AUSYDA is reported by AU", transit.results[2].reason)
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED,
+                         lambda: self.report("TR", [[self.event(parcel, "EMC", 20, "TRISTA")]]),
+                         "TR runs transit offices only")
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.submit("TR", [self.item(s10(6101, "TR"))]),
+                         "only designated operators (partners in the operators file)")
+        self.assertEqual(self.get("staff", parcel).event_count, 4)
+        self.assertEqual(self.get("staff", parcel).location, "TRISTA")
 
     def test_declare_dispatch(self):
         from pochta.v1 import intake_pb2, tracking_pb2
@@ -570,14 +597,15 @@ class PochtaApiTest(unittest.TestCase):
                       self.event(known, "EMF", 24 * 400, "UZTASA"), self.event(known, "EMF", -48, "UZTASA")]
         self.assertEqual(self.outcomes(self.report("staff", [bad_events])[0]), ["REJECTED"] * 4)
         self.assertEqual(events_of(known), 1)
-        # An operator reports at the offices its side may use (data/offices-of-exchange.txt).
+        # An operator reports at the offices its side may use (data/operators.txt).
         wrong_offices = [self.event(known, "EMB", 20, "UZTASA"), self.event(known, "EMJ", 30, "CNSHAA"),
                          self.event(known, "EMA", 1, "LV1050"), self.event(known, "EMC", 40, "LVRIXA")]
         results = self.report("CN", [wrong_offices])[0].results
         self.assertEqual([r.outcome for r in results], [intake_pb2.REJECTED] * 4)
         self.assertIn('events[0].office "UZTASA": CN reports EMB at its offices of exchange (CNSHAA, CNBJSA, CNCANA, '
                       'CNURCA)', results[0].reason)
-        self.assertIn('events[1].office "CNSHAA": EMJ happens at a transit office', results[1].reason)
+        self.assertIn('events[1].office "CNSHAA": EMJ happens at a transit office of the operators file',
+                      results[1].reason)
         self.assertIn('events[2].office "LV1050": CN reports EMA at its offices of exchange (CNSHAA, CNBJSA, CNCANA, '
                       'CNURCA) or a post office of CN like CN518000', results[2].reason)
         self.assertIn('events[3].office "LVRIXA"', results[3].reason)

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/dispatch_id.h"
-#include "core/exchange_offices.h"
+#include "core/operators.h"
 #include "core/network.h"
 #include "core/routing.h"
 #include "pochta/v1/intake.pb.h"
@@ -22,10 +22,10 @@ const pochta::core::Router& TheRouter() {
   return *router;
 }
 
-const pochta::core::ExchangeOffices& TheOffices() {
-  static const pochta::core::ExchangeOffices* offices =
-      new pochta::core::ExchangeOffices(*pochta::core::ExchangeOffices::Load(POCHTA_OFFICES_FILE));
-  return *offices;
+const pochta::core::Operators& TheOperators() {
+  static const pochta::core::Operators* operators =
+      new pochta::core::Operators(*pochta::core::Operators::Load(POCHTA_OPERATORS_FILE));
+  return *operators;
 }
 
 }  // namespace
@@ -33,7 +33,7 @@ const pochta::core::ExchangeOffices& TheOffices() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > 256 * 1024) return 0;
   using namespace pochta;
-  const services::Validator v{&TheRouter(), &TheOffices(),
+  const services::Validator v{&TheRouter(), &TheOperators(),
                               core::Timestamp(std::chrono::seconds(1'767'225'600))};  // 2026-01-01
   const uint8_t* body = data + 1;
   const int length = int(size - 1);
@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (const v1::TrackingEvent& in : request.events()) {
         absl::StatusOr<storage::ReportedEvent> e = services::EventFromProto(in, "events[0]", v);
         if (!e.ok()) continue;
-        for (const core::OperatorInfo& by : core::AllOperators()) {
+        for (const core::OperatorInfo& by : TheOperators().all()) {
           services::CheckEventOffice(e->event, by.op, "events[0]", v).IgnoreError();
         }
         v1::TrackingEvent wire;

@@ -2,12 +2,15 @@
 #include "sim/postal/scenario.h"
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 64 * 1024) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<pochta::sim::Scenario> s = pochta::sim::ParseScenario(text, "fuzz");
+  static const auto operators = std::make_shared<const pochta::core::Operators>(
+      *pochta::core::Operators::Load(POCHTA_OPERATORS_FILE));
+  absl::StatusOr<pochta::sim::Scenario> s = pochta::sim::ParseScenario(text, "fuzz", operators);
   if (!s.ok()) {
     if (s.status().message().empty()) std::abort();
     return 0;

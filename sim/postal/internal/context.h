@@ -102,15 +102,20 @@ struct Context {
   const std::string& Code(uint32_t facility) const { return network.facilities()[facility].code; }
 
   // Records a tracking event of item i; who reports it follows from the
-  // event's side and the item's direction.
+  // event's side and the item's direction: transit events the operator that
+  // runs the transit office (the IMPC code's country, which the operators
+  // file checks).
   void Emit(uint32_t i, core::EventCode code, Time t, const std::string& office,
             core::NonDeliveryMeasure measure = core::NonDeliveryMeasure::kNone) {
     ++tracking_events;
     if (!sink) return;
     const OperatorFlow& flow = OperatorOf(i);
-    const bool destination_side = core::Info(code).side == core::EventSide::kDestination;
-    const core::Operator by =
-        destination_side == (flow.kind == OperatorFlow::Kind::kLettersOut) ? flow.op : core::Operator::kUZ;
+    const core::EventSide side = core::Info(code).side;
+    const bool destination_side = side == core::EventSide::kDestination;
+    const core::Operator by = side == core::EventSide::kTransit ? *core::Operator::Parse(office.substr(0, 2))
+                              : destination_side == (flow.kind == OperatorFlow::Kind::kLettersOut)
+                                  ? flow.op
+                                  : core::kUzbekistanPost;
     sink->Event(*core::ItemId::Unpack(items[i].key),
                 core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure}, by,
                 core::Timestamp(std::chrono::seconds(std::max(t, sim.now()))));

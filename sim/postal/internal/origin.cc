@@ -23,16 +23,14 @@ Origin::Origin(Context& ctx, Dispatching& dispatching, Statistics& statistics)
     : ctx_(ctx), dispatching_(dispatching), statistics_(statistics) {
   const core::Network& network = ctx.network;
   for (const OperatorFlow& f : ctx.s.operators) {
-    const std::string code(core::Code(f.op));
     arrivals_.push_back(ctx.streams.Stream("arrivals/" + Label(f)));
     ordinary_.push_back(ctx.streams.Stream("ordinary/" + Label(f)));
     consolidating_.emplace_back();
     shipment_scheduled_.push_back(false);
     // Letters to a partner are posted at Uzbek offices, drawn like destinations.
     posting_office_.push_back(f.kind == OperatorFlow::Kind::kLettersOut ? ""
-                              : code + (f.op == core::Operator::kCN   ? "518000"
-                                        : f.op == core::Operator::kLV ? "1050"
-                                                                      : "4010"));
+                              : f.posting_office.empty()                ? f.office_of_exchange
+                                                                        : f.posting_office);
   }
   // Destination offices by region, and each region's share of demand.
   region_offices_.resize(network.regions().size());
@@ -144,7 +142,7 @@ core::ItemId Origin::NextId(uint32_t o, const std::string& indicator) {
   // One series per country of posting and service indicator, whichever
   // flow the item belongs to: S10 ids stay unique.
   const std::string_view country =
-      ctx_.Outbound(o) ? core::Code(core::Operator::kUZ) : core::Code(ctx_.s.operators[o].op);
+      ctx_.Outbound(o) ? core::Code(core::kUzbekistanPost) : core::Code(ctx_.s.operators[o].op);
   auto key = std::make_pair(std::string(country), indicator);
   auto it = sequences_.find(key);
   if (it == sequences_.end()) it = sequences_.emplace(key, *core::ItemIdSequence::Create(indicator, country, 1)).first;
