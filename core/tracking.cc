@@ -90,6 +90,46 @@ std::optional<EventCode> ParseEventCode(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+struct ReasonInfo {
+  std::string_view name;
+  std::array<EventCode, 2> codes;  // the events it fits; a repeated code pads
+};
+
+constexpr std::array<ReasonInfo, kEventReasonCount> kReasons = {{
+    {"none", {EventCode::kEMA, EventCode::kEMA}},
+    {"addressee-absent", {EventCode::kEMH, EventCode::kEMH}},
+    {"refused", {EventCode::kEMH, EventCode::kEMH}},
+    {"unclaimed", {EventCode::kEMH, EventCode::kEMH}},
+    {"address-incorrect", {EventCode::kEMH, EventCode::kEMH}},
+    {"addressee-unknown", {EventCode::kEMH, EventCode::kEMH}},
+    {"moved", {EventCode::kEMH, EventCode::kEMH}},
+    {"deceased", {EventCode::kEMH, EventCode::kEMH}},
+    {"documents", {EventCode::kEME, EventCode::kEME}},
+    {"inspection", {EventCode::kEME, EventCode::kEME}},
+    {"duty-payment", {EventCode::kEME, EventCode::kEME}},
+    {"prohibited", {EventCode::kEDX, EventCode::kEMH}},
+    {"duty-unpaid", {EventCode::kEDX, EventCode::kEMH}},
+}};
+
+}  // namespace
+
+std::string_view Name(EventReason reason) { return kReasons[static_cast<size_t>(reason)].name; }
+
+std::optional<EventReason> ParseEventReason(std::string_view name) {
+  for (size_t i = 0; i < kReasons.size(); ++i) {
+    if (kReasons[i].name == name) return EventReason(i);
+  }
+  return std::nullopt;
+}
+
+bool ReasonFits(EventReason reason, EventCode code) {
+  if (reason == EventReason::kNone) return true;
+  const auto& codes = kReasons[static_cast<size_t>(reason)].codes;
+  return codes[0] == code || codes[1] == code;
+}
+
 std::string_view Name(NonDeliveryMeasure measure) { return kMeasureNames[static_cast<size_t>(measure)]; }
 
 std::optional<NonDeliveryMeasure> ParseNonDeliveryMeasure(std::string_view name) {

@@ -106,18 +106,49 @@ inline constexpr int kNonDeliveryMeasureCount = 4;
 std::string_view Name(NonDeliveryMeasure measure);
 std::optional<NonDeliveryMeasure> ParseNonDeliveryMeasure(std::string_view name);
 
+// Why an item was not delivered (EMH), retained by customs (EME) or
+// refused by customs (EDX): a coded reason, not free text. The categories
+// are those of the UPU's reasons for non-delivery (the endorsements of the
+// CN 15 return label: unknown, refused, unclaimed, moved, deceased,
+// insufficient address) and of customs treatment; the UPU's own code lists
+// are published to its members only, so these are pochta's numbers, pinned
+// on disk (storage/internal/codes.h) and mapped one to one on the wire.
+enum class EventReason : uint8_t {
+  kNone = 0,
+  kAddresseeAbsent = 1,   // EMH: delivery attempted, nobody to take it; a notice left
+  kRefused = 2,           // EMH: the addressee refused the item
+  kUnclaimed = 3,         // EMH: not collected within the holding period
+  kAddressIncorrect = 4,  // EMH: incomplete or incorrect address
+  kAddresseeUnknown = 5,  // EMH: nobody of that name at the address
+  kMoved = 6,             // EMH: the addressee has moved
+  kDeceased = 7,          // EMH
+  kDocuments = 8,         // EME: the declaration and documents are checked
+  kInspection = 9,        // EME: held for a physical inspection
+  kDutyPayment = 10,      // EME: waiting for the addressee to pay duty and taxes
+  kProhibited = 11,       // EDX, EMH: refused by customs, prohibited or restricted goods
+  kDutyUnpaid = 12,       // EDX, EMH: duty not paid within the holding period
+};
+inline constexpr int kEventReasonCount = 13;
+
+std::string_view Name(EventReason reason);  // "addressee-absent"
+std::optional<EventReason> ParseEventReason(std::string_view name);
+// True when `reason` may be given with an event of `code` (kNone always).
+bool ReasonFits(EventReason reason, EventCode code);
+
 struct TrackingEvent {
   EventCode code = EventCode::kEMA;
   Timestamp time{};
   std::string office;  // facility or IMPC code where it happened
   NonDeliveryMeasure measure = NonDeliveryMeasure::kNone;
+  // Not part of the event's identity: the first stored copy keeps its own.
+  EventReason reason = EventReason::kNone;
 
   friend bool operator==(const TrackingEvent&, const TrackingEvent&) = default;
 };
 
 // The canonical order of events: time, then the code's place in the mail
 // flow, then measure, then office. A strict weak order, equal only for
-// identical events.
+// events of one identity (which the reason is not part of).
 bool CanonicalLess(const TrackingEvent& a, const TrackingEvent& b);
 
 // One step of the fold behind DeriveState: the status once `added` joins

@@ -167,7 +167,14 @@ absl::StatusOr<storage::ReportedEvent> EventFromProto(const v1::TrackingEvent& i
   if (*measure != core::NonDeliveryMeasure::kNone && *code != core::EventCode::kEMH) {
     return Invalid(path, "measure", v1::NonDeliveryMeasure_Name(in.measure()), "is only for EMH events");
   }
-  return storage::ReportedEvent{*id, core::TrackingEvent{*code, time, in.office(), *measure}, core::kUzbekistanPost,
+  const std::optional<core::EventReason> reason = FromProto(in.reason_code());
+  if (!reason) return InvalidNumber(path, "reason_code", in.reason_code(), "is not a known reason");
+  if (!core::ReasonFits(*reason, *code)) {
+    return Invalid(path, "reason_code", v1::EventReason_Name(in.reason_code()),
+                   fmt::format("is not a reason for {} events", core::Name(*code)));
+  }
+  return storage::ReportedEvent{*id, core::TrackingEvent{*code, time, in.office(), *measure, *reason},
+                                core::kUzbekistanPost,
                                 in.reason()};
 }
 
@@ -265,6 +272,7 @@ void ToProto(core::ItemId id, const storage::StoredEvent& e, v1::TrackingEvent* 
   out->set_office(e.event.office);
   out->set_reason(e.reason);
   out->set_measure(ToProto(e.event.measure));
+  out->set_reason_code(ToProto(e.event.reason));
 }
 
 // Each enum is mapped value by value: the numbers of pochta.v1 and of core
@@ -307,6 +315,44 @@ v1::NonDeliveryMeasure ToProto(core::NonDeliveryMeasure measure) {
     case core::NonDeliveryMeasure::kReturnToSender: return v1::RETURN_TO_SENDER;
   }
   return v1::NON_DELIVERY_MEASURE_UNSPECIFIED;
+}
+
+v1::EventReason ToProto(core::EventReason reason) {
+  switch (reason) {
+    case core::EventReason::kNone: return v1::EVENT_REASON_UNSPECIFIED;
+    case core::EventReason::kAddresseeAbsent: return v1::REASON_ADDRESSEE_ABSENT;
+    case core::EventReason::kRefused: return v1::REASON_REFUSED;
+    case core::EventReason::kUnclaimed: return v1::REASON_UNCLAIMED;
+    case core::EventReason::kAddressIncorrect: return v1::REASON_ADDRESS_INCORRECT;
+    case core::EventReason::kAddresseeUnknown: return v1::REASON_ADDRESSEE_UNKNOWN;
+    case core::EventReason::kMoved: return v1::REASON_MOVED;
+    case core::EventReason::kDeceased: return v1::REASON_DECEASED;
+    case core::EventReason::kDocuments: return v1::REASON_DOCUMENTS;
+    case core::EventReason::kInspection: return v1::REASON_INSPECTION;
+    case core::EventReason::kDutyPayment: return v1::REASON_DUTY_PAYMENT;
+    case core::EventReason::kProhibited: return v1::REASON_PROHIBITED;
+    case core::EventReason::kDutyUnpaid: return v1::REASON_DUTY_UNPAID;
+  }
+  return v1::EVENT_REASON_UNSPECIFIED;
+}
+
+std::optional<core::EventReason> FromProto(v1::EventReason reason) {
+  switch (reason) {
+    case v1::EVENT_REASON_UNSPECIFIED: return core::EventReason::kNone;
+    case v1::REASON_ADDRESSEE_ABSENT: return core::EventReason::kAddresseeAbsent;
+    case v1::REASON_REFUSED: return core::EventReason::kRefused;
+    case v1::REASON_UNCLAIMED: return core::EventReason::kUnclaimed;
+    case v1::REASON_ADDRESS_INCORRECT: return core::EventReason::kAddressIncorrect;
+    case v1::REASON_ADDRESSEE_UNKNOWN: return core::EventReason::kAddresseeUnknown;
+    case v1::REASON_MOVED: return core::EventReason::kMoved;
+    case v1::REASON_DECEASED: return core::EventReason::kDeceased;
+    case v1::REASON_DOCUMENTS: return core::EventReason::kDocuments;
+    case v1::REASON_INSPECTION: return core::EventReason::kInspection;
+    case v1::REASON_DUTY_PAYMENT: return core::EventReason::kDutyPayment;
+    case v1::REASON_PROHIBITED: return core::EventReason::kProhibited;
+    case v1::REASON_DUTY_UNPAID: return core::EventReason::kDutyUnpaid;
+    default: return std::nullopt;
+  }
 }
 
 std::optional<core::NonDeliveryMeasure> FromProto(v1::NonDeliveryMeasure measure) {

@@ -56,6 +56,8 @@ v1::ItemStatus ToProto(core::ItemStatus status);
 std::optional<core::ItemStatus> FromProto(v1::ItemStatus status);
 v1::NonDeliveryMeasure ToProto(core::NonDeliveryMeasure measure);
 std::optional<core::NonDeliveryMeasure> FromProto(v1::NonDeliveryMeasure measure);
+v1::EventReason ToProto(core::EventReason reason);
+std::optional<core::EventReason> FromProto(v1::EventReason reason);
 v1::MailClass ToProto(core::MailClass mail_class);
 std::optional<core::MailClass> FromProto(v1::MailClass mail_class);
 

@@ -1,6 +1,8 @@
 // The one converter between core and pochta.v1 maps every value both ways.
 #include "services/convert.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "gtest/gtest.h"
@@ -31,6 +33,21 @@ TEST(ConvertTest, EveryMeasureRoundTripsAndUnspecifiedIsNone) {
   }
   EXPECT_EQ(ToProto(core::NonDeliveryMeasure::kNone), v1::NON_DELIVERY_MEASURE_UNSPECIFIED);
   EXPECT_EQ(FromProto(v1::NonDeliveryMeasure(42)), std::nullopt);
+}
+
+TEST(ConvertTest, EveryReasonRoundTripsToTheWireValueOfItsName) {
+  for (int i = 0; i < core::kEventReasonCount; ++i) {
+    const core::EventReason reason = core::EventReason(i);
+    const v1::EventReason wire = ToProto(reason);
+    EXPECT_EQ(FromProto(wire), reason) << core::Name(reason);
+    if (reason == core::EventReason::kNone) continue;
+    std::string name = "REASON_" + std::string(core::Name(reason));
+    std::replace(name.begin(), name.end(), '-', '_');
+    std::transform(name.begin(), name.end(), name.begin(), [](char c) { return char(std::toupper(c)); });
+    EXPECT_EQ(v1::EventReason_Name(wire), name);
+  }
+  EXPECT_EQ(ToProto(core::EventReason::kNone), v1::EVENT_REASON_UNSPECIFIED);
+  EXPECT_EQ(FromProto(v1::EventReason(42)), std::nullopt);
 }
 
 TEST(ConvertTest, EveryMailClassRoundTripsToADistinctWireValue) {

@@ -1,5 +1,6 @@
 #include "sim/trace.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -11,7 +12,9 @@
 namespace pochta::sim {
 namespace {
 
-constexpr const char* kHeader = "item_id,code,occurred_at,office,measure,reported_by";
+constexpr const char* kHeader = "item_id,code,occurred_at,office,measure,reported_by,reason";
+// Traces written before events carried coded reasons; still read.
+constexpr const char* kHeaderWithoutReason = "item_id,code,occurred_at,office,measure,reported_by";
 
 std::string Iso(core::Timestamp t) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t); }
 
@@ -45,8 +48,8 @@ absl::StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::stri
 
 void TraceWriter::Event(core::ItemId item, const core::TrackingEvent& e, core::Operator by, core::Timestamp) {
   if (format_ == TraceFormat::kCsv) {
-    out_->Write(fmt::format("{},{},{},{},{},{}\n", item.ToString(), core::Name(e.code), Iso(e.time), e.office,
-                            core::Name(e.measure), core::Code(by)));
+    out_->Write(fmt::format("{},{},{},{},{},{},{}\n", item.ToString(), core::Name(e.code), Iso(e.time), e.office,
+                            core::Name(e.measure), core::Code(by), core::Name(e.reason)));
     return;
   }
   out_->Write(nlohmann::json{{"item_id", item.ToString()},
@@ -54,7 +57,8 @@ void TraceWriter::Event(core::ItemId item, const core::TrackingEvent& e, core::O
                              {"occurred_at", Iso(e.time)},
                              {"office", e.office},
                              {"measure", core::Name(e.measure)},
-                             {"reported_by", core::Code(by)}}
+                             {"reported_by", core::Code(by)},
+                             {"reason", core::Name(e.reason)}}
                   .dump() +
               '\n');
 }
@@ -71,7 +75,7 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
     std::getline(*reader.in_, header);
     reader.line_ = 1;
     if (!header.empty() && header.back() == '\r') header.pop_back();
-    if (header != kHeader) {
+    if (header != kHeader && header != kHeaderWithoutReason) {
       return absl::InvalidArgumentError(fmt::format("{}:1: the header must be \"{}\"", reader.source_, kHeader));
     }
   }
@@ -81,23 +85,28 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
 absl::StatusOr<std::optional<TraceRecord>> ParseTraceLine(std::string_view text, TraceFormat format,
                                                           std::string_view source, int line) {
   if (text.empty()) return std::optional<TraceRecord>();
-  std::string fields[6];
-  static constexpr const char* kNames[6] = {"item_id", "code", "occurred_at", "office", "measure", "reported_by"};
+  // The reason is last and optional (traces written before it existed).
+  std::string fields[7] = {"", "", "", "", "", "", "none"};
+  static constexpr const char* kNames[7] = {"item_id", "code",        "occurred_at", "office",
+                                            "measure", "reported_by", "reason"};
   if (format == TraceFormat::kCsv) {
+    const size_t count = size_t(std::count(text.begin(), text.end(), ',')) + 1;
+    if (count != 6 && count != 7) {
+      return absl::InvalidArgumentError(
+          fmt::format("{}:{}: expected seven comma-separated fields (six without the reason)", source, line));
+    }
     size_t start = 0;
-    for (int f = 0; f < 6; ++f) {
+    for (size_t f = 0; f < count; ++f) {
       const size_t comma = text.find(',', start);
-      if ((comma == std::string::npos) != (f == 5)) {
-        return absl::InvalidArgumentError(fmt::format("{}:{}: expected six comma-separated fields", source, line));
-      }
       fields[f] = std::string(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       start = comma + 1;
     }
   } else {
     const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) return absl::InvalidArgumentError(fmt::format("{}:{}: not a JSON object", source, line));
-    for (int f = 0; f < 6; ++f) {
+    for (int f = 0; f < 7; ++f) {
       const auto it = j.find(kNames[f]);
+      if (f == 6 && it == j.end()) break;
       if (it == j.end() || !it->is_string()) {
         return absl::InvalidArgumentError(
             fmt::format("{}:{}: \"{}\" is missing or not a string", source, line, kNames[f]));
@@ -120,7 +129,11 @@ absl::StatusOr<std::optional<TraceRecord>> ParseTraceLine(std::string_view text,
   if (!measure) return bad(4, "is not none, redeliver, hold-for-collection or return-to-sender");
   const std::optional<core::Operator> by = core::Operator::Parse(fields[5]);
   if (!by) return bad(5, "is not an operator's ISO 3166-1 country code");
-  return std::optional<TraceRecord>(TraceRecord{*item, core::TrackingEvent{*code, *time, fields[3], *measure}, *by});
+  const std::optional<core::EventReason> reason = core::ParseEventReason(fields[6]);
+  if (!reason) return bad(6, "is not a reason code like none, addressee-absent or unclaimed");
+  if (!core::ReasonFits(*reason, *code)) return bad(6, fmt::format("is not a reason for {}", core::Name(*code)));
+  return std::optional<TraceRecord>(
+      TraceRecord{*item, core::TrackingEvent{*code, *time, fields[3], *measure, *reason}, *by});
 }
 
 absl::StatusOr<std::optional<TraceRecord>> TraceReader::Next() {

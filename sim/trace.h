@@ -2,14 +2,16 @@
 // into a store or, paced, into a running server.
 //
 // CSV (any other extension): a header line, then one event per line:
-//   item_id,code,occurred_at,office,measure,reported_by
-//   LP000000015CN,EMA,2025-01-01T00:03:12Z,CN518000,none,CN
+//   item_id,code,occurred_at,office,measure,reported_by,reason
+//   LP000000015CN,EMA,2025-01-01T00:03:12Z,CN518000,none,CN,none
 // JSON lines (.jsonl): one object per line with the same names:
 //   {"item_id":"LP000000015CN","code":"EMA","occurred_at":"2025-01-01T00:03:12Z",
-//    "office":"CN518000","measure":"none","reported_by":"CN"}
+//    "office":"CN518000","measure":"none","reported_by":"CN","reason":"none"}
 // occurred_at is UTC, ISO 8601, whole seconds, years 2000 to 2200; measure is none, redeliver,
 // hold-for-collection or return-to-sender; reported_by is the reporting
-// operator's country (UZ, CN, TR...).
+// operator's country (UZ, CN, TR...); reason is a core::EventReason name
+// (none, addressee-absent, unclaimed...). Traces written before reasons
+// existed (no reason column or key) are read with reason none.
 // Lines come in the order the simulation emitted them, which is nearly, not
 // exactly, time order.
 //

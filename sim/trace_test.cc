@@ -16,7 +16,8 @@ TEST(TraceTest, WritesAndReadsBackBothFormats) {
   const core::TrackingEvent posted{core::EventCode::kEMA, core::Timestamp(std::chrono::seconds(1'735'689'625)),
                                    "CN518000"};
   const core::TrackingEvent failed{core::EventCode::kEMH, core::Timestamp(std::chrono::seconds(1'736'000'000)),
-                                   "140105", core::NonDeliveryMeasure::kReturnToSender};
+                                   "140105", core::NonDeliveryMeasure::kReturnToSender,
+                                   core::EventReason::kUnclaimed};
   for (const char* name : {"t.csv", "t.jsonl"}) {
     const std::string path = TempPath(name);
     {
@@ -35,6 +36,18 @@ TEST(TraceTest, WritesAndReadsBackBothFormats) {
     EXPECT_EQ(second->event, failed);
     EXPECT_FALSE(r.Next()->has_value());
   }
+}
+
+// Traces written before events carried reasons read with reason none.
+TEST(TraceTest, ReadsTracesWithoutTheReasonColumn) {
+  const std::string path = TempPath("old.csv");
+  std::ofstream(path) << "item_id,code,occurred_at,office,measure,reported_by\n"
+                         "RR473124829CN,EMH,2025-01-01T00:00:00Z,140105,redeliver,UZ\n";
+  TraceReader r = *TraceReader::Open(path);
+  const std::optional<TraceRecord> record = *r.Next();
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->event.measure, core::NonDeliveryMeasure::kRedeliver);
+  EXPECT_EQ(record->event.reason, core::EventReason::kNone);
 }
 
 struct BadLine {
@@ -66,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadLine{"Header", "a.csv", "id,code\n", "a.csv:1: the header must be"},
         BadLine{"FieldCount", "b.csv", "item_id,code,occurred_at,office,measure,reported_by\nRR473124829CN,EMA\n",
-                "b.csv:2: expected six comma-separated fields"},
+                "b.csv:2: expected seven comma-separated fields (six without the reason)"},
         BadLine{
             "CheckDigit", "c.csv",
             "item_id,code,occurred_at,office,measure,reported_by\nRR473124820CN,EMA,2025-01-01T00:00:00Z,CN1,none,CN\n",
@@ -97,6 +110,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "{\"item_id\":\"RR473124829CN\",\"code\":\"EMA\",\"occurred_at\":\"2025-01-01T00:00:00Z\","
                 "\"office\":\"CN1\\nX\",\"measure\":\"none\",\"reported_by\":\"CN\"}\n",
                 "k.jsonl:1: office \"CN1\nX\""},
+        BadLine{"Reason", "l.csv",
+                "item_id,code,occurred_at,office,measure,reported_by,reason\n"
+                "RR473124829CN,EMH,2025-01-01T00:00:00Z,140105,redeliver,UZ,away\n",
+                "l.csv:2: reason \"away\": is not a reason code"},
+        BadLine{"ReasonOfAnotherEvent", "m.csv",
+                "item_id,code,occurred_at,office,measure,reported_by,reason\n"
+                "RR473124829CN,EMI,2025-01-01T00:00:00Z,140105,none,UZ,refused\n",
+                "m.csv:2: reason \"refused\": is not a reason for EMI"},
         BadLine{"Json", "g.jsonl", "{\"item_id\": 5}\n", "g.jsonl:1: \"item_id\" is missing or not a string"},
         BadLine{"NotJson", "h.jsonl", "item_id,code\n", "h.jsonl:1: not a JSON object"}),
     [](const auto& info) { return std::string(info.param.name); });

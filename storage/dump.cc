@@ -22,8 +22,10 @@ Json PartyJson(const core::Party& p) {
 }
 
 Json EventJson(const core::TrackingEvent& e) {
-  return {
+  Json j = {
       {"code", core::Name(e.code)}, {"time", Iso(e.time)}, {"office", e.office}, {"measure", core::Name(e.measure)}};
+  if (e.reason != core::EventReason::kNone) j["reason_code"] = core::Name(e.reason);  // only when coded
+  return j;
 }
 
 Json ItemJson(const core::Item& item) {

@@ -434,10 +434,9 @@ absl::StatusOr<VerifyReport> TrackingStore::Verify() const {
         problem(fmt::format("event {}: malformed key", internal::Hex(key)));
         continue;
       }
-      if (absl::StatusOr<StoredEvent> e = internal::DecodeEvent(*event, events->value().ToStringView(), key); !e.ok()) {
-        problem(std::string(e.status().message()));
-      }
-      internal::AddEvent(recomputed, *event);
+      absl::StatusOr<StoredEvent> e = internal::DecodeEvent(*event, events->value().ToStringView(), key);
+      if (!e.ok()) problem(std::string(e.status().message()));
+      internal::AddEvent(recomputed, e.ok() ? e->event : *event);
     }
     for (; items->Valid() && items->key().ToStringView() < state_key; items->Next()) {
       problem(fmt::format("item {}: pre-advice without state", internal::Hex(items->key().ToStringView())));

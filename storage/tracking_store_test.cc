@@ -157,6 +157,26 @@ TEST_F(StoreTest, EveryOperatorIsStoredAsWhoReported) {
   EXPECT_EQ(history[2].reported_by, core::kUzbekistanPost);
 }
 
+// A coded reason is stored with its event and in the item's state; it is
+// not part of the event's identity, so a copy with another reason is a
+// duplicate and the first stays.
+TEST_F(StoreTest, ACodedReasonIsStoredWithItsEventAndInTheState) {
+  const core::ItemId id = TestItemId(9);
+  const ReportedEvent held = Reported(id, {EventCode::kEME, kEpoch2025, "UZTASA", core::NonDeliveryMeasure::kNone,
+                                           core::EventReason::kInspection});
+  EXPECT_EQ(Append({held}), std::vector<WriteOutcome>{WriteOutcome::kAccepted});
+  ReportedEvent again = held;
+  again.event.reason = core::EventReason::kDocuments;
+  EXPECT_EQ(Append({again}), std::vector<WriteOutcome>{WriteOutcome::kDuplicate});
+  const std::vector<StoredEvent> history = *store_->ListEvents(id);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].event.reason, core::EventReason::kInspection);
+  const ItemState state = *store_->GetState(id);
+  ASSERT_TRUE(state.latest.has_value());
+  EXPECT_EQ(state.latest->reason, core::EventReason::kInspection);
+  EXPECT_EQ(state.status, ItemStatus::kAtCustoms);
+}
+
 TEST(StoredOperatorTest, TheFirstFourKeepTheirNumbersAndEveryCountryHasOne) {
   using internal::OperatorFromStored;
   using internal::StoredOperator;

@@ -527,12 +527,60 @@ TEST(CustomsTest, EveryItemIsPresentedAndLeavesCustomsOnce) {
       continue;
     }
     ++goods;
-    held += count[core::EventCode::kEME];
+    for (const core::TrackingEvent& e : r.events.at(item.id.Pack())) {
+      held += e.code == core::EventCode::kEME && e.reason != core::EventReason::kDutyPayment;
+    }
   }
   EXPECT_GT(letters, 100u);
-  // Yellow and red goods are held (EME).
+  // Yellow and red goods are held (EME) for documents or an inspection.
   const double expected = s.customs.channels[1] + s.customs.channels[2];
   EXPECT_NEAR(double(held) / double(goods), expected, 0.02);
+}
+
+// Every retention, refusal and failed delivery says why, with a coded
+// reason that fits its event; the reasons match what happened.
+TEST(ReasonTest, RetentionsRefusalsAndFailuresCarryCodedReasons) {
+  const Scenario s = Builtin("h1-2025");
+  const Recorder r = RecordShortRun(s);
+  std::map<core::EventReason, size_t> by_reason;
+  size_t refusals = 0, dutiable = 0;
+  for (const core::Item& item : r.items) {
+    const std::vector<core::TrackingEvent>& events = r.events.at(item.id.Pack());
+    bool awaiting_duty = false, prohibited = false;
+    for (const core::TrackingEvent& e : events) {
+      const bool needs_reason = e.code == core::EventCode::kEME || e.code == core::EventCode::kEMH ||
+                                e.code == core::EventCode::kEDX;
+      ASSERT_EQ(needs_reason, e.reason != core::EventReason::kNone)
+          << item.id.ToString() << " " << core::Name(e.code) << " " << core::Name(e.reason);
+      ASSERT_TRUE(core::ReasonFits(e.reason, e.code)) << item.id.ToString() << " " << core::Name(e.code);
+      ++by_reason[e.reason];
+      awaiting_duty |= e.reason == core::EventReason::kDutyPayment;
+      prohibited |= e.reason == core::EventReason::kProhibited;
+      if (e.code == core::EventCode::kEDX) {
+        ++refusals;
+        // The return that follows gives the same reason.
+        const auto rts = std::find_if(events.begin(), events.end(), [](const core::TrackingEvent& x) {
+          return x.code == core::EventCode::kEMH && x.measure == core::NonDeliveryMeasure::kReturnToSender;
+        });
+        ASSERT_NE(rts, events.end()) << item.id.ToString();
+        EXPECT_EQ(rts->reason, e.reason) << item.id.ToString();
+      }
+    }
+    if (prohibited) continue;  // refused at the inspection, before any duty
+    if (!SentAbroad(item.id) && item.declared_value_minor > s.customs.duty_free_usd * 100) {
+      ++dutiable;
+      EXPECT_TRUE(awaiting_duty) << item.id.ToString() << " is dutiable and never waited to pay";
+    } else {
+      EXPECT_FALSE(awaiting_duty) << item.id.ToString() << " owes no duty";
+    }
+  }
+  EXPECT_GT(dutiable, 100u);
+  EXPECT_GT(refusals, 10u);
+  for (core::EventReason seen : {core::EventReason::kAddresseeAbsent, core::EventReason::kUnclaimed,
+                                 core::EventReason::kDocuments, core::EventReason::kInspection,
+                                 core::EventReason::kDutyPayment, core::EventReason::kProhibited}) {
+    EXPECT_GT(by_reason[seen], 0u) << core::Name(seen);
+  }
 }
 
 TEST(CustomsTest, OnlyItemsDeclaredAboveTheThresholdWaitToPay) {

@@ -101,6 +101,7 @@ std::string EncodeState(const ItemState& state) {
     out.set_latest_code(uint32_t(state.latest->code));
     out.set_latest_measure(uint32_t(state.latest->measure));
     out.set_latest_office(state.latest->office);
+    out.set_latest_reason(uint32_t(state.latest->reason));
   }
   out.set_event_count(state.event_count);
   if (state.first_event) out.set_first_event_time(Seconds(*state.first_event));
@@ -116,14 +117,16 @@ absl::StatusOr<ItemState> DecodeState(core::ItemId id, std::string_view value, s
   pb::State in;
   if (absl::Status s = ParseVersioned(value, &in, "state", key); !s.ok()) return s;
   if (!IsStoredStatus(in.status())) return Corrupt("state", key, "unknown status");
-  if (in.has_event() && (!IsStoredEventCode(in.latest_code()) || !IsStoredMeasure(in.latest_measure()))) {
-    return Corrupt("state", key, "unknown event code or measure");
+  if (in.has_event() && (!IsStoredEventCode(in.latest_code()) || !IsStoredMeasure(in.latest_measure()) ||
+                         !IsStoredReason(in.latest_reason()))) {
+    return Corrupt("state", key, "unknown event code, measure or reason");
   }
   ItemState state{.id = id};
   state.status = core::ItemStatus(in.status());
   if (in.has_event()) {
     state.latest = core::TrackingEvent{core::EventCode(in.latest_code()), FromSeconds(in.latest_time()),
-                                       in.latest_office(), core::NonDeliveryMeasure(in.latest_measure())};
+                                       in.latest_office(), core::NonDeliveryMeasure(in.latest_measure()),
+                                       core::EventReason(in.latest_reason())};
     state.facility = in.latest_office();
     state.since = FromSeconds(in.latest_time());
     state.first_event = FromSeconds(in.first_event_time());
@@ -143,6 +146,7 @@ std::string EncodeEvent(const ReportedEvent& event, core::Timestamp received_at)
   pb::Event out;
   out.set_reported_by(StoredOperator(event.reported_by));
   out.set_reason(event.reason);
+  out.set_reason_code(uint32_t(event.event.reason));
   out.set_received_at(Seconds(received_at));
   return Versioned(out);
 }
@@ -153,7 +157,10 @@ absl::StatusOr<StoredEvent> DecodeEvent(const core::TrackingEvent& event, std::s
   if (absl::Status s = ParseVersioned(value, &in, "event", key); !s.ok()) return s;
   const std::optional<core::Operator> by = OperatorFromStored(in.reported_by());
   if (!by) return Corrupt("event", key, "unknown reporting operator");
-  return StoredEvent{event, *by, in.reason(), FromSeconds(in.received_at())};
+  if (!IsStoredReason(in.reason_code())) return Corrupt("event", key, "unknown reason code");
+  StoredEvent stored{event, *by, in.reason(), FromSeconds(in.received_at())};
+  stored.event.reason = core::EventReason(in.reason_code());
+  return stored;
 }
 
 std::string EncodeDispatch(const DispatchDeclaration& dispatch, core::Timestamp declared_at) {

@@ -1,5 +1,5 @@
 // The numbers the tracking store writes for core's enums: event codes and
-// non-delivery measures in event keys, statuses in the facility index and in
+// non-delivery measures in event keys, reasons in event values, statuses in the facility index and in
 // state values, mail classes in items, operators in events. A store keeps
 // them for years, so each is pinned here: renumbering a core enum fails the
 // build instead of silently re-reading every stored record as another code.
@@ -19,6 +19,7 @@ namespace pochta::storage::internal {
 // True when `number` names a value this build knows.
 constexpr bool IsStoredEventCode(uint32_t number) { return number < uint32_t(core::kEventCodeCount); }
 constexpr bool IsStoredMeasure(uint32_t number) { return number < uint32_t(core::kNonDeliveryMeasureCount); }
+constexpr bool IsStoredReason(uint32_t number) { return number < uint32_t(core::kEventReasonCount); }
 constexpr bool IsStoredStatus(uint32_t number) { return number < uint32_t(core::kItemStatusCount); }
 constexpr bool IsStoredMailClass(uint32_t number) { return number < uint32_t(core::kMailClassCount); }
 
@@ -56,6 +57,21 @@ POCHTA_PINNED(core::NonDeliveryMeasure::kRedeliver, 1);
 POCHTA_PINNED(core::NonDeliveryMeasure::kHoldForCollection, 2);
 POCHTA_PINNED(core::NonDeliveryMeasure::kReturnToSender, 3);
 static_assert(core::kNonDeliveryMeasureCount == 4, "a new measure needs its line above");
+
+POCHTA_PINNED(core::EventReason::kNone, 0);
+POCHTA_PINNED(core::EventReason::kAddresseeAbsent, 1);
+POCHTA_PINNED(core::EventReason::kRefused, 2);
+POCHTA_PINNED(core::EventReason::kUnclaimed, 3);
+POCHTA_PINNED(core::EventReason::kAddressIncorrect, 4);
+POCHTA_PINNED(core::EventReason::kAddresseeUnknown, 5);
+POCHTA_PINNED(core::EventReason::kMoved, 6);
+POCHTA_PINNED(core::EventReason::kDeceased, 7);
+POCHTA_PINNED(core::EventReason::kDocuments, 8);
+POCHTA_PINNED(core::EventReason::kInspection, 9);
+POCHTA_PINNED(core::EventReason::kDutyPayment, 10);
+POCHTA_PINNED(core::EventReason::kProhibited, 11);
+POCHTA_PINNED(core::EventReason::kDutyUnpaid, 12);
+static_assert(core::kEventReasonCount == 13, "a new reason needs its line above");
 
 POCHTA_PINNED(core::ItemStatus::kInfoReceived, 0);
 POCHTA_PINNED(core::ItemStatus::kInTransit, 1);

@@ -136,9 +136,9 @@ class PochtaApiTest(unittest.TestCase):
                     for i in range(0, len(items), per_message)]
         return self.intake.SubmitItems(iter(messages), metadata=self.md(who), timeout=10)
 
-    def event(self, item_id, code, hours_after_posting, office, measure=0):
+    def event(self, item_id, code, hours_after_posting, office, measure=0, reason_code=0):
         from pochta.v1 import types_pb2 as pb
-        e = pb.TrackingEvent(item_id=item_id, code=code, office=office, measure=measure)
+        e = pb.TrackingEvent(item_id=item_id, code=code, office=office, measure=measure, reason_code=reason_code)
         e.occurred_at.seconds = POSTED + int(hours_after_posting * 3600)
         return e
 
@@ -268,9 +268,11 @@ class PochtaApiTest(unittest.TestCase):
                  self.event(item_id, "EMF", 24 * 400, "UZTASA"),
                  self.event(item_id, "EMF", -48, "UZTASA"),
                  self.event("LP00000000XCN", "EMF", 63, "UZTASA"),
-                 self.event(item_id, "EMF", 64, "UZTASA", measure=pb.RETURN_TO_SENDER)]
+                 self.event(item_id, "EMF", 64, "UZTASA", measure=pb.RETURN_TO_SENDER),
+                 self.event(item_id, "EMF", 65, "UZTASA", reason_code=pb.REASON_UNCLAIMED),
+                 self.event(item_id, "EMH", 66, "UZTASA", reason_code=42)]
         response = self.report("staff", [batch])[0]
-        self.assertEqual(self.outcomes(response), ["ACCEPTED"] + ["REJECTED"] * 6)
+        self.assertEqual(self.outcomes(response), ["ACCEPTED"] + ["REJECTED"] * 8)
         reasons = [r.reason for r in response.results]
         self.assertIn('events[1].code "EZZ"', reasons[1])
         self.assertIn('events[2].office "SC-XXX": is not a facility of the Uzbek network', reasons[2])
@@ -279,7 +281,30 @@ class PochtaApiTest(unittest.TestCase):
         self.assertIn("before the item was posted", reasons[4])
         self.assertIn('events[5].item_id "LP00000000XCN"', reasons[5])
         self.assertIn("only for EMH", reasons[6])
+        self.assertIn('events[7].reason_code "REASON_UNCLAIMED": is not a reason for EMF events', reasons[7])
+        self.assertIn("events[8].reason_code 42: is not a known reason", reasons[8])
         self.assertEqual(self.get("staff", item_id).event_count, 1)
+
+    def test_retentions_and_failures_carry_coded_reasons(self):
+        """Customs holds an item for inspection, the courier finds nobody home: each event says why, with a
+        code, and the history and the item's last event give it back."""
+        from pochta.v1 import tracking_pb2
+        item_id = s10(2150)
+        self.submit("CN", [self.item(item_id)])
+        batch = [self.event(item_id, "EMD", 60, "UZTASA"), self.event(item_id, "EDB", 61, "UZTASA"),
+                 self.event(item_id, "EME", 62, "UZTASA", reason_code=pb.REASON_INSPECTION),
+                 self.event(item_id, "EDC", 70, "UZTASA"),
+                 self.event(item_id, "EDG", 100, "140105"),
+                 self.event(item_id, "EMH", 104, "140105", measure=pb.HOLD_FOR_COLLECTION,
+                            reason_code=pb.REASON_ADDRESSEE_ABSENT)]
+        self.assertEqual(self.outcomes(self.report("staff", [batch])[0]), ["ACCEPTED"] * 6)
+        events = self.tracking.ListEvents(tracking_pb2.ListEventsRequest(item_id=item_id), metadata=self.md("staff"),
+                                          timeout=5).events
+        self.assertEqual([(e.code, pb.EventReason.Name(e.reason_code)) for e in events if e.reason_code],
+                         [("EME", "REASON_INSPECTION"), ("EMH", "REASON_ADDRESSEE_ABSENT")])
+        view = self.get("staff", item_id)
+        self.assertEqual(view.status, pb.DELIVERY_FAILED)
+        self.assertEqual((view.last_event.code, view.last_event.reason_code), ("EMH", pb.REASON_ADDRESSEE_ABSENT))
 
     def test_events_the_caller_may_not_report_end_the_stream_and_store_nothing(self):
         item_id = s10(2200)

@@ -106,7 +106,8 @@ struct Context {
   // runs the transit office (the IMPC code's country, which the operators
   // file checks).
   void Emit(uint32_t i, core::EventCode code, Time t, const std::string& office,
-            core::NonDeliveryMeasure measure = core::NonDeliveryMeasure::kNone) {
+            core::NonDeliveryMeasure measure = core::NonDeliveryMeasure::kNone,
+            core::EventReason reason = core::EventReason::kNone) {
     ++tracking_events;
     if (!sink) return;
     const OperatorFlow& flow = OperatorOf(i);
@@ -117,7 +118,7 @@ struct Context {
                                   ? flow.op
                                   : core::kUzbekistanPost;
     sink->Event(*core::ItemId::Unpack(items[i].key),
-                core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure}, by,
+                core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure, reason}, by,
                 core::Timestamp(std::chrono::seconds(std::max(t, sim.now()))));
   }
 

@@ -57,7 +57,7 @@ void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
     case kReturnAfterHold:
       ++uncollected_;
       ctx_.Emit(i, core::EventCode::kEMH, sim.now(), ctx_.Code(ctx_.items[i].office),
-                core::NonDeliveryMeasure::kReturnToSender);
+                core::NonDeliveryMeasure::kReturnToSender, core::EventReason::kUnclaimed);
       statistics_.Finish(i, false);
       break;
   }
@@ -75,11 +75,13 @@ void Delivery::Round(uint32_t i) {
     return;
   }
   if (++item.attempts < s.delivery_attempts) {
-    ctx_.Emit(i, core::EventCode::kEMH, done, office, core::NonDeliveryMeasure::kRedeliver);
+    ctx_.Emit(i, core::EventCode::kEMH, done, office, core::NonDeliveryMeasure::kRedeliver,
+              core::EventReason::kAddresseeAbsent);
     ctx_.sim.Schedule(NextRound(done), this, Payload(kRound, i));
     return;
   }
-  ctx_.Emit(i, core::EventCode::kEMH, done, office, core::NonDeliveryMeasure::kHoldForCollection);
+  ctx_.Emit(i, core::EventCode::kEMH, done, office, core::NonDeliveryMeasure::kHoldForCollection,
+            core::EventReason::kAddresseeAbsent);
   ctx_.Emit(i, core::EventCode::kEDH, done + 60, office);
   AwaitCollection(i, done + 60);
 }

@@ -69,7 +69,7 @@ void Inward::OnEvent(Simulation& sim, uint64_t payload) {
       customs_.Release();
       if (rng_.Chance(c.refusal_share)) {
         ++counts_.refused;
-        Refuse(i);
+        Refuse(i, core::EventReason::kProhibited);
         break;
       }
       sim.Schedule(sim.now() + Time(rng_.LogNormal(c.red_hold_hours * kHour, 0.8)), this, Payload(kCleared, i));
@@ -77,7 +77,12 @@ void Inward::OnEvent(Simulation& sim, uint64_t payload) {
     case kCleared:
       if (ctx_.items[i].value_cents <= c.duty_free_usd * 100) {
         Release(i);
-      } else if (rng_.Chance(c.unpaid_share)) {
+        break;
+      }
+      // Held until the addressee pays.
+      ctx_.Emit(i, core::EventCode::kEME, sim.now(), ctx_.Code(ctx_.exchange), core::NonDeliveryMeasure::kNone,
+                core::EventReason::kDutyPayment);
+      if (rng_.Chance(c.unpaid_share)) {
         ++counts_.unpaid;
         sim.Schedule(sim.now() + Time(ctx_.s.holding_days) * kDay, this, Payload(kUnpaidReturn, i));
       } else {
@@ -85,7 +90,7 @@ void Inward::OnEvent(Simulation& sim, uint64_t payload) {
       }
       break;
     case kDutyPaid: Release(i); break;
-    case kUnpaidReturn: Refuse(i); break;
+    case kUnpaidReturn: Refuse(i, core::EventReason::kDutyUnpaid); break;
     case kSortStart:
       sim.Schedule(sim.now() + StageTime(ctx_.s.sort_per_hour), this, Payload(kSortDone, i));
       break;
@@ -118,12 +123,12 @@ void Inward::Present(uint32_t i) {
       break;
     case kYellow:
       ++counts_.yellow;
-      ctx_.Emit(i, core::EventCode::kEME, now, office);
+      ctx_.Emit(i, core::EventCode::kEME, now, office, core::NonDeliveryMeasure::kNone, core::EventReason::kDocuments);
       ctx_.sim.Schedule(now + Time(rng_.LogNormal(c.yellow_hours * kHour, 0.8)), this, Payload(kCleared, i));
       break;
     case kRed:
       ++counts_.red;
-      ctx_.Emit(i, core::EventCode::kEME, now, office);
+      ctx_.Emit(i, core::EventCode::kEME, now, office, core::NonDeliveryMeasure::kNone, core::EventReason::kInspection);
       customs_.Request(this, Payload(kInspectionStart, i));
       break;
   }
@@ -135,13 +140,13 @@ void Inward::Release(uint32_t i) {
   sort_.Request(this, Payload(kSortStart, i));
 }
 
-void Inward::Refuse(uint32_t i) {
+void Inward::Refuse(uint32_t i, core::EventReason reason) {
   --in_customs_;
   const std::string& office = ctx_.Code(ctx_.exchange);
-  ctx_.Emit(i, core::EventCode::kEDX, ctx_.sim.now(), office);
+  ctx_.Emit(i, core::EventCode::kEDX, ctx_.sim.now(), office, core::NonDeliveryMeasure::kNone, reason);
   // Not delivered, and going back: the store derives "returned", as the
   // summary counts it.
-  ctx_.Emit(i, core::EventCode::kEMH, ctx_.sim.now() + 1, office, core::NonDeliveryMeasure::kReturnToSender);
+  ctx_.Emit(i, core::EventCode::kEMH, ctx_.sim.now() + 1, office, core::NonDeliveryMeasure::kReturnToSender, reason);
   statistics_.Finish(i, false);
 }
 

@@ -50,7 +50,8 @@ class Inward final : public EventHandler, public ObservedStage {
   Last last_[3];
   void Present(uint32_t i);
   void Release(uint32_t i);
-  void Refuse(uint32_t i);
+  // EDX, then EMH return to sender, both with `reason`.
+  void Refuse(uint32_t i, core::EventReason reason);
 
   int64_t in_customs_ = 0;
   RunSummary::CustomsCounts counts_;
