@@ -117,6 +117,11 @@ void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
              "  returned by customs: {} refused, {} with duty never paid; {} still in customs at the end\n",
              Thousands(c.presented), Thousands(c.green), Thousands(c.yellow), Thousands(c.red), Thousands(c.dutiable),
              Thousands(c.refused), Thousands(c.unpaid), Thousands(r.in_customs_at_end));
+  const sim::RunSummary::ReturnCounts& back = r.returns;
+  fmt::print("\n  returns: {} returned to their senders; {} back at UZTASA, {} left in {} return dispatches,\n"
+             "  {} received back at their origin office of exchange, {:.1f} days after their return (median)\n",
+             Thousands(back.returned), Thousands(back.at_exchange), Thousands(back.dispatched),
+             Thousands(back.dispatches), Thousands(back.home), back.days_p50);
 }
 
 // Only what the run computed (no wall-clock time), so that the same
@@ -150,6 +155,9 @@ nlohmann::ordered_json SummaryJson(const sim::RunSummary& r) {
   j["customs"] = {{"presented", r.customs.presented}, {"green", r.customs.green}, {"yellow", r.customs.yellow},
                   {"red", r.customs.red},             {"dutiable", r.customs.dutiable}, {"refused", r.customs.refused},
                   {"unpaid", r.customs.unpaid}};
+  j["returns"] = {{"returned", r.returns.returned},     {"at_exchange", r.returns.at_exchange},
+                  {"dispatched", r.returns.dispatched}, {"dispatches", r.returns.dispatches},
+                  {"home", r.returns.home},             {"days_p50", r.returns.days_p50}};
   return j;
 }
 

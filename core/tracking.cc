@@ -55,11 +55,11 @@ constexpr std::array<std::string_view, kItemStatusCount> kStatusNames = {
 constexpr std::array<std::string_view, 4> kMeasureNames = {"none", "redeliver", "hold-for-collection",
                                                            "return-to-sender"};
 
+}  // namespace
+
 bool IsReturn(const TrackingEvent& e) {
   return e.code == EventCode::kEMH && e.measure == NonDeliveryMeasure::kReturnToSender;
 }
-
-}  // namespace
 
 std::string_view Name(ItemStatus status) { return kStatusNames[static_cast<size_t>(status)]; }
 

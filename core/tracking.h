@@ -146,6 +146,10 @@ struct TrackingEvent {
   friend bool operator==(const TrackingEvent&, const TrackingEvent&) = default;
 };
 
+// True for the event that returns an item to its sender: EMH with the
+// measure return to sender.
+bool IsReturn(const TrackingEvent& e);
+
 // The canonical order of events: time, then the code's place in the mail
 // flow, then measure, then office. A strict weak order, equal only for
 // events of one identity (which the reason is not part of).

@@ -14,6 +14,21 @@ bool Principal::MayRead(core::ItemId id, std::string_view addressed_to) const {
          (SentFromUzbekistan(id) && addressed_to == core::Code(op));
 }
 
+namespace {
+
+// The way back of mail to Uzbekistan returned to its sender: Uzbekiston
+// Pochtasi dispatches it (EMB, EMC at its offices) and its operator
+// receives it (EMD at its office of exchange). Allowed by the event and its
+// office alone, whatever has arrived before, so that reports may come in
+// any order.
+bool IsReturnLeg(core::EventCode code, core::EventSide side, bool outbound) {
+  if (outbound) return false;
+  return side == core::EventSide::kOrigin ? code == core::EventCode::kEMB || code == core::EventCode::kEMC
+                                          : code == core::EventCode::kEMD;
+}
+
+}  // namespace
+
 std::optional<std::string> Principal::WhyNotReport(core::ItemId item, core::EventCode code) const {
   const core::EventSide side = core::Info(code).side;
   const bool outbound = SentFromUzbekistan(item);
@@ -22,6 +37,7 @@ std::optional<std::string> Principal::WhyNotReport(core::ItemId item, core::Even
     case Role::kReader: return std::string("the reader role may not report events");
     case Role::kStaff:
       if (side == (outbound ? core::EventSide::kOrigin : core::EventSide::kDestination)) return std::nullopt;
+      if (IsReturnLeg(code, side, outbound)) return std::nullopt;
       if (outbound) {
         return fmt::format(
             "Uzbekiston Pochtasi staff report the origin-side events of mail it sends; {} is an {} event of item {}, "
@@ -44,7 +60,7 @@ std::optional<std::string> Principal::WhyNotReport(core::ItemId item, core::Even
         return fmt::format("item {} was issued in {}, not {}", item.ToString(),
                            std::string_view(item.country().data(), 2), core::Code(op));
       }
-      if (side == core::EventSide::kDestination) {
+      if (side == core::EventSide::kDestination && !IsReturnLeg(code, side, outbound)) {
         return fmt::format("{} is a destination-side event, reported by Uzbekiston Pochtasi", core::Name(code));
       }
       return std::nullopt;

@@ -46,8 +46,10 @@ struct Principal {
   // destination-side ones. Mail Uzbekiston Pochtasi sends (an item issued
   // in UZ): staff report origin-side events, the receiving operator
   // destination-side ones. Transit events (EMJ, EMK) of any item: the
-  // operator that runs the transit office. CheckEventOffice keeps each to
-  // the reporter's own offices.
+  // operator that runs the transit office. The way back of mail to
+  // Uzbekistan returned to its sender: staff report its return dispatch
+  // (EMB, EMC) and its operator receives it back (EMD). CheckEventOffice
+  // keeps each to the reporter's own offices.
   std::optional<std::string> WhyNotReport(core::ItemId item, core::EventCode code) const;
   // Why this caller may not submit pre-advice for `item`: an item of another
   // country, or a dispatch from another country's office of exchange.

@@ -9,6 +9,7 @@
 #include "sim/postal/internal/inward.h"
 #include "sim/postal/internal/linehaul.h"
 #include "sim/postal/internal/origin.h"
+#include "sim/postal/internal/returns.h"
 #include "sim/postal/internal/statistics.h"
 
 namespace pochta::sim {
@@ -22,9 +23,10 @@ class PostalModel::Impl final : public EventHandler {
   Impl(const Scenario& s, const core::Network& network, EventSink* sink)
       : ctx_(s, network, sink),
         statistics_(ctx_),
-        delivery_(ctx_, statistics_),
+        returns_(ctx_),
+        delivery_(ctx_, statistics_, returns_),
         linehaul_(ctx_, delivery_),
-        inward_(ctx_, linehaul_, statistics_),
+        inward_(ctx_, linehaul_, statistics_, returns_),
         abroad_(ctx_, statistics_),
         carriers_(ctx_, inward_, abroad_),
         dispatching_(ctx_, carriers_),
@@ -42,6 +44,7 @@ class PostalModel::Impl final : public EventHandler {
       ctx_.sim.Schedule(ctx_.uz.Midnight(day), this, uint64_t(day - ctx_.first_day));
     }
     statistics_.Start();
+    returns_.Start();
     linehaul_.ScheduleClosures();
     ctx_.sim.RunUntil(ctx_.end);
     RunSummary out = statistics_.Summary();
@@ -60,6 +63,7 @@ class PostalModel::Impl final : public EventHandler {
     out.uncollected = delivery_.uncollected();
     out.in_customs_at_end = uint64_t(inward_.in_customs());
     out.customs = inward_.customs();
+    out.returns = returns_.counts();
     return out;
   }
 
@@ -73,6 +77,7 @@ class PostalModel::Impl final : public EventHandler {
  private:
   internal::Context ctx_;
   internal::Statistics statistics_;
+  internal::Returns returns_;
   internal::Delivery delivery_;
   internal::LineHaul linehaul_;
   internal::Inward inward_;

@@ -83,6 +83,17 @@ struct RunSummary {
     uint64_t unpaid = 0;    // dutiable, never paid, returned
   };
   CustomsCounts customs;
+  // Items returned to their senders, on their way back (see
+  // sim/postal/internal/returns.h).
+  struct ReturnCounts {
+    uint64_t returned = 0;     // returned to sender (EMH), here or at customs
+    uint64_t at_exchange = 0;  // back at Tashkent's office of exchange (EMB)
+    uint64_t dispatched = 0;   // left in a return dispatch (EMC)
+    uint64_t dispatches = 0;   // return dispatches closed
+    uint64_t home = 0;         // received back at their origin office of exchange (EMD)
+    double days_p50 = 0;       // returned -> received back, median days
+  };
+  ReturnCounts returns;
   // For Little's law over the whole run: the time-average number of items
   // posted (or ordered) and not yet delivered or returned, the mean days
   // from then to delivery or return, and items per day of the whole run.

@@ -265,13 +265,15 @@ TEST(TransitTest, TransitEventsAreReportedByTheOperatorOfTheTransitOffice) {
   for (const core::Item& item : r.items) {
     const std::vector<core::TrackingEvent>& events = r.events.at(item.id.Pack());
     const std::string sender(item.id.country().data(), 2);
+    bool returned = false;  // then Uzbekiston Pochtasi reports the way back (ReturnsTest)
     for (size_t k = 0; k < events.size(); ++k) {
       const core::Operator by = r.reporters.at(item.id.Pack())[k];
       if (core::Info(events[k].code).side == core::EventSide::kTransit) {
         transit[sender].insert(events[k].office + " by " + std::string(by.code()));
-      } else if (core::Info(events[k].code).side == core::EventSide::kOrigin && !SentAbroad(item.id)) {
+      } else if (core::Info(events[k].code).side == core::EventSide::kOrigin && !SentAbroad(item.id) && !returned) {
         EXPECT_EQ(by.code(), sender) << item.id.ToString() << " " << core::Name(events[k].code);
       }
+      returned |= core::IsReturn(events[k]);
     }
   }
   EXPECT_EQ(transit, (std::map<std::string, std::set<std::string>>{{"LV", {"TRISTA by TR"}},
@@ -347,11 +349,13 @@ TEST(PostalModelTest, EveryItemHasAValidHistoryEndingDeliveredOrReturned) {
     // Uzbekistan, origin-side ones of letters sent abroad.
     const bool abroad_item = SentAbroad(item.id);
     abroad += abroad_item;
+    bool leaving = abroad_item;  // and after a return to sender, the other way
     for (const core::TrackingEvent& e : events) {
       ASSERT_GE(e.time, item.posted_at) << item.id.ToString();
       const bool destination = core::Info(e.code).side == core::EventSide::kDestination;
-      ASSERT_EQ(Network().Find(e.office).has_value(), destination != abroad_item)
+      ASSERT_EQ(Network().Find(e.office).has_value(), destination != leaving)
           << item.id.ToString() << " " << core::Name(e.code) << " at " << e.office;
+      if (e.code == core::EventCode::kEMH && e.measure == core::NonDeliveryMeasure::kReturnToSender) leaving = !leaving;
     }
     const core::ItemStatus status = core::DeriveState(events).status;
     ASSERT_TRUE(status == core::ItemStatus::kDelivered || status == core::ItemStatus::kReturned)
@@ -367,6 +371,69 @@ TEST(PostalModelTest, EveryItemHasAValidHistoryEndingDeliveredOrReturned) {
   EXPECT_EQ(returned, returned_by_flow);
   EXPECT_GT(summary.customs.refused + summary.customs.unpaid, 0u);
   EXPECT_GT(abroad, 0u) << "h1-2025 sends letters to China";
+}
+
+// A returned item goes home: back to Tashkent (EMB), out in a return
+// dispatch to its flow's office of exchange (EMC), received there by its
+// operator (EMD); each report from the operator whose office it is, and the
+// item stays returned.
+TEST(ReturnsTest, ReturnedItemsGoBackInReturnDispatchesAndStayReturned) {
+  Scenario s = Builtin("h1-2025");
+  s.days = 10;
+  s.drain_days = 60;
+  Recorder r;
+  const RunSummary summary = PostalModel(s, Network(), &r).Run();
+  std::map<std::string, std::string> return_dispatch_of;  // item -> S8
+  for (const Dispatch& d : r.dispatches) {
+    if (d.id.origin() != "UZTASA") continue;
+    for (const Dispatch::Receptacle& rec : d.receptacles) {
+      for (core::ItemId id : rec.items) {
+        if (!SentAbroad(id)) {
+          EXPECT_TRUE(return_dispatch_of.emplace(id.ToString(), d.id.ToString()).second);
+        }
+      }
+    }
+  }
+  uint64_t returned = 0, home = 0;
+  for (const core::Item& item : r.items) {
+    const std::vector<core::TrackingEvent>& events = r.events.at(item.id.Pack());
+    const std::vector<core::Operator>& by = r.reporters.at(item.id.Pack());
+    const auto rts = std::find_if(events.begin(), events.end(), [](const core::TrackingEvent& e) {
+      return e.code == core::EventCode::kEMH && e.measure == core::NonDeliveryMeasure::kReturnToSender;
+    });
+    if (rts == events.end() || SentAbroad(item.id)) continue;
+    ++returned;
+    ASSERT_EQ(core::DeriveState(events).status, core::ItemStatus::kReturned) << item.id.ToString();
+    const size_t k = size_t(rts - events.begin());
+    ASSERT_GE(events.size(), k + 3) << item.id.ToString() << " did not leave Tashkent";
+    const core::Operator partner = *core::Operator::Parse(std::string_view(item.id.country().data(), 2));
+    const std::string origin_office = item.dispatch_id.substr(0, 6);
+    EXPECT_EQ(events[k + 1].code, core::EventCode::kEMB);
+    EXPECT_EQ(events[k + 1].office, "UZTASA");
+    EXPECT_EQ(by[k + 1], core::kUzbekistanPost);
+    EXPECT_EQ(events[k + 2].code, core::EventCode::kEMC);
+    EXPECT_EQ(by[k + 2], core::kUzbekistanPost);
+    EXPECT_LT(events[k + 1].time, events[k + 2].time);
+    ASSERT_TRUE(return_dispatch_of.contains(item.id.ToString())) << item.id.ToString() << " in no return dispatch";
+    EXPECT_TRUE(return_dispatch_of[item.id.ToString()].starts_with("UZTASA" + origin_office))
+        << return_dispatch_of[item.id.ToString()];
+    if (events.size() > k + 3) {
+      ++home;
+      EXPECT_EQ(events[k + 3].code, core::EventCode::kEMD);
+      EXPECT_EQ(events[k + 3].office, origin_office);
+      EXPECT_EQ(by[k + 3], partner);
+    }
+  }
+  EXPECT_GT(returned, 100u);
+  EXPECT_EQ(summary.returns.dispatched, returned);
+  EXPECT_EQ(summary.returns.home, home);
+  EXPECT_GT(home, returned * 9 / 10);
+  EXPECT_GT(summary.returns.dispatches, 5u);
+  EXPECT_GT(summary.returns.days_p50, s.returns.to_exchange_days);
+  // Every return is counted once in the summary, by flow and in the returns.
+  uint64_t by_flow = 0;
+  for (const OperatorFlow& f : s.operators) by_flow += summary.operators.at(Label(f)).returned;
+  EXPECT_EQ(summary.returns.returned, by_flow);
 }
 
 // Short runs of h1-2025 with every record kept.
@@ -399,6 +466,9 @@ TEST(DispatchingTest, EveryItemTravelsInOneReceptacleOfANumberedDispatch) {
   for (const Dispatch& d : r.dispatches) {
     const std::string series(d.id.text().substr(0, 16));
     EXPECT_EQ(d.id.number(), ++last_number[series]) << d.id.ToString() << ": numbers run on in each series";
+    if (d.id.origin() == "UZTASA" && !d.receptacles[0].items.empty() && !SentAbroad(d.receptacles[0].items[0])) {
+      continue;  // returns, going back (ReturnsTest)
+    }
     // To Tashkent, or from it to China's office of exchange for letters.
     EXPECT_EQ(d.id.destination(), d.id.origin() == "UZTASA" ? "CNBJSA" : "UZTASA") << d.id.ToString();
     EXPECT_EQ(d.id.category(), core::MailCategory::kPriority);
@@ -511,8 +581,8 @@ TEST(CustomsTest, EveryItemIsPresentedAndLeavesCustomsOnce) {
   const Recorder r = RecordShortRun(s);
   size_t held = 0, goods = 0, letters = 0;
   for (const core::Item& item : r.items) {
-    std::map<core::EventCode, int> count;
-    for (const core::TrackingEvent& e : r.events.at(item.id.Pack())) ++count[e.code];
+    std::map<core::EventCode, int> count;  // in Tashkent
+    for (const core::TrackingEvent& e : r.events.at(item.id.Pack())) count[e.code] += Network().Find(e.office).has_value();
     if (SentAbroad(item.id)) {  // China's customs are not modelled
       ASSERT_EQ(count[core::EventCode::kEDB], 0) << item.id.ToString();
       continue;

@@ -350,6 +350,11 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
         {"duty_free_usd", [&](std::string_view v) { c.duty_free_usd = NonNegative(v); }},
         {"duty_days", [&](std::string_view v) { c.duty_days = NonNegative(v); }},
         {"unpaid_share", [&](std::string_view v) { c.unpaid_share = Share(v); }}};
+    Scenario::Returns& ret = s.returns;
+    t["returns"] = {
+        {"to_exchange_days", [&](std::string_view v) { ret.to_exchange_days = NonNegative(v); }},
+        {"departures", [&](std::string_view v) { ret.departures = TimesOfDay(v); }},
+        {"weekdays", [&](std::string_view v) { ret.weekdays = Weekdays(v); }}};
     t["linehaul"] = {
         {"truck_departures", [&](std::string_view v) { s.truck_departures = TimesOfDay(v); }},
         {"air_departures", [&](std::string_view v) { s.air_departures = TimesOfDay(v); }},
@@ -546,6 +551,10 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
   }
   if (std::find(s.working_days.begin(), s.working_days.end(), true) == s.working_days.end()) {
     errors.push_back(fmt::format("{}: working_days names no day", source));
+  }
+  if (std::find(s.returns.weekdays.begin(), s.returns.weekdays.end(), true) == s.returns.weekdays.end() ||
+      s.returns.departures.empty()) {
+    errors.push_back(fmt::format("{}: [returns] weekdays and departures must name a day and a time", source));
   }
   if (s.shift_start_hour >= s.shift_end_hour) {
     errors.push_back(fmt::format("{}: shift_start_hour {} must be before shift_end_hour {}", source, s.shift_start_hour,

@@ -152,6 +152,19 @@ struct Scenario {
     double unpaid_share = 0.05;      // of dutiable items: never paid, returned when the holding period ends
   } customs;
 
+  // Returns: an item returned to its sender (EMH, return to sender) goes
+  // back to Tashkent, where it arrives at the office of exchange (EMB),
+  // waits for a return dispatch to its flow's office of exchange (EMC on
+  // departure; S8 series from UZTASA) and reaches it after the flow's
+  // flight and transit (EMD, reported by the partner). Returns travel as
+  // the counter-flow of the same route, without a capacity of their own.
+  struct Returns {
+    double to_exchange_days = 4;  // delivery office -> Tashkent, mean (log-normal, cv 0.5)
+    // Return dispatches close at these times (Tashkent) on these weekdays.
+    std::vector<int> departures = {10 * 3600};
+    std::array<bool, 7> weekdays = {true, false, false, true, false, false, false};  // Monday first
+  } returns;
+
   // Line-haul and delivery.
   std::vector<int> truck_departures = {20 * 3600};  // every truck link, seconds after midnight
   std::vector<int> air_departures = {7 * 3600};

@@ -311,10 +311,10 @@ class PochtaApiTest(unittest.TestCase):
         self.submit("CN", [self.item(item_id)])
         self.report("CN", [[self.event(item_id, "EMA", 1, "CN518000")]])
         cases = [
-            ("CN", [self.event(item_id, "EMB", 20, "CNSHAA"), self.event(item_id, "EMD", 60, "UZTASA")],
-             "EMD is a destination-side event"),
+            ("CN", [self.event(item_id, "EMB", 20, "CNSHAA"), self.event(item_id, "EMF", 60, "UZTASA")],
+             "EMF is a destination-side event"),
             ("LV", [self.event(item_id, "EMC", 40, "CNSHAA")], "issued in CN, not LV"),
-            ("staff", [self.event(item_id, "EMB", 20, "CNSHAA")], "staff report destination-side events"),
+            ("staff", [self.event(item_id, "EMA", 1, "CN518000")], "staff report destination-side events"),
             ("reader", [self.event(item_id, "EMD", 60, "UZTASA")], "reader role may not report"),
         ]
         for who, batch, reason in cases:
@@ -387,6 +387,37 @@ class PochtaApiTest(unittest.TestCase):
                          "only designated operators (partners in the operators file)")
         self.assertEqual(self.get("staff", parcel).event_count, 4)
         self.assertEqual(self.get("staff", parcel).location, "TRISTA")
+
+    def test_a_returned_item_goes_back_reported_by_each_side(self):
+        """Customs refuses a parcel and it goes back to China: staff report its return dispatch from Tashkent
+        (EMB, EMC), China Post receives it back (EMD at its office of exchange); it stays returned, whatever
+        the order the reports arrive in. Staff report no other origin-side event of it, and another operator
+        may not receive it."""
+        parcel = s10(6200)
+        self.submit("CN", [self.item(parcel)])
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED,
+                         lambda: self.report("staff", [[self.event(parcel, "EMA", 1, "UZTASA")]]),
+                         "staff report destination-side events")
+        # China Post's receipt may come before Tashkent's reports.
+        home = self.report("CN", [[self.event(parcel, "EMD", 95, "CNURCA"), self.event(parcel, "EMD", 95, "UZTASA")]])
+        self.assertEqual(self.outcomes(home[0]), ["ACCEPTED", "REJECTED"])
+        refused = [self.event(parcel, "EMD", 60, "UZTASA"), self.event(parcel, "EDB", 61, "UZTASA"),
+                   self.event(parcel, "EDX", 70, "UZTASA", reason_code=pb.REASON_PROHIBITED),
+                   self.event(parcel, "EMH", 70.01, "UZTASA", measure=pb.RETURN_TO_SENDER,
+                              reason_code=pb.REASON_PROHIBITED),
+                   self.event(parcel, "EMB", 72, "UZTASA"), self.event(parcel, "EMC", 73, "CNURCA")]
+        response = self.report("staff", [refused])[0]
+        self.assertEqual(self.outcomes(response), ["ACCEPTED"] * 5 + ["REJECTED"])
+        self.assertIn('events[5].office "CNURCA": EMC of mail Uzbekiston Pochtasi sends happens at UZTASA',
+                      response.results[5].reason)
+        self.assertEqual(self.get("staff", parcel).status, pb.RETURNED)
+        self.assertEqual(self.outcomes(self.report("staff", [[self.event(parcel, "EMC", 90, "UZTASA")]])[0]),
+                         ["ACCEPTED"])
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED,
+                         lambda: self.report("LV", [[self.event(parcel, "EMD", 95, "LVRIXA")]]),
+                         "issued in CN, not LV")
+        view = self.get("CN", parcel)
+        self.assertEqual((view.status, view.location, view.event_count), (pb.RETURNED, "CNURCA", 7))
 
     def test_declare_dispatch(self):
         from pochta.v1 import intake_pb2, tracking_pb2
@@ -554,7 +585,7 @@ class PochtaApiTest(unittest.TestCase):
             ("oversize message", lambda: self.submit("CN", [huge]), C.RESOURCE_EXHAUSTED, "", (s10(5001), None)),
             ("operator reports destination event", lambda: self.report("CN", [[self.event(known, "EMF", 70, "UZTASA")]]),
              C.PERMISSION_DENIED, "destination-side event", (known, 1)),
-            ("staff reports origin event", lambda: self.report("staff", [[self.event(known, "EMB", 20, "CNSHAA")]]),
+            ("staff reports origin event", lambda: self.report("staff", [[self.event(known, "EMA", 1, "CN518000")]]),
              C.PERMISSION_DENIED, "staff report destination-side events", (known, 1)),
             ("reader reports", lambda: self.report("reader", [[self.event(known, "EMF", 70, "UZTASA")]]),
              C.PERMISSION_DENIED, "reader role", (known, 1)),

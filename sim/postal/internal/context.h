@@ -10,7 +10,9 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,7 @@ struct ItemRecord {
   uint32_t receptacle;  // index into Context::receptacles; kNone before dispatch
   uint32_t value_cents;  // declared value, US cents
   uint8_t contents;      // index into kContents
+  bool returning = false;  // on its way back to its sender, after EMH return to sender
 };
 
 // One receptacle (bag) of a dispatch and the items in it; a bag of ordinary
@@ -101,6 +104,16 @@ struct Context {
   }
   const std::string& Code(uint32_t facility) const { return network.facilities()[facility].code; }
 
+  // The next number of an S8 dispatch series (its first 15 characters:
+  // origin, destination, category, subclass) in `year`: from 1 each year.
+  // Flows that share a series (letters to Beijing and returns there) share
+  // its numbers.
+  int NextDispatchNumber(const std::string& series, int year) {
+    auto [it, inserted] = dispatch_numbers.try_emplace(series, year, 0);
+    if (it->second.first != year) it->second = {year, 0};
+    return ++it->second.second;
+  }
+
   // Records a tracking event of item i; who reports it follows from the
   // event's side and the item's direction: transit events the operator that
   // runs the transit office (the IMPC code's country, which the operators
@@ -113,10 +126,11 @@ struct Context {
     const OperatorFlow& flow = OperatorOf(i);
     const core::EventSide side = core::Info(code).side;
     const bool destination_side = side == core::EventSide::kDestination;
+    // Mail leaving Uzbekistan: letters abroad, or a returned item going home.
+    const bool leaving = (flow.kind == OperatorFlow::Kind::kLettersOut) != items[i].returning;
     const core::Operator by = side == core::EventSide::kTransit ? *core::Operator::Parse(office.substr(0, 2))
-                              : destination_side == (flow.kind == OperatorFlow::Kind::kLettersOut)
-                                  ? flow.op
-                                  : core::kUzbekistanPost;
+                              : destination_side == leaving ? flow.op
+                                                            : core::kUzbekistanPost;
     sink->Event(*core::ItemId::Unpack(items[i].key),
                 core::TrackingEvent{code, core::Timestamp(std::chrono::seconds(t)), office, measure, reason}, by,
                 core::Timestamp(std::chrono::seconds(std::max(t, sim.now()))));
@@ -161,6 +175,12 @@ struct Context {
   std::vector<ItemRecord> items;
   std::vector<ReceptacleRecord> receptacles;
   uint64_t tracking_events = 0;
+  std::map<std::string, std::pair<int, int>> dispatch_numbers;  // series -> (year, last number)
 };
+
+// The Gregorian year of instant t (UTC).
+inline int YearOf(Time t) {
+  return int(std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(t / kDay))).year());
+}
 
 }  // namespace pochta::sim::internal

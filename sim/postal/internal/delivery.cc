@@ -11,8 +11,8 @@ constexpr Time kLongestRound = 6 * kHour;  // ParseScenario keeps rounds within 
 
 }  // namespace
 
-Delivery::Delivery(Context& ctx, Statistics& statistics)
-    : ctx_(ctx), statistics_(statistics), rng_(ctx.streams.Stream("delivery")) {}
+Delivery::Delivery(Context& ctx, Statistics& statistics, Returns& returns)
+    : ctx_(ctx), statistics_(statistics), returns_(returns), rng_(ctx.streams.Stream("delivery")) {}
 
 Time Delivery::NextRound(Time t) const {
   for (int64_t day = ctx_.uz.DayOf(t);; ++day) {
@@ -59,6 +59,7 @@ void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
       ctx_.Emit(i, core::EventCode::kEMH, sim.now(), ctx_.Code(ctx_.items[i].office),
                 core::NonDeliveryMeasure::kReturnToSender, core::EventReason::kUnclaimed);
       statistics_.Finish(i, false);
+      returns_.Send(i, false);
       break;
   }
 }

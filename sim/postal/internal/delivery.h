@@ -14,13 +14,14 @@
 #pragma once
 
 #include "sim/postal/internal/context.h"
+#include "sim/postal/internal/returns.h"
 #include "sim/postal/internal/statistics.h"
 
 namespace pochta::sim::internal {
 
 class Delivery final : public EventHandler {
  public:
-  Delivery(Context& ctx, Statistics& statistics);
+  Delivery(Context& ctx, Statistics& statistics, Returns& returns);
 
   // Item i has reached its delivery office.
   void Arrive(uint32_t i);
@@ -42,6 +43,7 @@ class Delivery final : public EventHandler {
 
   Context& ctx_;
   Statistics& statistics_;
+  Returns& returns_;
   Rng rng_;
   uint64_t door_ = 0, collected_ = 0, uncollected_ = 0;
 };

@@ -11,11 +11,26 @@ namespace {
 
 constexpr int kMaxReceptacles = 999;  // the S9 receptacle number has three digits
 
-int YearOf(Time t) {
-  return int(std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(t / kDay))).year());
-}
-
 }  // namespace
+
+Dispatch MakeDispatch(Context& ctx, const std::string& origin, const std::string& destination,
+                      const std::string& subclass, std::span<const uint32_t> receptacles) {
+  const int year = YearOf(ctx.sim.now());
+  const std::string series = fmt::format("{}{}A{}", origin, destination, subclass);
+  const int number = ctx.NextDispatchNumber(series, year);
+  Dispatch declared{*core::DispatchId::Parse(fmt::format("{}{}{:04d}", series, year % 10, (number - 1) % 9999 + 1)),
+                    {}};
+  if (!ctx.sink) return declared;
+  for (size_t k = 0; k < receptacles.size(); ++k) {
+    const ReceptacleRecord& r = ctx.receptacles[receptacles[k]];
+    const std::string id = fmt::format("{}{:03d}{}{}{:04d}", declared.id.ToString(), k + 1,
+                                       k + 1 == receptacles.size() ? 1 : 0, r.registered ? 1 : 0,
+                                       std::min<uint32_t>(9999, (r.gross_g + 50) / 100));
+    Dispatch::Receptacle& listed = declared.receptacles.emplace_back(Dispatch::Receptacle{*core::ReceptacleId::Parse(id), {}});
+    for (uint32_t i : r.items) listed.items.push_back(*core::ItemId::Unpack(ctx.items[i].key));
+  }
+  return declared;
+}
 
 Dispatching::Dispatching(Context& ctx, Carriers& carriers)
     : ctx_(ctx),
@@ -74,11 +89,6 @@ void Dispatching::OnEvent(Simulation&, uint64_t payload) { CutOff(uint32_t(paylo
 void Dispatching::CutOff(uint32_t op) {
   Office& office = offices_[op];
   office.cutoff_scheduled = false;
-  const int year = YearOf(ctx_.sim.now());
-  if (year != office.year) {
-    office.year = year;
-    office.last_number.fill(0);
-  }
   for (int series = 0; series < kSeries; ++series) {
     std::vector<uint32_t>& waiting = office.waiting[series];
     for (size_t from = 0; from < waiting.size(); from += kMaxReceptacles) {
@@ -90,25 +100,15 @@ void Dispatching::CutOff(uint32_t op) {
 }
 
 void Dispatching::Close(uint32_t op, int series, std::span<const uint32_t> receptacles) {
-  Office& office = offices_[op];
-  const int number = ++office.last_number[series];
-  const std::string dispatch =
-      fmt::format("{}{}A{}{}{:04d}", ctx_.s.operators[op].office_of_exchange, ctx_.InwardOffice(op),
-                  subclass_[series], office.year % 10, (number - 1) % 9999 + 1);
-  Dispatch declared{*core::DispatchId::Parse(dispatch), {}};
+  const Dispatch dispatch =
+      MakeDispatch(ctx_, ctx_.s.operators[op].office_of_exchange, ctx_.InwardOffice(op), subclass_[series], receptacles);
+  for (uint32_t r : receptacles) carriers_.Board(r);
+  if (!ctx_.sink) return;
+  // Each item's pre-advice names its dispatch and receptacle, and goes first.
   for (size_t k = 0; k < receptacles.size(); ++k) {
-    const ReceptacleRecord& r = ctx_.receptacles[receptacles[k]];
-    carriers_.Board(receptacles[k]);
-    if (!ctx_.sink) continue;
-    const std::string id = fmt::format("{}{:03d}{}{}{:04d}", dispatch, k + 1, k + 1 == receptacles.size() ? 1 : 0,
-                                       r.registered ? 1 : 0, std::min<uint32_t>(9999, (r.gross_g + 50) / 100));
-    Dispatch::Receptacle& listed = declared.receptacles.emplace_back(Dispatch::Receptacle{*core::ReceptacleId::Parse(id), {}});
-    for (uint32_t i : r.items) {
-      SendPreAdvice(i, listed.id);
-      listed.items.push_back(*core::ItemId::Unpack(ctx_.items[i].key));
-    }
+    for (uint32_t i : ctx_.receptacles[receptacles[k]].items) SendPreAdvice(i, dispatch.receptacles[k].id);
   }
-  if (ctx_.sink) ctx_.sink->Declare(declared);
+  ctx_.sink->Declare(dispatch);
 }
 
 void Dispatching::SendPreAdvice(uint32_t i, const core::ReceptacleId& receptacle) {

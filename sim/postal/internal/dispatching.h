@@ -26,6 +26,14 @@
 
 namespace pochta::sim::internal {
 
+// The S8 dispatch of `receptacles` (indices into ctx.receptacles) from
+// office `origin` to `destination`, subclass `subclass`, numbered next in
+// its series, each receptacle with its S9 id (number, last-receptacle and
+// registered flags, gross weight) and items. Without a sink only the number
+// is taken: nothing would read the list.
+Dispatch MakeDispatch(Context& ctx, const std::string& origin, const std::string& destination,
+                      const std::string& subclass, std::span<const uint32_t> receptacles);
+
 class Dispatching final : public EventHandler {
  public:
   Dispatching(Context& ctx, Carriers& carriers);
@@ -45,8 +53,6 @@ class Dispatching final : public EventHandler {
     std::array<std::array<uint32_t, 2>, kSeries> open;
     // Receptacles full or open, not yet dispatched, by series.
     std::array<std::vector<uint32_t>, kSeries> waiting;
-    std::array<int, kSeries> last_number{};  // the series' last dispatch number this year
-    int year = 0;                             // of the last dispatch
     bool cutoff_scheduled = false;
   };
 

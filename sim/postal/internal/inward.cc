@@ -29,10 +29,11 @@ Time StageTime(int per_hour) { return std::max<Time>(1, Time(kHour) * kStageServ
 
 }  // namespace
 
-Inward::Inward(Context& ctx, LineHaul& linehaul, Statistics& statistics)
+Inward::Inward(Context& ctx, LineHaul& linehaul, Statistics& statistics, Returns& returns)
     : ctx_(ctx),
       linehaul_(linehaul),
       statistics_(statistics),
+      returns_(returns),
       scan_(ctx.sim, 0),
       customs_(ctx.sim, ctx.s.customs.officers),
       sort_(ctx.sim, 0),
@@ -148,6 +149,7 @@ void Inward::Refuse(uint32_t i, core::EventReason reason) {
   // summary counts it.
   ctx_.Emit(i, core::EventCode::kEMH, ctx_.sim.now() + 1, office, core::NonDeliveryMeasure::kReturnToSender, reason);
   statistics_.Finish(i, false);
+  returns_.Send(i, true);
 }
 
 void Inward::Names(std::vector<std::string>& out) const {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "sim/postal/internal/context.h"
+#include "sim/postal/internal/returns.h"
 #include "sim/postal/internal/linehaul.h"
 #include "sim/postal/internal/statistics.h"
 #include "sim/resource.h"
@@ -21,7 +22,7 @@ namespace pochta::sim::internal {
 
 class Inward final : public EventHandler, public ObservedStage {
  public:
-  Inward(Context& ctx, LineHaul& linehaul, Statistics& statistics);
+  Inward(Context& ctx, LineHaul& linehaul, Statistics& statistics, Returns& returns);
 
   // Receptacle r has reached the office of exchange: its items are scanned in.
   void Open(uint32_t r);
@@ -41,6 +42,7 @@ class Inward final : public EventHandler, public ObservedStage {
   Context& ctx_;
   LineHaul& linehaul_;
   Statistics& statistics_;
+  Returns& returns_;
   Resource scan_, customs_, sort_;
   Rng rng_;
   struct Last {  // counters at the previous sample
