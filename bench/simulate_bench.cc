@@ -25,8 +25,8 @@ const core::Network& Network() {
 }
 
 sim::Scenario H1() {
-  sim::Scenario s = *sim::LoadScenario(std::string(POCHTA_SCENARIO_DIR) + "/h1-2025.scenario",
-                                       std::make_shared<const core::Operators>(*core::Operators::Load(POCHTA_OPERATORS_FILE)));
+  auto operators = std::make_shared<const core::Operators>(*core::Operators::Load(POCHTA_OPERATORS_FILE));
+  sim::Scenario s = *sim::LoadScenario(std::string(POCHTA_SCENARIO_DIR) + "/h1-2025.scenario", std::move(operators));
   if (const char* days = std::getenv("POCHTA_BENCH_DAYS")) s.days = std::atoi(days);
   return s;
 }

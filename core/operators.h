@@ -20,8 +20,8 @@
 //   transit   an operator that runs transit offices on the routes only
 // TIME-ZONE an IANA zone (the zone of its offices), NAME the rest of the
 // line. An office's IMPC code (UPU S34: country, IATA location, qualifier)
-// starts with the country of the operator that runs it, which needs its own
-// operator line; ROLE is one of
+// starts with the country of the operator that runs it, whose operator
+// line comes before it; ROLE is one of
 //   inward    receives international mail (the home operator's only)
 //   outward   dispatches mail (a partner's, or the home operator's)
 //   transit   where mail changes carrier on its way

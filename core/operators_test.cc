@@ -100,7 +100,9 @@ TEST(OperatorsFileTest, TheShippedFileNamesEveryOperatorAndItsOffices) {
   EXPECT_FALSE(file->IsPartner(Operator("TR")));
   EXPECT_FALSE(file->IsPartner(kUzbekistanPost));
   for (const OperatorInfo& info : file->all()) {
-    if (info.kind == OperatorKind::kPartner) EXPECT_FALSE(file->OfficesOf(info.op, ExchangeRole::kOutward).empty());
+    if (info.kind == OperatorKind::kPartner) {
+      EXPECT_FALSE(file->OfficesOf(info.op, ExchangeRole::kOutward).empty()) << info.op.code();
+    }
   }
   EXPECT_EQ(file->OfficesOf(Operator("CN"), ExchangeRole::kOutward),
             (std::vector<std::string_view>{"CNSHAA", "CNBJSA", "CNCANA", "CNURCA"}));
