@@ -352,8 +352,10 @@ TEST(PostalModelTest, EveryItemHasAValidHistoryEndingDeliveredOrReturned) {
     bool leaving = abroad_item;  // and after a return to sender, the other way
     for (const core::TrackingEvent& e : events) {
       ASSERT_GE(e.time, item.posted_at) << item.id.ToString();
-      const bool destination = core::Info(e.code).side == core::EventSide::kDestination;
-      ASSERT_EQ(Network().Find(e.office).has_value(), destination != leaving)
+      const core::EventSide side = core::Info(e.code).side;
+      const bool in_uzbekistan =
+          side != core::EventSide::kTransit && (side == core::EventSide::kDestination) != leaving;
+      ASSERT_EQ(Network().Find(e.office).has_value(), in_uzbekistan)
           << item.id.ToString() << " " << core::Name(e.code) << " at " << e.office;
       if (e.code == core::EventCode::kEMH && e.measure == core::NonDeliveryMeasure::kReturnToSender) leaving = !leaving;
     }
@@ -374,9 +376,9 @@ TEST(PostalModelTest, EveryItemHasAValidHistoryEndingDeliveredOrReturned) {
 }
 
 // A returned item goes home: back to Tashkent (EMB), out in a return
-// dispatch to its flow's office of exchange (EMC), received there by its
-// operator (EMD); each report from the operator whose office it is, and the
-// item stays returned.
+// dispatch to its flow's office of exchange (EMC), through the flow's
+// transit office (EMJ, EMK), received there by its operator (EMD); each
+// report from the operator whose office it is, and the item stays returned.
 TEST(ReturnsTest, ReturnedItemsGoBackInReturnDispatchesAndStayReturned) {
   Scenario s = Builtin("h1-2025");
   s.days = 10;
@@ -394,7 +396,7 @@ TEST(ReturnsTest, ReturnedItemsGoBackInReturnDispatchesAndStayReturned) {
       }
     }
   }
-  uint64_t returned = 0, home = 0;
+  uint64_t returned = 0, home = 0, through_transit = 0;
   for (const core::Item& item : r.items) {
     const std::vector<core::TrackingEvent>& events = r.events.at(item.id.Pack());
     const std::vector<core::Operator>& by = r.reporters.at(item.id.Pack());
@@ -417,13 +419,30 @@ TEST(ReturnsTest, ReturnedItemsGoBackInReturnDispatchesAndStayReturned) {
     ASSERT_TRUE(return_dispatch_of.contains(item.id.ToString())) << item.id.ToString() << " in no return dispatch";
     EXPECT_TRUE(return_dispatch_of[item.id.ToString()].starts_with("UZTASA" + origin_office))
         << return_dispatch_of[item.id.ToString()];
-    if (events.size() > k + 3) {
+    // Through the flow's transit office, if it has one, reported by its operator.
+    size_t next = k + 3;
+    const std::string transit = partner == core::Operator("LV")   ? "TRISTA"
+                                : partner == core::Operator("VU") ? "AUSYDA"
+                                                                  : "";
+    if (!transit.empty() && events.size() > next) {
+      ASSERT_GE(events.size(), next + 2) << item.id.ToString();
+      for (core::EventCode code : {core::EventCode::kEMJ, core::EventCode::kEMK}) {
+        EXPECT_EQ(events[next].code, code) << item.id.ToString();
+        EXPECT_EQ(events[next].office, transit);
+        EXPECT_EQ(by[next].code(), transit.substr(0, 2));
+        ++next;
+      }
+      ++through_transit;
+    }
+    if (events.size() > next) {
       ++home;
-      EXPECT_EQ(events[k + 3].code, core::EventCode::kEMD);
-      EXPECT_EQ(events[k + 3].office, origin_office);
-      EXPECT_EQ(by[k + 3], partner);
+      EXPECT_EQ(events[next].code, core::EventCode::kEMD);
+      EXPECT_EQ(events[next].office, origin_office);
+      EXPECT_EQ(by[next], partner);
+      EXPECT_EQ(events.size(), next + 1) << item.id.ToString();
     }
   }
+  EXPECT_GT(through_transit, 10u);
   EXPECT_GT(returned, 100u);
   EXPECT_EQ(summary.returns.dispatched, returned);
   EXPECT_EQ(summary.returns.home, home);

@@ -7,7 +7,7 @@
 namespace pochta::sim::internal {
 namespace {
 
-enum What : uint32_t { kAtExchange, kDeparture, kHome };
+enum What : uint32_t { kAtExchange, kDeparture, kAtTransit, kHome };
 
 constexpr Time kTransfer = 2 * kHour;  // from customs to the outward side of the office
 
@@ -52,6 +52,15 @@ void Returns::OnEvent(Simulation& sim, uint64_t payload) {
       Depart();
       sim.Schedule(NextDeparture(sim.now()), this, Payload(kDeparture, 0));
       break;
+    case kAtTransit: {  // the way in backwards: a quarter of transit_hours there, then on
+      const OperatorFlow& flow = ctx_.OperatorOf(i);
+      const Time dwell = Time(flow.transit_hours * kHour / 4);
+      ctx_.Emit(i, core::EventCode::kEMJ, sim.now(), flow.transit_office);
+      ctx_.Emit(i, core::EventCode::kEMK, sim.now() + dwell, flow.transit_office);
+      sim.Schedule(sim.now() + dwell + Time((flow.transit_hours / 4 + flow.flight_hours) * kHour), this,
+                   Payload(kHome, i));
+      break;
+    }
     case kHome: {
       const OperatorFlow& flow = ctx_.OperatorOf(i);
       ctx_.Emit(i, core::EventCode::kEMD, sim.now(), flow.office_of_exchange);
@@ -72,7 +81,9 @@ void Returns::Depart() {
   const Time now = ctx_.sim.now();
   for (uint32_t op = 0; op < waiting_.size(); ++op) {
     const OperatorFlow& flow = ctx_.s.operators[op];
-    const Time flight = Time((flow.flight_hours + flow.transit_hours) * kHour);
+    // Straight home, or half of transit_hours to the transit office.
+    const bool transit = !flow.transit_office.empty();
+    const Time leg = transit ? Time(flow.transit_hours * kHour / 2) : Time(flow.flight_hours * kHour);
     for (size_t series = 0; series < core::kMailClassCount; ++series) {
       std::vector<uint32_t>& items = waiting_[op][series];
       if (items.empty()) continue;
@@ -95,7 +106,7 @@ void Returns::Depart() {
       ++counts_.dispatches;
       for (uint32_t i : items) {
         ctx_.Emit(i, core::EventCode::kEMC, now, ctx_.Code(ctx_.exchange));
-        ctx_.sim.Schedule(now + flight, this, Payload(kHome, i));
+        ctx_.sim.Schedule(now + leg, this, Payload(transit ? kAtTransit : kHome, i));
       }
       counts_.dispatched += items.size();
       items.clear();

@@ -6,10 +6,12 @@
 // weekdays and times: receptacles by mail class up to the maximum weight,
 // an S8 dispatch from UZTASA numbered in its series (shared with any other
 // flow dispatching there), declared to the store, and each item leaves
-// (EMC). The flow's flight and transit time later its partner reports it
-// received back (EMD, at its office of exchange). There the model leaves
-// it: the item stays returned. Returns have no capacity of their own, and
-// the return flight's transit office reports nothing.
+// (EMC). A flow through a transit office passes it the other way (EMJ, EMK,
+// reported by the operator that runs it; half of transit_hours to it, a
+// quarter there, a quarter and flight_hours on); its partner reports it
+// received back (EMD, at its office of exchange) the flow's flight and
+// transit time after it left. There the model leaves it: the item stays
+// returned. Returns have no capacity of their own.
 //
 // Thread-safety: as its Context.
 #pragma once
