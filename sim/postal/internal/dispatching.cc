@@ -1,7 +1,6 @@
 #include "sim/postal/internal/dispatching.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "fmt/format.h"
 #include "sim/postal/internal/contents.h"
@@ -14,7 +13,11 @@ constexpr int kMaxReceptacles = 999;  // the S9 receptacle number has three digi
 }  // namespace
 
 Dispatch MakeDispatch(Context& ctx, const std::string& origin, const std::string& destination,
-                      const std::string& subclass, std::span<const uint32_t> receptacles) {
+                      core::MailClass mail_class, std::span<const uint32_t> receptacles) {
+  const Scenario::Dispatching& d = ctx.s.dispatching;
+  const std::string& subclass = mail_class == core::MailClass::kLetterPost ? d.letter_post_subclass
+                                : mail_class == core::MailClass::kParcels  ? d.parcel_subclass
+                                                                           : d.ems_subclass;
   const int year = YearOf(ctx.sim.now());
   const std::string series = fmt::format("{}{}A{}", origin, destination, subclass);
   const int number = ctx.NextDispatchNumber(series, year);
@@ -26,7 +29,8 @@ Dispatch MakeDispatch(Context& ctx, const std::string& origin, const std::string
     const std::string id = fmt::format("{}{:03d}{}{}{:04d}", declared.id.ToString(), k + 1,
                                        k + 1 == receptacles.size() ? 1 : 0, r.registered ? 1 : 0,
                                        std::min<uint32_t>(9999, (r.gross_g + 50) / 100));
-    Dispatch::Receptacle& listed = declared.receptacles.emplace_back(Dispatch::Receptacle{*core::ReceptacleId::Parse(id), {}});
+    Dispatch::Receptacle& listed =
+        declared.receptacles.emplace_back(Dispatch::Receptacle{*core::ReceptacleId::Parse(id), {}});
     for (uint32_t i : r.items) listed.items.push_back(*core::ItemId::Unpack(ctx.items[i].key));
   }
   return declared;
@@ -36,8 +40,6 @@ Dispatching::Dispatching(Context& ctx, Carriers& carriers)
     : ctx_(ctx),
       carriers_(carriers),
       offices_(ctx.s.operators.size()),
-      subclass_{ctx.s.dispatching.letter_post_subclass, ctx.s.dispatching.parcel_subclass,
-                ctx.s.dispatching.ems_subclass},
       max_g_(uint32_t(ctx.s.dispatching.receptacle_max_kg * 1000)),
       tare_g_(uint32_t(ctx.s.dispatching.receptacle_tare_kg * 1000)) {
   for (Office& o : offices_) {
@@ -101,7 +103,8 @@ void Dispatching::CutOff(uint32_t op) {
 
 void Dispatching::Close(uint32_t op, int series, std::span<const uint32_t> receptacles) {
   const Dispatch dispatch =
-      MakeDispatch(ctx_, ctx_.s.operators[op].office_of_exchange, ctx_.InwardOffice(op), subclass_[series], receptacles);
+      MakeDispatch(ctx_, ctx_.s.operators[op].office_of_exchange, ctx_.InwardOffice(op), core::MailClass(series),
+                   receptacles);
   for (uint32_t r : receptacles) carriers_.Board(r);
   if (!ctx_.sink) return;
   // Each item's pre-advice names its dispatch and receptacle, and goes first.

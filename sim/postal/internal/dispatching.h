@@ -26,13 +26,14 @@
 
 namespace pochta::sim::internal {
 
-// The S8 dispatch of `receptacles` (indices into ctx.receptacles) from
-// office `origin` to `destination`, subclass `subclass`, numbered next in
+// The S8 dispatch of `receptacles` (indices into ctx.receptacles) of mail
+// class `mail_class` (the scenario's subclass for it) from office `origin`
+// to `destination`, numbered next in
 // its series, each receptacle with its S9 id (number, last-receptacle and
 // registered flags, gross weight) and items. Without a sink only the number
 // is taken: nothing would read the list.
 Dispatch MakeDispatch(Context& ctx, const std::string& origin, const std::string& destination,
-                      const std::string& subclass, std::span<const uint32_t> receptacles);
+                      core::MailClass mail_class, std::span<const uint32_t> receptacles);
 
 class Dispatching final : public EventHandler {
  public:
@@ -66,7 +67,6 @@ class Dispatching final : public EventHandler {
   Context& ctx_;
   Carriers& carriers_;
   std::vector<Office> offices_;  // by operator
-  const std::array<std::string, kSeries> subclass_;
   const uint32_t max_g_, tare_g_;
 };
 

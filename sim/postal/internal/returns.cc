@@ -21,8 +21,8 @@ void Returns::Send(uint32_t i, bool at_exchange) {
   ctx_.items[i].returning = true;
   returned_at_[i] = ctx_.sim.now();
   ++counts_.returned;
-  const Time way = at_exchange ? kTransfer
-                               : std::max<Time>(kHour, Time(rng_.LogNormal(ctx_.s.returns.to_exchange_days * kDay, 0.5)));
+  const double mean = ctx_.s.returns.to_exchange_days * kDay;
+  const Time way = at_exchange ? kTransfer : std::max<Time>(kHour, Time(rng_.LogNormal(mean, 0.5)));
   ctx_.sim.Schedule(ctx_.sim.now() + way, this, Payload(kAtExchange, i));
 }
 
@@ -75,8 +75,6 @@ void Returns::OnEvent(Simulation& sim, uint64_t payload) {
 
 void Returns::Depart() {
   const Scenario::Dispatching& d = ctx_.s.dispatching;
-  const std::array<std::string, core::kMailClassCount> subclass = {d.letter_post_subclass, d.parcel_subclass,
-                                                                   d.ems_subclass};
   const uint32_t max_g = uint32_t(d.receptacle_max_kg * 1000), tare_g = uint32_t(d.receptacle_tare_kg * 1000);
   const Time now = ctx_.sim.now();
   for (uint32_t op = 0; op < waiting_.size(); ++op) {
@@ -101,7 +99,7 @@ void Returns::Depart() {
         bag.registered |= ctx_.items[i].registered;
       }
       const Dispatch dispatch = MakeDispatch(ctx_, ctx_.Code(ctx_.exchange), flow.office_of_exchange,
-                                             subclass[series], bags);
+                                             core::MailClass(series), bags);
       if (ctx_.sink) ctx_.sink->Declare(dispatch);
       ++counts_.dispatches;
       for (uint32_t i : items) {
