@@ -28,6 +28,14 @@ int RunNetwork(const NetworkOptions& options) {
   fmt::print("  {} directed links:", network->links().size());
   for (const auto& [mode, count] : links_by_mode) fmt::print(" {} {}", count, mode);
   fmt::print("\n");
+  std::map<core::PickupKind, std::pair<size_t, uint64_t>> pickups;  // kind -> (count, capacity)
+  for (const core::PickupPoint& p : network->pickup_points()) {
+    ++pickups[p.kind].first;
+    pickups[p.kind].second += p.capacity;
+  }
+  fmt::print("  {} parcel lockers ({} compartments), {} pick-up points ({} shelf places)\n",
+             pickups[core::PickupKind::kLocker].first, pickups[core::PickupKind::kLocker].second,
+             pickups[core::PickupKind::kPoint].first, pickups[core::PickupKind::kPoint].second);
 
   const core::RoutePlanner planner(*network);
   const core::Router router = planner.router();

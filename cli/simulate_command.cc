@@ -112,6 +112,13 @@ void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
   }
   fmt::print("\n  last mile: {} delivered at the door, {} collected at the office, {} returned uncollected\n",
              Thousands(r.delivered_to_door), Thousands(r.collected), Thousands(r.uncollected));
+  if (const sim::RunSummary::PickupCounts& p = r.pickup; p.addressed > 0) {
+    fmt::print("  lockers and pick-up points: {} items addressed to one, {} left there, {} collected there;\n"
+               "  {} taken back to the counter uncollected, {} sent to the counter because theirs was full\n"
+               "  ({} lockers and points found full)\n",
+               Thousands(p.addressed), Thousands(p.left), Thousands(p.collected), Thousands(p.taken_back),
+               Thousands(p.full), Thousands(p.points_full));
+  }
   const sim::RunSummary::CustomsCounts& c = r.customs;
   fmt::print("\n  customs: {} items presented: green {}, yellow {}, red {}; {} dutiable\n"
              "  returned by customs: {} refused, {} with duty never paid; {} still in customs at the end\n",
@@ -155,6 +162,9 @@ nlohmann::ordered_json SummaryJson(const sim::RunSummary& r) {
   j["customs"] = {{"presented", r.customs.presented}, {"green", r.customs.green}, {"yellow", r.customs.yellow},
                   {"red", r.customs.red},             {"dutiable", r.customs.dutiable}, {"refused", r.customs.refused},
                   {"unpaid", r.customs.unpaid}};
+  j["pickup"] = {{"addressed", r.pickup.addressed},   {"left", r.pickup.left},
+                 {"collected", r.pickup.collected},   {"taken_back", r.pickup.taken_back},
+                 {"full", r.pickup.full},             {"points_full", r.pickup.points_full}};
   j["returns"] = {{"returned", r.returns.returned},     {"at_exchange", r.returns.at_exchange},
                   {"dispatched", r.returns.dispatched}, {"dispatches", r.returns.dispatches},
                   {"home", r.returns.home},             {"days_p50", r.returns.days_p50}};
@@ -229,7 +239,7 @@ int RunReplications(const SimulateOptions& options, const sim::Scenario& scenari
 CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
   CLI::App* cmd = app.add_subcommand("simulate", "Run a postal flow scenario into a tracking store and report on it");
   cmd->add_option("scenario", options.scenario,
-                  "Scenario: a built-in name (h1-2025, peak-11-11, customs-slowdown, road-closure) or a file")
+                  "Scenario: a built-in name (h1-2025, peak-11-11, customs-slowdown, road-closure, pickup-points) or a file")
       ->required();
   cmd->add_option("--seed", options.seed, "Random seed (default: the scenario's)");
   cmd->add_option("--db", options.db, "Tracking store to write (default: SCENARIO.db in the current directory)");

@@ -13,8 +13,9 @@
 namespace pochta::core {
 namespace {
 
-constexpr int kFormatVersion = 2;  // 1 is read too
+constexpr int kFormatVersion = 3;  // 1 and 2 are read too
 constexpr uint32_t kMaxLinkMinutes = 7 * 24 * 60;
+constexpr uint32_t kMaxPickupCapacity = 10'000;
 constexpr size_t kMaxReportedErrors = 50;
 
 std::optional<uint32_t> ParseUint(std::string_view s) {
@@ -70,6 +71,13 @@ struct RawDistrict {
   std::string head;  // postcode; empty in format 1 (the office ending in 00)
 };
 
+std::optional<PickupKind> ParsePickupKind(std::string_view name) {
+  for (PickupKind k : {PickupKind::kLocker, PickupKind::kPoint}) {
+    if (Name(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool IsFacilityCode(std::string_view code) {
@@ -121,11 +129,13 @@ class NetworkParser {
       if (f.size() == 0) continue;
       if (!saw_header) {
         saw_header = true;
-        if (f[0] != "network" || f.size() != 2 || (f[1] != "1" && f[1] != std::to_string(kFormatVersion))) {
-          Error(line_number, fmt::format("the first record must be \"network {}\" (or \"network 1\")", kFormatVersion));
+        const uint32_t version = f.size() == 2 ? ParseUint(f[1]).value_or(0) : 0;
+        if (f[0] != "network" || version < 1 || version > kFormatVersion) {
+          Error(line_number, fmt::format("the first record must be \"network {}\" (or an earlier format, 1 or 2)",
+                                         kFormatVersion));
           return;
         }
-        version_ = f[1] == "1" ? 1 : kFormatVersion;
+        version_ = int(version);
         continue;
       }
       ReadRecord(f, line_number);
@@ -174,10 +184,44 @@ class NetworkParser {
       }
     } else if (kind == "link") {
       AddLink(f, line);
+    } else if (kind == "pickup" && version_ >= 3) {
+      AddPickupPoint(f, line);
+    } else if (kind == "pickup") {
+      Error(line, fmt::format("pickup records need \"network 3\" (this file is format {})", version_));
     } else {
-      Error(line,
-            fmt::format("unknown record \"{}\" (expected exchange, sorting, region, district, office or link)", kind));
+      Error(line, fmt::format(
+                      "unknown record \"{}\" (expected exchange, sorting, region, district, office, link or pickup)",
+                      kind));
     }
+  }
+
+  void AddPickupPoint(const Fields& f, int line) {
+    if (!Expect(f, 6, "pickup CODE KIND OFFICE CAPACITY NAME", line)) return;
+    const std::string_view code = f[1];
+    if (!IsFacilityCode(code) || Postcode::Parse(code)) {
+      Error(line, fmt::format("pickup code \"{}\" must be 2-16 capital letters, digits or '-', and not a postcode",
+                              code));
+      return;
+    }
+    const std::optional<PickupKind> kind = ParsePickupKind(f[2]);
+    if (!kind) {
+      Error(line, fmt::format("pickup kind \"{}\" is not locker or point", f[2]));
+      return;
+    }
+    const std::optional<uint32_t> capacity = ParseUint(f[4]);
+    if (!capacity || *capacity == 0 || *capacity > kMaxPickupCapacity) {
+      Error(line, fmt::format("capacity \"{}\" must be a whole number of items from 1 to {}", f[4],
+                              kMaxPickupCapacity));
+      return;
+    }
+    const PickupPointId id(uint32_t(net_.pickup_points_.size()));
+    if (const auto [it, inserted] = net_.pickup_by_code_.emplace(std::string(code), id); !inserted) {
+      Error(line, fmt::format("duplicate pickup point {} (first declared at line {})", code,
+                              net_.pickup_point(it->second).line));
+      return;
+    }
+    net_.pickup_points_.push_back(PickupPoint{std::string(code), *kind, {}, *capacity, f.Rest(5), line});
+    pickup_office_.emplace_back(f[3]);
   }
 
   void AddFacility(std::string_view code, FacilityKind kind, std::string name, std::optional<Postcode> postcode,
@@ -365,6 +409,21 @@ class NetworkParser {
       net_.links_.push_back(Link{*from, *to, raw.mode, raw.minutes, raw.line});
       if (raw.two_way) net_.links_.push_back(Link{*to, *from, raw.mode, raw.minutes, raw.line});
     }
+
+    for (size_t k = 0; k < net_.pickup_points_.size(); ++k) {
+      PickupPoint& p = net_.pickup_points_[k];
+      if (net_.Find(p.code)) {
+        Error(p.line, fmt::format("pickup point {} has the code of a facility", p.code));
+        continue;
+      }
+      const std::optional<FacilityId> office = net_.Find(pickup_office_[k]);
+      if (!office || net_.facility(*office).kind != FacilityKind::kDeliveryOffice) {
+        Error(p.line, fmt::format("pickup point {}: {} is not a delivery office", p.code, pickup_office_[k]));
+        continue;
+      }
+      p.office = *office;
+      net_.pickups_by_office_[office->value()].push_back(PickupPointId(uint32_t(k)));
+    }
   }
 
   // Every facility must receive mail from the office of exchange and be able
@@ -413,6 +472,7 @@ class NetworkParser {
   std::vector<RawDistrict> raw_districts_;
   std::vector<std::string> office_district_;  // by facility: the district an office record names
   std::vector<RawLink> raw_links_;
+  std::vector<std::string> pickup_office_;  // by pickup point: the office its record names
   std::vector<std::string> errors_;
 };
 
@@ -431,6 +491,14 @@ std::string_view Name(TransportMode mode) {
     case TransportMode::kVan: return "van";
     case TransportMode::kRail: return "rail";
     case TransportMode::kAir: return "air";
+  }
+  return "?";
+}
+
+std::string_view Name(PickupKind kind) {
+  switch (kind) {
+    case PickupKind::kLocker: return "locker";
+    case PickupKind::kPoint: return "point";
   }
   return "?";
 }
@@ -480,6 +548,18 @@ std::optional<FacilityId> Network::FindOffice(Postcode postcode) const {
 std::optional<DistrictId> Network::FindDistrict(uint32_t district_code) const {
   const auto it = district_by_code_.find(district_code);
   if (it == district_by_code_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<PickupPointId> Network::FindPickupPoint(std::string_view code) const {
+  const auto it = pickup_by_code_.find(absl::string_view(code.data(), code.size()));
+  if (it == pickup_by_code_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::span<const PickupPointId> Network::PickupPointsOf(FacilityId office) const {
+  const auto it = pickups_by_office_.find(office.value());
+  if (it == pickups_by_office_.end()) return {};
   return it->second;
 }
 

@@ -1,7 +1,8 @@
 // Network: Uzbekiston Pochtasi's inland network as loaded from a network file
 // (data/uz-network.txt documents the format): the inward office of exchange,
 // one sorting centre per region, delivery post offices keyed by 6-digit
-// postcode, and the transport links between them.
+// postcode, the transport links between them, and the parcel lockers and
+// pick-up points the delivery offices fill.
 //
 // A Network is validated on load and immutable afterwards; closures of links
 // and facilities are routing state (see routing.h), not part of the network.
@@ -25,6 +26,7 @@ using FacilityId = StrongId<struct FacilityTag>;
 using LinkId = StrongId<struct LinkTag>;
 using RegionId = StrongId<struct RegionTag>;
 using DistrictId = StrongId<struct DistrictTag>;
+using PickupPointId = StrongId<struct PickupPointTag>;
 
 enum class FacilityKind : uint8_t {
   kOfficeOfExchange,  // where international dispatches arrive (UZTASA)
@@ -34,8 +36,14 @@ enum class FacilityKind : uint8_t {
 
 enum class TransportMode : uint8_t { kTruck, kVan, kRail, kAir };
 
+enum class PickupKind : uint8_t {
+  kLocker,  // a parcel locker: open every hour of every day, one item a compartment
+  kPoint,   // a staffed pick-up point (a shop, a kiosk): open in post office hours
+};
+
 std::string_view Name(FacilityKind kind);   // "exchange", "sorting", "office"
 std::string_view Name(TransportMode mode);  // "truck", "van", "rail", "air"
+std::string_view Name(PickupKind kind);     // "locker", "point"
 std::optional<TransportMode> ParseTransportMode(std::string_view name);
 
 // The form of every facility and office code pochta handles (network codes,
@@ -101,6 +109,19 @@ struct Link {
   int line = 0;
 };
 
+// A parcel locker or pick-up point where a delivery office leaves items for
+// their addressees to collect. It is not a routing facility: items reach it
+// from its office on the delivery round, and what is not collected goes back
+// to the office.
+struct PickupPoint {
+  std::string code;  // its own code, never a postcode: the office's postcode, '-', L or P and a number
+  PickupKind kind = PickupKind::kLocker;
+  FacilityId office;      // the delivery office that fills it
+  uint32_t capacity = 0;  // items it holds at once: a locker's compartments, a point's shelf places
+  std::string name;
+  int line = 0;
+};
+
 class Network {
  public:
   // Parses and validates a network file. `source` names it in error messages
@@ -112,16 +133,21 @@ class Network {
   std::span<const Link> links() const { return links_; }
   std::span<const Region> regions() const { return regions_; }
   std::span<const District> districts() const { return districts_; }
+  std::span<const PickupPoint> pickup_points() const { return pickup_points_; }
 
   const Facility& facility(FacilityId id) const { return facilities_[id.value()]; }
   const Link& link(LinkId id) const { return links_[id.value()]; }
   const Region& region(RegionId id) const { return regions_[id.value()]; }
   const District& district(DistrictId id) const { return districts_[id.value()]; }
+  const PickupPoint& pickup_point(PickupPointId id) const { return pickup_points_[id.value()]; }
 
   std::optional<FacilityId> Find(std::string_view code) const;
   // The delivery office with exactly this postcode.
   std::optional<FacilityId> FindOffice(Postcode postcode) const;
   std::optional<DistrictId> FindDistrict(uint32_t district_code) const;
+  std::optional<PickupPointId> FindPickupPoint(std::string_view code) const;
+  // The lockers and pick-up points that `office` fills, in file order.
+  std::span<const PickupPointId> PickupPointsOf(FacilityId office) const;
   // The links of both directions between a and b, optionally of one mode only.
   std::vector<LinkId> LinksBetween(FacilityId a, FacilityId b, std::optional<TransportMode> mode = {}) const;
 
@@ -133,8 +159,11 @@ class Network {
   std::vector<Link> links_;
   std::vector<Region> regions_;
   std::vector<District> districts_;
+  std::vector<PickupPoint> pickup_points_;
   absl::flat_hash_map<std::string, FacilityId> by_code_;
   absl::flat_hash_map<uint32_t, DistrictId> district_by_code_;
+  absl::flat_hash_map<std::string, PickupPointId> pickup_by_code_;
+  absl::flat_hash_map<uint32_t, std::vector<PickupPointId>> pickups_by_office_;  // by office FacilityId
   FacilityId office_of_exchange_;
 
   friend class NetworkParser;

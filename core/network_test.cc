@@ -107,7 +107,7 @@ INSTANTIATE_TEST_SUITE_P(
                "t.txt: no office of exchange"},
         Broken{"BadPostcode", Replace(kSmall, "office 140102", "office 14010"), "t.txt:10: postcode \"14010\""},
         Broken{"MissingHeader", Replace(kSmall, "network 1\n", "# no header\n"),
-               "t.txt:2: the first record must be \"network 2\" (or \"network 1\")"},
+               "t.txt:2: the first record must be \"network 3\" (or an earlier format, 1 or 2)"},
         Broken{"Empty", "# nothing here\n", "t.txt: empty network file"}),
     [](const testing::TestParamInfo<Broken>& info) { return info.param.name; });
 
@@ -187,6 +187,53 @@ INSTANTIATE_TEST_SUITE_P(
                "t.txt:12: expected \"office POSTCODE DISTRICT NAME\""},
         Broken{"DistrictWithoutHead", Replace(kTwo, "district 1401 140100 Alpha city", "district 1401"),
                "t.txt:13: expected \"district CODE HEAD-POSTCODE NAME\""}),
+    [](const testing::TestParamInfo<Broken>& info) { return info.param.name; });
+
+// Format 3 adds the parcel lockers and pick-up points a delivery office
+// fills; they are not facilities of the routing graph.
+const std::string kThree = Replace(kTwo, "network 2", "network 3") +
+                           "pickup 100015-L1 locker 100015 60 Mirobod metro locker\n"
+                           "pickup 100015-P1 point 100015 120 Shop on Amir Temur street\n"
+                           "pickup 140100-L1 locker 140100 40 Alpha bazaar locker\n";
+
+TEST(NetworkTest, FormatThreeAddsLockersAndPickupPointsOfAnOffice) {
+  absl::StatusOr<Network> net = Network::Parse(kThree, "three.txt");
+  ASSERT_TRUE(net.ok()) << net.status();
+  ASSERT_EQ(net->pickup_points().size(), 3u);
+  const PickupPoint& locker = net->pickup_point(*net->FindPickupPoint("100015-L1"));
+  EXPECT_EQ(locker.kind, PickupKind::kLocker);
+  EXPECT_EQ(locker.office, *net->Find("100015"));
+  EXPECT_EQ(locker.capacity, 60u);
+  EXPECT_EQ(locker.name, "Mirobod metro locker");
+  EXPECT_EQ(net->pickup_point(*net->FindPickupPoint("100015-P1")).kind, PickupKind::kPoint);
+  const std::span<const PickupPointId> of_office = net->PickupPointsOf(*net->Find("100015"));
+  ASSERT_EQ(of_office.size(), 2u);
+  EXPECT_EQ(net->pickup_point(of_office[1]).code, "100015-P1");
+  EXPECT_TRUE(net->PickupPointsOf(*net->Find("100003")).empty());
+  EXPECT_FALSE(net->Find("100015-L1").has_value()) << "not a routing facility";
+  EXPECT_FALSE(net->FindPickupPoint("100015").has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    FormatThreeMistakes, BrokenNetworkTest,
+    testing::Values(
+        Broken{"PickupInFormatTwo", std::string(kTwo) + "pickup 100015-L1 locker 100015 60 Locker\n",
+               "t.txt:24: pickup records need \"network 3\" (this file is format 2)"},
+        Broken{"PickupCodeIsAPostcode", Replace(kThree, "pickup 100015-L1", "pickup 100016"),
+               "t.txt:24: pickup code \"100016\" must be 2-16 capital letters, digits or '-', and not a postcode"},
+        Broken{"PickupCodeOfAFacility", Replace(kThree, "pickup 100015-L1", "pickup SC-A"),
+               "t.txt:24: pickup point SC-A has the code of a facility"},
+        Broken{"DuplicatePickup", Replace(kThree, "pickup 100015-P1", "pickup 100015-L1"),
+               "t.txt:25: duplicate pickup point 100015-L1 (first declared at line 24)"},
+        Broken{"UnknownPickupKind", Replace(kThree, "locker 100015 60", "shelf 100015 60"),
+               "t.txt:24: pickup kind \"shelf\" is not locker or point"},
+        Broken{"PickupAtASortingCentre", Replace(kThree, "locker 100015 60", "locker SC-A 60"),
+               "t.txt:24: pickup point 100015-L1: SC-A is not a delivery office"},
+        Broken{"PickupAtAnUnknownOffice", Replace(kThree, "locker 100015 60", "locker 100099 60"),
+               "t.txt:24: pickup point 100015-L1: 100099 is not a delivery office"},
+        Broken{"NoCompartments", Replace(kThree, "100015 60", "100015 0"), "t.txt:24: capacity \"0\" must be"},
+        Broken{"PickupWithoutName", Replace(kThree, "100015 60 Mirobod metro locker", "100015 60"),
+               "t.txt:24: expected \"pickup CODE KIND OFFICE CAPACITY NAME\""}),
     [](const testing::TestParamInfo<Broken>& info) { return info.param.name; });
 
 TEST(NetworkTest, ReportsEveryErrorNotJustTheFirst) {

@@ -191,7 +191,17 @@ absl::Status CheckEventOffice(const core::TrackingEvent& event, core::Operator r
     case core::EventSide::kDestination:
       if (uz) {
         if (v.router->network().Find(office)) return absl::OkStatus();
-        return Invalid(path, "office", office, "is not a facility of the Uzbek network");
+        if (!v.router->network().FindPickupPoint(office)) {
+          return Invalid(path, "office", office, "is not a facility of the Uzbek network");
+        }
+        // A locker or pick-up point: the item is left there, collected or taken back.
+        if (event.code == core::EventCode::kEDH || event.code == core::EventCode::kEMI ||
+            event.code == core::EventCode::kEMH) {
+          return absl::OkStatus();
+        }
+        return Invalid(path, "office", office,
+                       fmt::format("is a pickup point, where only EDH, EMI and EMH happen, not {}",
+                                   core::Name(event.code)));
       }
       // Mail Uzbekiston Pochtasi sent to this operator, at its offices.
       if ((exchange && exchange->op == reported_by) || post_office) return absl::OkStatus();

@@ -64,6 +64,7 @@ class PostalModel::Impl final : public EventHandler {
     out.in_customs_at_end = uint64_t(inward_.in_customs());
     out.customs = inward_.customs();
     out.returns = returns_.counts();
+    out.pickup = delivery_.pickup();
     return out;
   }
 

@@ -94,6 +94,15 @@ struct RunSummary {
     double days_p50 = 0;       // returned -> received back, median days
   };
   ReturnCounts returns;
+  struct PickupCounts {
+    uint64_t addressed = 0;   // to a parcel locker or pick-up point
+    uint64_t left = 0;        // left there (EDH at the locker or point)
+    uint64_t collected = 0;   // collected there (EMI)
+    uint64_t taken_back = 0;  // not collected in time, taken back to the office counter
+    uint64_t full = 0;        // found it full, collected at the counter instead
+    uint64_t points_full = 0;  // lockers and points that an item found full
+  };
+  PickupCounts pickup;
   // For Little's law over the whole run: the time-average number of items
   // posted (or ordered) and not yet delivered or returned, the mean days
   // from then to delivery or return, and items per day of the whole run.

@@ -1,9 +1,11 @@
 #include "sim/postal/model.h"
 
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <set>
+#include <sstream>
 
 #include "core/operators.h"
 #include "sim/local_time.h"
@@ -137,7 +139,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(ScenarioTest, BuiltInScenariosLoadAndFitTheNetwork) {
-  for (const char* name : {"h1-2025", "peak-11-11", "customs-slowdown", "road-closure"}) {
+  for (const char* name : {"h1-2025", "peak-11-11", "customs-slowdown", "road-closure", "pickup-points"}) {
     const Scenario s = Builtin(name);
     EXPECT_EQ(s.name, name);
     EXPECT_EQ(std::count_if(s.operators.begin(), s.operators.end(),
@@ -763,6 +765,7 @@ TEST(LocalTimeModelTest, DeliveryOfficesWorkTheirHoursInTashkentTime) {
         continue;
       }
       const std::optional<core::FacilityId> at = Network().Find(e.office);
+      if (!at) continue;  // a locker or pick-up point: PickupTest
       if (Network().facility(*at).kind != core::FacilityKind::kDeliveryOffice) continue;  // customs returns: EMH at UZTASA
       const int64_t day = tashkent.DayOf(Seconds(e.time));
       const int second = tashkent.SecondOfDay(Seconds(e.time));
@@ -903,6 +906,156 @@ TEST(PostalModelTest, AClosedRoadSendsSamarkandMailThroughJizzakh) {
   // Re-routed, not stuck: at most the odd item of the longest tail (a missent
   // receptacle, a long customs hold, the holding period) is still under way.
   EXPECT_LT(closed.operators.at("all").in_flow, 5u);
+}
+
+// The shipped network with every locker and pick-up point `capacity` items big.
+core::Network WithPickupCapacity(uint32_t capacity) {
+  std::ifstream in(POCHTA_NETWORK_FILE);
+  std::string text, line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("pickup ")) {
+      std::istringstream fields(line);
+      std::string record, code, kind, office, old_capacity, name;
+      fields >> record >> code >> kind >> office >> old_capacity;
+      std::getline(fields, name);
+      line = "pickup " + code + " " + kind + " " + office + " " + std::to_string(capacity) + name;
+    }
+    text += line + "\n";
+  }
+  absl::StatusOr<core::Network> network = core::Network::Parse(text, "small-lockers.txt");
+  EXPECT_TRUE(network.ok()) << network.status();
+  return *std::move(network);
+}
+
+// A short run of pickup-points, every record kept, on `network`.
+std::pair<Recorder, RunSummary> RecordPickupRun(const core::Network& network) {
+  Scenario s = Builtin("pickup-points");
+  s.days = 10;
+  s.drain_days = 40;
+  s.collection_share = 0.9;  // some items are never collected: both endings happen
+  std::pair<Recorder, RunSummary> run;
+  run.second = PostalModel(s, network, &run.first).Run();
+  return run;
+}
+
+const core::PickupPoint* PickupAt(const core::Network& network, const std::string& code) {
+  const std::optional<core::PickupPointId> id = network.FindPickupPoint(code);
+  return id ? &network.pickup_point(*id) : nullptr;
+}
+
+// Where the delivery office fills lockers or pick-up points, the scenario's
+// share of items goes to one on the next round (EDG at the office, EDH
+// there), and leaves it collected (EMI there) or, after
+// pickup_holding_days, taken back to the counter (EMH unclaimed there, EDH
+// at the office).
+TEST(PickupTest, ItemsForALockerAreLeftThereThenCollectedOrTakenBack) {
+  const Scenario s = Builtin("pickup-points");
+  const auto& [r, summary] = RecordPickupRun(Network());
+  uint64_t left = 0, collected = 0, taken_back = 0;
+  std::map<core::MailClass, std::pair<int, int>> addressed;  // of items at an office with pickup points: (to one, all)
+  for (const core::Item& item : r.items) {
+    if (SentAbroad(item.id)) continue;
+    const std::vector<core::TrackingEvent>& events = r.events.at(item.id.Pack());
+    const auto emg = std::find_if(events.begin(), events.end(),
+                                  [](const core::TrackingEvent& e) { return e.code == core::EventCode::kEMG; });
+    if (emg == events.end() || Network().PickupPointsOf(*Network().Find(emg->office)).empty()) continue;
+    bool to_pickup = false;
+    for (size_t k = 0; k < events.size(); ++k) {
+      const core::TrackingEvent& e = events[k];
+      const core::PickupPoint* point = PickupAt(Network(), e.office);
+      if (point == nullptr || e.code != core::EventCode::kEDH) continue;
+      to_pickup = true;
+      ++left;
+      const std::string& office = Network().facility(point->office).code;
+      EXPECT_EQ(office, emg->office) << "one of its own office's";
+      ASSERT_TRUE(k >= 1 && k + 1 < events.size()) << item.id.ToString();
+      EXPECT_EQ(events[k - 1].code, core::EventCode::kEDG);
+      EXPECT_EQ(events[k - 1].office, office);
+      const core::TrackingEvent& next = events[k + 1];
+      EXPECT_EQ(next.office, e.office);
+      const double days = std::chrono::duration<double>(next.time - e.time).count() / 86400;
+      if (next.code == core::EventCode::kEMI) {
+        ++collected;
+        EXPECT_EQ(k + 2, events.size()) << "delivered";
+        EXPECT_LT(days, s.pickup_holding_days + 1);
+        continue;
+      }
+      ++taken_back;
+      EXPECT_EQ(next.code, core::EventCode::kEMH);
+      EXPECT_EQ(next.measure, core::NonDeliveryMeasure::kHoldForCollection);
+      EXPECT_EQ(next.reason, core::EventReason::kUnclaimed);
+      EXPECT_GE(days, s.pickup_holding_days);
+      ASSERT_LT(k + 2, events.size());
+      EXPECT_EQ(events[k + 2].code, core::EventCode::kEDH);
+      EXPECT_EQ(events[k + 2].office, office) << "back at the counter";
+    }
+    ++addressed[item.mail_class].second;
+    addressed[item.mail_class].first += to_pickup;
+  }
+  EXPECT_EQ(summary.pickup.full, 0u) << "the shipped lockers have room for a short run";
+  EXPECT_EQ(left, summary.pickup.left);
+  EXPECT_EQ(left, summary.pickup.addressed);
+  EXPECT_EQ(collected, summary.pickup.collected);
+  EXPECT_EQ(taken_back, summary.pickup.taken_back);
+  EXPECT_GT(collected, 500u);
+  EXPECT_GT(taken_back, 10u);
+  for (const core::MailClass c : {core::MailClass::kLetterPost, core::MailClass::kParcels}) {
+    EXPECT_NEAR(double(addressed[c].first) / addressed[c].second, s.pickup_share[size_t(c)], 0.03) << core::Name(c);
+  }
+}
+
+// A parcel locker is open round the clock; a staffed pick-up point keeps
+// post office hours on working days.
+TEST(PickupTest, LockersOpenRoundTheClockPickupPointsInOfficeHours) {
+  const Scenario s = Builtin("pickup-points");
+  const auto& [r, summary] = RecordPickupRun(Network());
+  const LocalTime tashkent = *LocalTime::Load("Asia/Tashkent");
+  int locker_events_out_of_hours = 0, point_events = 0;
+  for (const auto& [key, events] : r.events) {
+    for (const core::TrackingEvent& e : events) {
+      const core::PickupPoint* point = PickupAt(Network(), e.office);
+      if (point == nullptr) continue;
+      const int second = tashkent.SecondOfDay(Seconds(e.time));
+      const int64_t day = tashkent.DayOf(Seconds(e.time));
+      const bool in_hours = second >= s.office_open && second <= s.office_close && s.working_days[Weekday(day) - 1] &&
+                            std::find(s.holidays.begin(), s.holidays.end(), day) == s.holidays.end();
+      if (point->kind == core::PickupKind::kPoint) {
+        ++point_events;
+        EXPECT_TRUE(in_hours) << core::Name(e.code) << " at " << e.office << " at " << second / 3600.0 << "h";
+      } else {
+        locker_events_out_of_hours += !in_hours;
+      }
+    }
+  }
+  EXPECT_GT(point_events, 200);
+  EXPECT_GT(locker_events_out_of_hours, 50);
+}
+
+// A locker holds as many items as it has compartments; an item that finds
+// its locker full is collected at the counter instead.
+TEST(PickupTest, AFullLockerSendsItemsToTheCounter) {
+  const core::Network small = WithPickupCapacity(1);
+  const auto& [r, summary] = RecordPickupRun(small);
+  EXPECT_GT(summary.pickup.full, 100u);
+  EXPECT_GT(summary.pickup.points_full, 10u);
+  EXPECT_EQ(summary.pickup.addressed, summary.pickup.left + summary.pickup.full);
+  // Items in each one over time: in at EDH there, out at EMI or EMH there (out first at the same instant).
+  std::map<std::string, std::vector<std::pair<core::Timestamp, int>>> moves;
+  for (const auto& [key, events] : r.events) {
+    for (const core::TrackingEvent& e : events) {
+      if (PickupAt(small, e.office) == nullptr) continue;
+      moves[e.office].emplace_back(e.time, e.code == core::EventCode::kEDH ? 1 : -1);
+    }
+  }
+  for (auto& [code, changes] : moves) {
+    std::sort(changes.begin(), changes.end());
+    int in_it = 0;
+    for (const auto& [time, change] : changes) {
+      in_it += change;
+      ASSERT_LE(in_it, 1) << code;
+      ASSERT_GE(in_it, 0) << code;
+    }
+  }
 }
 
 }  // namespace

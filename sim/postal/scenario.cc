@@ -123,6 +123,17 @@ std::vector<std::pair<std::string, double>> Shares(std::string_view text,
   return shares;
 }
 
+// "letter-post 0.1, parcels 0.3": a share for each mail class named; the
+// classes not named keep theirs.
+void SharesByClass(std::string_view text, std::array<double, 3>& shares) {
+  for (std::string_view entry : Split(text, ',')) {
+    const auto w = Words(entry);
+    const std::optional<core::MailClass> c = w.size() == 2 ? core::ParseMailClass(w[0]) : std::nullopt;
+    if (!c) throw Bad{"a list of \"letter-post|parcels|ems SHARE\" entries"};
+    shares[size_t(*c)] = Share(w[1]);
+  }
+}
+
 std::string TimeZone(std::string_view text) {
   if (absl::StatusOr<LocalTime> zone = LocalTime::Load(text); !zone.ok()) throw Bad{"an IANA time zone like Asia/Tashkent"};
   return std::string(text);
@@ -378,16 +389,11 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
            s.closures.push_back({std::string(w[0]), std::string(w[1]), NonNegative(w[2]), NonNegative(w[3])});
          }}};
     t["delivery"] = {{"delivery_hour", [&](std::string_view v) { s.delivery_hour = Hour(v); }},
-                     {"home_delivery",
-                      [&](std::string_view v) {
-                        for (std::string_view entry : Split(v, ',')) {
-                          const auto w = Words(entry);
-                          const std::optional<core::MailClass> c =
-                              w.size() == 2 ? core::ParseMailClass(w[0]) : std::nullopt;
-                          if (!c) throw Bad{"a list of \"letter-post|parcels|ems SHARE\" entries"};
-                          s.home_delivery[size_t(*c)] = Share(w[1]);
-                        }
-                      }},
+                     {"home_delivery", [&](std::string_view v) { SharesByClass(v, s.home_delivery); }},
+                     {"pickup_share", [&](std::string_view v) { SharesByClass(v, s.pickup_share); }},
+                     {"pickup_collection_days",
+                      [&](std::string_view v) { s.pickup_collection_days = NonNegative(v); }},
+                     {"pickup_holding_days", [&](std::string_view v) { s.pickup_holding_days = Positive(v); }},
                      {"collection_days", [&](std::string_view v) { s.collection_days = NonNegative(v); }},
                      {"delivery_success", [&](std::string_view v) { s.delivery_success = Share(v); }},
                      {"delivery_attempts", [&](std::string_view v) { s.delivery_attempts = Positive(v); }},
@@ -548,6 +554,10 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view s
   if (s.delivery_hour * 3600 < s.office_open || s.delivery_hour * 3600 + 6 * 3600 > s.office_close) {
     errors.push_back(fmt::format("{}: delivery_hour {} must leave the six hours of a round within office_hours", source,
                                  s.delivery_hour));
+  }
+  if (s.pickup_holding_days >= s.holding_days) {
+    errors.push_back(fmt::format("{}: pickup_holding_days {} must be shorter than holding_days {}", source,
+                                 s.pickup_holding_days, s.holding_days));
   }
   if (std::find(s.working_days.begin(), s.working_days.end(), true) == s.working_days.end()) {
     errors.push_back(fmt::format("{}: working_days names no day", source));

@@ -183,6 +183,13 @@ struct Scenario {
   double collection_share = 0.8;   // of items waiting, those the addressee comes for
   double collection_days = 3;      // their wait from the notice, mean (exponential); past the holding period, returned
   int holding_days = 15;          // then returned to sender
+  // Share of items, by mail class, addressed to a parcel locker or pick-up
+  // point, of those whose delivery office fills one (pickup records of the
+  // network file). The office takes them there on its round; a full one
+  // sends the item to the counter instead.
+  std::array<double, 3> pickup_share = {0, 0, 0};
+  double pickup_collection_days = 1;  // from the notice to collection there, mean (exponential)
+  int pickup_holding_days = 5;        // then taken back to the office, for the rest of holding_days
   // Delivery offices open these local hours on working days; rounds go out
   // and items are collected only then.
   int office_open = 8 * 3600, office_close = 19 * 3600;  // seconds after local midnight

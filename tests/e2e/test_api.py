@@ -306,6 +306,31 @@ class PochtaApiTest(unittest.TestCase):
         self.assertEqual(view.status, pb.DELIVERY_FAILED)
         self.assertEqual((view.last_event.code, view.last_event.reason_code), ("EMH", pb.REASON_ADDRESSEE_ABSENT))
 
+    def test_an_item_left_in_a_parcel_locker_is_listed_there_until_collected(self):
+        """The delivery office leaves the item in one of its lockers (a pickup record of the network file):
+        EDH, EMH and EMI may name the locker, nothing else may, and the locker's work list shows the item."""
+        from pochta.v1 import tracking_pb2
+        item_id = s10(2170)
+        self.submit("CN", [self.item(item_id)])
+        batch = [self.event(item_id, "EMD", 60, "UZTASA"),
+                 self.event(item_id, "EMG", 90, "100174"),
+                 self.event(item_id, "EDG", 95, "100174"),
+                 self.event(item_id, "EDH", 97, "100174-L1"),
+                 self.event(item_id, "EMG", 98, "100174-L1")]
+        response = self.report("staff", [batch])[0]
+        self.assertEqual(self.outcomes(response), ["ACCEPTED"] * 4 + ["REJECTED"])
+        self.assertIn('events[4].office "100174-L1": is a pickup point, where only EDH, EMI and EMH happen, not EMG',
+                      response.results[4].reason)
+        view = self.get("staff", item_id)
+        self.assertEqual((view.status, view.location), (pb.AWAITING_COLLECTION, "100174-L1"))
+        at_locker = tracking_pb2.FacilitySelection(facility="100174-L1", status=pb.AWAITING_COLLECTION)
+        listed = self.tracking.ListItems(tracking_pb2.ListItemsRequest(facility=at_locker), metadata=self.md("staff"),
+                                         timeout=5).items
+        self.assertEqual([v.item_id for v in listed], [item_id])
+        self.assertEqual(self.outcomes(self.report("staff", [[self.event(item_id, "EMI", 120, "100174-L1")]])[0]),
+                         ["ACCEPTED"])
+        self.assertEqual(self.get("staff", item_id).status, pb.DELIVERED)
+
     def test_events_the_caller_may_not_report_end_the_stream_and_store_nothing(self):
         item_id = s10(2200)
         self.submit("CN", [self.item(item_id)])

@@ -5,14 +5,38 @@
 namespace pochta::sim::internal {
 namespace {
 
-enum What : uint32_t { kReceived, kRound, kDelivered, kCollected, kReturnAfterHold };
+enum What : uint32_t {
+  kReceived,
+  kRound,
+  kDelivered,
+  kCollected,
+  kReturnAfterHold,
+  kPickupRound,
+  kAtPickup,
+  kCollectedAtPickup,
+  kPickupExpired
+};
 
 constexpr Time kLongestRound = 6 * kHour;  // ParseScenario keeps rounds within office hours
+// The van's way to a pickup point, the longest; and what is taken back reaches the office this much after the round.
+constexpr Time kToPickup = 3 * kHour;
+constexpr Time kBackFromPickup = 4 * kHour;
 
 }  // namespace
 
 Delivery::Delivery(Context& ctx, Statistics& statistics, Returns& returns)
-    : ctx_(ctx), statistics_(statistics), returns_(returns), rng_(ctx.streams.Stream("delivery")) {}
+    : ctx_(ctx),
+      statistics_(statistics),
+      returns_(returns),
+      rng_(ctx.streams.Stream("delivery")),
+      occupied_(ctx.network.pickup_points().size()),
+      was_full_(ctx.network.pickup_points().size()) {}
+
+RunSummary::PickupCounts Delivery::pickup() const {
+  RunSummary::PickupCounts counts = pickup_;
+  counts.points_full = uint64_t(std::count(was_full_.begin(), was_full_.end(), true));
+  return counts;
+}
 
 Time Delivery::NextRound(Time t) const {
   for (int64_t day = ctx_.uz.DayOf(t);; ++day) {
@@ -35,12 +59,21 @@ void Delivery::Received(uint32_t i) {
   const Time now = ctx_.sim.now();
   const ItemRecord& item = ctx_.items[i];
   ctx_.Emit(i, core::EventCode::kEMG, now, ctx_.Code(item.office));
+  // No draw where no item goes to a pickup point, so runs without them stay as they were.
+  const std::span<const core::PickupPointId> points = ctx_.network.PickupPointsOf(core::FacilityId(item.office));
+  const double pickup_share = ctx_.s.pickup_share[size_t(item.mail_class)];
+  if (!points.empty() && pickup_share > 0 && rng_.Chance(pickup_share)) {
+    ++pickup_.addressed;
+    pickup_of_.emplace(i, points[rng_.Below(points.size())]);
+    ctx_.sim.Schedule(NextRound(now), this, Payload(kPickupRound, i));
+    return;
+  }
   if (rng_.Chance(ctx_.s.home_delivery[size_t(item.mail_class)])) {
     ctx_.sim.Schedule(NextRound(now), this, Payload(kRound, i));
     return;
   }
   ctx_.Emit(i, core::EventCode::kEDH, now + 60, ctx_.Code(item.office));  // the notice
-  AwaitCollection(i, now + 60);
+  AwaitCollection(i, now + 60, ctx_.s.holding_days);
 }
 
 void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
@@ -61,7 +94,64 @@ void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
       statistics_.Finish(i, false);
       returns_.Send(i, false);
       break;
+    case kPickupRound: ToPickup(i); break;
+    case kAtPickup: AtPickup(i); break;
+    case kCollectedAtPickup: LeavePickup(i, true); break;
+    case kPickupExpired: LeavePickup(i, false); break;
   }
+}
+
+void Delivery::ToPickup(uint32_t i) {
+  const Time now = ctx_.sim.now();
+  const std::string& office = ctx_.Code(ctx_.items[i].office);
+  const core::PickupPointId p = pickup_of_.at(i);
+  if (occupied_[p.value()] >= ctx_.network.pickup_point(p).capacity) {
+    ++pickup_.full;
+    was_full_[p.value()] = true;
+    pickup_of_.erase(i);
+    ctx_.Emit(i, core::EventCode::kEDH, now, office);  // a notice: collect it at the counter
+    AwaitCollection(i, now, ctx_.s.holding_days);
+    return;
+  }
+  ++occupied_[p.value()];
+  ctx_.Emit(i, core::EventCode::kEDG, now, office);
+  ctx_.sim.Schedule(now + 30 * 60 + Time(rng_.Below(kToPickup - 30 * 60)), this, Payload(kAtPickup, i));
+}
+
+void Delivery::AtPickup(uint32_t i) {
+  const Time now = ctx_.sim.now();
+  const Scenario& s = ctx_.s;
+  const core::PickupPoint& point = ctx_.network.pickup_point(pickup_of_.at(i));
+  ++pickup_.left;
+  ctx_.Emit(i, core::EventCode::kEDH, now, point.code);  // and the addressee gets a code by SMS
+  const double days = rng_.Exponential(s.pickup_collection_days);
+  if (rng_.Chance(s.collection_share) && days < s.pickup_holding_days) {
+    const Time at = now + std::max<Time>(60, Time(days * double(kDay)));
+    ctx_.sim.Schedule(point.kind == core::PickupKind::kLocker ? at : ctx_.NextOpen(at), this,
+                      Payload(kCollectedAtPickup, i));
+  } else {
+    ctx_.sim.Schedule(NextRound(now + Time(s.pickup_holding_days) * kDay), this, Payload(kPickupExpired, i));
+  }
+}
+
+void Delivery::LeavePickup(uint32_t i, bool collected) {
+  const Time now = ctx_.sim.now();
+  const core::PickupPointId p = pickup_of_.at(i);
+  const std::string& point = ctx_.network.pickup_point(p).code;
+  --occupied_[p.value()];
+  pickup_of_.erase(i);
+  if (collected) {
+    ++pickup_.collected;
+    ctx_.Emit(i, core::EventCode::kEMI, now, point);
+    statistics_.Finish(i, true);
+    return;
+  }
+  ++pickup_.taken_back;
+  ctx_.Emit(i, core::EventCode::kEMH, now + 30 * 60, point, core::NonDeliveryMeasure::kHoldForCollection,
+            core::EventReason::kUnclaimed);
+  const Time back = now + kBackFromPickup;
+  ctx_.Emit(i, core::EventCode::kEDH, back, ctx_.Code(ctx_.items[i].office));
+  AwaitCollection(i, back, ctx_.s.holding_days - ctx_.s.pickup_holding_days);
 }
 
 void Delivery::Round(uint32_t i) {
@@ -84,20 +174,20 @@ void Delivery::Round(uint32_t i) {
   ctx_.Emit(i, core::EventCode::kEMH, done, office, core::NonDeliveryMeasure::kHoldForCollection,
             core::EventReason::kAddresseeAbsent);
   ctx_.Emit(i, core::EventCode::kEDH, done + 60, office);
-  AwaitCollection(i, done + 60);
+  AwaitCollection(i, done + 60, s.holding_days);
 }
 
-void Delivery::AwaitCollection(uint32_t i, Time since) {
+void Delivery::AwaitCollection(uint32_t i, Time since, int holding_days) {
   const Scenario& s = ctx_.s;
   const int64_t first = ctx_.uz.DayOf(since);
   const double days = rng_.Exponential(s.collection_days);
-  if (rng_.Chance(s.collection_share) && days < s.holding_days) {
+  if (rng_.Chance(s.collection_share) && days < holding_days) {
     // On that day of the holding period, at a time the office is open.
     const int open_seconds = s.office_close - s.office_open;
     const Time at = ctx_.uz.At(first + int64_t(days), s.office_open + int(rng_.Below(uint64_t(open_seconds))));
     ctx_.sim.Schedule(ctx_.NextOpen(std::max(at, since + 60)), this, Payload(kCollected, i));
   } else {
-    ctx_.sim.Schedule(ctx_.NextOpen(ctx_.uz.Midnight(first + s.holding_days)), this, Payload(kReturnAfterHold, i));
+    ctx_.sim.Schedule(ctx_.NextOpen(ctx_.uz.Midnight(first + holding_days)), this, Payload(kReturnAfterHold, i));
   }
 }
 

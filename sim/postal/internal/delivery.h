@@ -10,6 +10,15 @@
 // collected (EMI) during opening hours within the holding period, or
 // returned to sender (EMH return) when the office opens after it.
 //
+// Where the office fills parcel lockers or pick-up points (the network
+// file's pickup records), a share of items by mail class is addressed to one
+// of them: the next round takes the item there (EDG at the office, EDH at
+// the locker) if it has room, else the item waits at the counter. A locker
+// is open round the clock, a pick-up point in office hours; the addressee
+// collects there (EMI) within pickup_holding_days, or the next round after
+// takes the item back (EMH hold at the locker, EDH at the office) to wait
+// out the rest of the holding period at the counter.
+//
 // Thread-safety: as its Context.
 #pragma once
 
@@ -30,6 +39,7 @@ class Delivery final : public EventHandler {
   uint64_t delivered_to_door() const { return door_; }
   uint64_t collected() const { return collected_; }
   uint64_t uncollected() const { return uncollected_; }
+  RunSummary::PickupCounts pickup() const;
 
   void OnEvent(Simulation& sim, uint64_t payload) override;
 
@@ -38,14 +48,25 @@ class Delivery final : public EventHandler {
   Time NextRound(Time t) const;
   void Received(uint32_t i);
   void Round(uint32_t i);
-  // The item waits at the office from `since` (a notice, EDH, was issued).
-  void AwaitCollection(uint32_t i, Time since);
+  // The item waits at the office from `since` (a notice, EDH, was issued)
+  // for `days`, then goes back to its sender.
+  void AwaitCollection(uint32_t i, Time since, int days);
+  // The round takes item i to its pickup point, if there is room.
+  void ToPickup(uint32_t i);
+  // Item i is in its pickup point's compartment or on its shelf.
+  void AtPickup(uint32_t i);
+  // Item i leaves its pickup point: collected, or taken back to its office.
+  void LeavePickup(uint32_t i, bool collected);
 
   Context& ctx_;
   Statistics& statistics_;
   Returns& returns_;
   Rng rng_;
   uint64_t door_ = 0, collected_ = 0, uncollected_ = 0;
+  absl::flat_hash_map<uint32_t, core::PickupPointId> pickup_of_;  // items addressed to a pickup point, until they leave it
+  std::vector<uint32_t> occupied_;                                // by pickup point: items in it or on the way
+  std::vector<bool> was_full_;                                    // by pickup point: an item found it full
+  RunSummary::PickupCounts pickup_;
 };
 
 }  // namespace pochta::sim::internal
