@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -56,7 +57,9 @@ std::string Thousands(uint64_t n) {
 }
 
 nlohmann::ordered_json ToJson(const sim::Percentiles& p) {
-  return {{"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"items", p.count}};
+  std::vector<double> cdf;  // to the hundredth of a day, as floats print otherwise (6.400000095367432)
+  for (float days : p.cdf) cdf.push_back(std::round(double(days) * 100) / 100);
+  return {{"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}, {"items", p.count}, {"cdf", cdf}};
 }
 
 void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
@@ -133,7 +136,7 @@ void PrintSummary(const sim::Scenario& s, const sim::RunSummary& r) {
 
 // Only what the run computed (no wall-clock time), so that the same
 // scenario and seed give the same bytes.
-nlohmann::ordered_json SummaryJson(const sim::RunSummary& r) {
+nlohmann::ordered_json SummaryJson(const sim::Scenario& scenario, const sim::RunSummary& r) {
   nlohmann::ordered_json j;
   j["scenario"] = r.scenario;
   j["seed"] = r.seed;
@@ -155,6 +158,13 @@ nlohmann::ordered_json SummaryJson(const sim::RunSummary& r) {
   for (const auto& [name, p] : r.by_region) j["regions"][name] = ToJson(p);
   for (const sim::FacilityLoad& f : r.facilities) {
     j["facilities"].push_back({{"name", f.name}, {"peak_backlog", f.peak_backlog}, {"utilisation", f.utilisation}});
+  }
+  const std::chrono::sys_days first_day(std::chrono::days(scenario.start / 86400));
+  j["weeks"] = nlohmann::ordered_json::array();
+  for (size_t w = 0; w < r.weeks.size(); ++w) {
+    j["weeks"].push_back({{"from", fmt::format("{:%Y-%m-%d}", first_day + std::chrono::days(7 * w))},
+                          {"delivered", r.weeks[w].delivered},
+                          {"on_time", r.weeks[w].on_time}});
   }
   j["last_mile"] = {{"delivered_to_door", r.delivered_to_door}, {"collected", r.collected},
                     {"uncollected", r.uncollected}};
@@ -362,7 +372,7 @@ int RunSimulate(const SimulateOptions& options) {
   PrintSummary(*scenario, summary);
 
   if (!options.json.empty()) {
-    if (absl::Status s = core::WriteFile(options.json, SummaryJson(summary).dump(2) + "\n"); !s.ok()) {
+    if (absl::Status s = core::WriteFile(options.json, SummaryJson(*scenario, summary).dump(2) + "\n"); !s.ok()) {
       fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
       return kExitBadInput;
     }

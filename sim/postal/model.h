@@ -40,6 +40,9 @@ namespace pochta::sim {
 struct Percentiles {
   double p50 = 0, p90 = 0, p99 = 0;
   size_t count = 0;
+  // The distribution: days at each percentile 0, 1, ..., 100 (101 values;
+  // none without items), for the report's CDF charts.
+  std::vector<float> cdf;
 };
 
 struct FacilityLoad {
@@ -103,6 +106,12 @@ struct RunSummary {
     uint64_t points_full = 0;  // lockers and points that an item found full
   };
   PickupCounts pickup;
+  // Goods (the "all" row) by week of delivery, from the first day of the
+  // run in Tashkent time: delivered, and within the service standard.
+  struct Week {
+    uint64_t delivered = 0, on_time = 0;
+  };
+  std::vector<Week> weeks;
   // For Little's law over the whole run: the time-average number of items
   // posted (or ordered) and not yet delivered or returned, the mean days
   // from then to delivery or return, and items per day of the whole run.

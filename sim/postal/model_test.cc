@@ -908,6 +908,30 @@ TEST(PostalModelTest, AClosedRoadSendsSamarkandMailThroughJizzakh) {
   EXPECT_LT(closed.operators.at("all").in_flow, 5u);
 }
 
+// The summary carries what the report draws: each transit-time
+// distribution at every percentile, and the goods delivered week by week.
+TEST(PostalModelTest, TheSummaryCarriesDistributionsAndWeeks) {
+  Scenario s = Builtin("h1-2025");
+  s.days = 28;
+  const RunSummary r = PostalModel(s, Network(), nullptr).Run();
+  const RunSummary::ByOperator& all = r.operators.at("all");
+  const std::vector<float>& cdf = all.transit_days.cdf;
+  ASSERT_EQ(cdf.size(), 101u);
+  EXPECT_TRUE(std::is_sorted(cdf.begin(), cdf.end()));
+  EXPECT_EQ(cdf[50], float(all.transit_days.p50));
+  EXPECT_EQ(cdf[90], float(all.transit_days.p90));
+  EXPECT_LT(cdf[0], cdf[100]);
+  for (const auto& [region, p] : r.by_region) EXPECT_EQ(p.cdf.size(), p.count ? 101u : 0u) << region;
+  uint64_t delivered = 0, on_time = 0;
+  for (const RunSummary::Week& w : r.weeks) {
+    delivered += w.delivered;
+    on_time += w.on_time;
+  }
+  EXPECT_EQ(delivered, all.delivered);
+  EXPECT_DOUBLE_EQ(double(on_time) / double(delivered), all.on_time_share);
+  EXPECT_EQ(r.weeks.size(), size_t((s.days + s.drain_days) / 7 + 1));
+}
+
 // The shipped network with every locker and pick-up point `capacity` items big.
 core::Network WithPickupCapacity(uint32_t capacity) {
   std::ifstream in(POCHTA_NETWORK_FILE);

@@ -14,6 +14,8 @@ Percentiles Summarise(std::vector<float> days) {
   p.p50 = at(0.50);
   p.p90 = at(0.90);
   p.p99 = at(0.99);
+  p.cdf.resize(101);
+  for (size_t k = 0; k <= 100; ++k) p.cdf[k] = days[std::min(days.size() - 1, k * days.size() / 100)];
   return p;
 }
 
@@ -25,7 +27,8 @@ Statistics::Statistics(Context& ctx)
       transit_by_op_(ctx.s.operators.size() + 1),
       order_by_op_(ctx.s.operators.size() + 1),
       transit_by_region_(ctx.network.regions().size()),
-      on_time_(ctx.s.operators.size() + 1) {}
+      on_time_(ctx.s.operators.size() + 1),
+      weeks_(size_t((ctx.end - ctx.start) / (7 * kDay)) + 1) {}
 
 bool Statistics::Goods(uint32_t op) const { return ctx_.s.operators[op].kind == OperatorFlow::Kind::kGoods; }
 
@@ -61,7 +64,13 @@ void Statistics::Finish(uint32_t i, bool delivered) {
     if (now < ctx_.window_end) o.delivered_tonnes_window += item.weight_g / 1e6;
     transit_by_op_[k].push_back(days);
     order_by_op_[k].push_back(float(double(now - item.ordered) / kDay));
-    if (days <= ctx_.s.service_standard_days) ++on_time_[k];
+    const bool on_time = days <= ctx_.s.service_standard_days;
+    on_time_[k] += on_time;
+    if (k + 1 == by_op_.size()) {
+      const size_t week = size_t((now - ctx_.start) / (7 * kDay));
+      ++weeks_[week].delivered;
+      weeks_[week].on_time += on_time;
+    }
   }
   if (delivered && !ctx_.Outbound(item.op)) {
     transit_by_region_[item.region].push_back(days);
@@ -95,6 +104,7 @@ RunSummary Statistics::Summary() const {
   for (size_t r = 0; r < transit_by_region_.size(); ++r) {
     out.by_region[ctx_.network.regions()[r].name] = Summarise(transit_by_region_[r]);
   }
+  out.weeks = weeks_;
   for (const ObservedStage* stage : stages_) stage->Report(out.facilities);
   double in_system = 0;
   for (const HourlySample& h : hourly_) in_system += double(h.in_system);

@@ -40,6 +40,7 @@ class Statistics final : public EventHandler {
   std::vector<RunSummary::ByOperator> by_op_;  // the scenario's flows, then all goods
   std::vector<std::vector<float>> transit_by_op_, order_by_op_, transit_by_region_;
   std::vector<uint64_t> on_time_;
+  std::vector<RunSummary::Week> weeks_;
   std::vector<HourlySample> hourly_;
   uint64_t delivered_this_hour_ = 0, finished_ = 0;
   double sojourn_days_ = 0;
