@@ -70,6 +70,7 @@ struct SimulateOptions {
   bool no_store = false;
   std::string json;
   std::string csv;
+  std::string report;  // an HTML report
   std::string network_file = DefaultNetworkFile();
   std::string operators_file = DefaultOperatorsFile();
   int replications = 1;
@@ -79,6 +80,13 @@ struct SimulateOptions {
 };
 CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options);
 int RunSimulate(const SimulateOptions& options);
+
+struct CompareOptions {
+  std::string a, b;    // results of `pochta simulate --json`
+  std::string report;  // an HTML report
+};
+CLI::App* AddCompareCommand(CLI::App& app, CompareOptions& options);
+int RunCompare(const CompareOptions& options);
 
 struct ReplayOptions {
   std::string trace;

@@ -26,4 +26,13 @@ std::string FormatMinutes(uint32_t minutes) {
   return fmt::format("{} min", mins);
 }
 
+std::string Thousands(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace pochta::cli

@@ -16,4 +16,7 @@ std::optional<core::Network> LoadNetworkOrReport(const std::string& path, std::s
 // "40 min", "5 h 04 min", "2 d 3 h 10 min".
 std::string FormatMinutes(uint32_t minutes);
 
+// "1,234,567".
+std::string Thousands(uint64_t n);
+
 }  // namespace pochta::cli

@@ -11,12 +11,14 @@ int main(int argc, char** argv) {
   pochta::cli::ServeOptions serve;
   pochta::cli::SimulateOptions simulate;
   pochta::cli::ReplayOptions replay;
+  pochta::cli::CompareOptions compare;
   CLI::App* network_command = pochta::cli::AddNetworkCommand(app, network);
   CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
   CLI::App* store_command = pochta::cli::AddStoreCommand(app, store);
   CLI::App* serve_command = pochta::cli::AddServeCommand(app, serve);
   CLI::App* simulate_command = pochta::cli::AddSimulateCommand(app, simulate);
   CLI::App* replay_command = pochta::cli::AddReplayCommand(app, replay);
+  CLI::App* compare_command = pochta::cli::AddCompareCommand(app, compare);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -28,5 +30,6 @@ int main(int argc, char** argv) {
   if (serve_command->parsed()) return pochta::cli::RunServe(serve);
   if (simulate_command->parsed()) return pochta::cli::RunSimulate(simulate);
   if (replay_command->parsed()) return pochta::cli::RunReplay(replay);
+  if (compare_command->parsed()) return pochta::cli::RunCompare(compare);
   return pochta::cli::kExitUsage;
 }

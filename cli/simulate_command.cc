@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/reports.h"
 #include "cli/store_sink.h"
 #include "core/files.h"
 #include "fmt/chrono.h"
@@ -45,15 +46,6 @@ class TeeSink final : public sim::EventSink {
 std::string ScenarioPath(const std::string& name) {
   if (std::filesystem::exists(name)) return name;
   return fmt::format("{}/{}.scenario", POCHTA_SCENARIO_DIR, name);
-}
-
-std::string Thousands(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 nlohmann::ordered_json ToJson(const sim::Percentiles& p) {
@@ -142,6 +134,7 @@ nlohmann::ordered_json SummaryJson(const sim::Scenario& scenario, const sim::Run
   j["seed"] = r.seed;
   j["kernel_events"] = r.kernel_events;
   j["tracking_events"] = r.tracking_events;
+  for (const auto& [name, value] : sim::KeyFigures(r)) j["key_figures"][name] = value;
   for (const auto& [name, o] : r.operators) {
     j["operators"][name] = {{"posted", o.posted},
                             {"delivered", o.delivered},
@@ -241,6 +234,12 @@ int RunReplications(const SimulateOptions& options, const sim::Scenario& scenari
       return kExitBadInput;
     }
   }
+  if (!options.report.empty()) {
+    if (absl::Status s = core::WriteFile(options.report, ReplicationsReport(scenario, json)); !s.ok()) {
+      fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
+      return kExitBadInput;
+    }
+  }
   return kExitOk;
 }
 
@@ -256,6 +255,8 @@ CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
   cmd->add_flag("--no-store", options.no_store, "Run in memory only: no tracking store");
   cmd->add_option("--json", options.json, "Write the summary as JSON to this file");
   cmd->add_option("--csv", options.csv, "Write hourly backlog and throughput to this CSV file");
+  cmd->add_option("--report", options.report,
+                  "Write an HTML report with charts to this file (one file; opens offline in any browser)");
   cmd->add_option("--trace", options.trace, "Also write the tracking events to this trace file (CSV, or .jsonl)");
   cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
   cmd->add_option("--operators", options.operators_file,
@@ -373,6 +374,13 @@ int RunSimulate(const SimulateOptions& options) {
 
   if (!options.json.empty()) {
     if (absl::Status s = core::WriteFile(options.json, SummaryJson(*scenario, summary).dump(2) + "\n"); !s.ok()) {
+      fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
+      return kExitBadInput;
+    }
+  }
+  if (!options.report.empty()) {
+    const std::string html = RunReport(*scenario, summary, model.hourly(), model.facility_names());
+    if (absl::Status s = core::WriteFile(options.report, html); !s.ok()) {
       fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
       return kExitBadInput;
     }

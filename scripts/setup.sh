@@ -14,6 +14,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-grpcio python3-grpc-tools python3-protobuf python3-simpy openssl bc
   clang libclang-rt-14-dev
+  libjs-chart.js chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -306,9 +306,9 @@ TEST(CliTest, SimulateOutputsAreByteIdenticalForTheSameSeed) {
   for (int run = 0; run < 2; ++run) {
     const std::string p = base + "-" + std::to_string(run);
     const Result r = Pochta("simulate " + SmallScenario() + " --no-store --json " + p + ".json --csv " + p +
-                            ".csv --trace " + p + ".jsonl");
+                            ".csv --trace " + p + ".jsonl --report " + p + ".html");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    files[run] = ReadFile(p + ".json") + ReadFile(p + ".csv") + ReadFile(p + ".jsonl");
+    files[run] = ReadFile(p + ".json") + ReadFile(p + ".csv") + ReadFile(p + ".jsonl") + ReadFile(p + ".html");
   }
   EXPECT_GT(files[0].size(), 100000u);
   EXPECT_TRUE(files[0] == files[1]);
@@ -418,6 +418,51 @@ TEST(CliTest, SimulateReplicationsReportConfidenceIntervals) {
   EXPECT_TRUE(Contains(sweep.out, "customs.officers = 4")) << sweep.out;
 }
 
+TEST(CliTest, CompareTestsDifferencesPairedOverTheSameSeedsElseUnpaired) {
+  const std::string base = testing::TempDir() + "compare-" + std::to_string(getpid());
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + " --replications 3 --json " + base + "-a.json").exit_code, 0);
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + " --replications 3 --seed 7 --json " + base + "-b.json").exit_code,
+            0);
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + " --no-store --json " + base + "-one.json").exit_code, 0);
+  // The same seeds: paired, and a scenario against itself differs in nothing.
+  Result run = Pochta("compare " + base + "-a.json " + base + "-a.json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "Paired over 3 replications, seeds 1 to 3")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "items posted")) << run.out;
+  EXPECT_FALSE(Contains(run.out, " yes\n")) << run.out;
+  // Other seeds: Welch's interval, for independent runs.
+  run = Pochta("compare " + base + "-a.json " + base + "-b.json --report " + base + ".html");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "Not paired: the runs used different seeds (3 from 1, 3 from 7)")) << run.out;
+  EXPECT_TRUE(Contains(ReadFile(base + ".html"), "<td>items posted</td>"));
+  // One run on a side: no significance.
+  run = Pochta("compare " + base + "-one.json " + base + "-a.json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "One run on a side")) << run.out;
+}
+
+TEST(CliTest, CompareNamesTheFileThatIsNotResults) {
+  const std::string base = testing::TempDir() + "compare-bad-" + std::to_string(getpid());
+  std::ofstream(base + "-text.json") << "scenario = h1-2025\n";
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + " --replications 2 --sweep customs.officers=2,4 --json " + base +
+                   "-sweep.json")
+                .exit_code,
+            0);
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + " --no-store --json " + base + "-one.json").exit_code, 0);
+  const std::string one = base + "-one.json";
+  for (const auto& [file, error] : std::vector<std::pair<std::string, std::string>>{
+           {base + "-missing.json", "cannot open results file " + base + "-missing.json"},
+           {base + "-text.json", base + "-text.json: not JSON from pochta simulate --json"},
+           {base + "-sweep.json", base + "-sweep.json: a sweep"}}) {
+    for (const std::string& args : {file + " " + one, one + " " + file}) {
+      const Result run = Pochta("compare " + args);
+      EXPECT_EQ(run.exit_code, 1) << args;
+      EXPECT_TRUE(Contains(run.err, error)) << args << ": " << run.err;
+      EXPECT_TRUE(run.out.empty()) << run.out;
+    }
+  }
+}
+
 TEST(CliTest, SimulateRefusesBadScenarios) {
   Result run = Pochta("simulate no-such-scenario --no-store");
   EXPECT_EQ(run.exit_code, 1);
@@ -434,7 +479,7 @@ TEST(CliTest, SimulateRefusesBadScenarios) {
 
 TEST(CliTest, EverySubcommandHasHelp) {
   for (const char* args : {"--help", "route --help", "network --help", "store --help", "store verify --help",
-                           "store stats --help", "store dump --help"}) {
+                           "store stats --help", "store dump --help", "simulate --help", "compare --help"}) {
     const Result run = Pochta(args);
     EXPECT_EQ(run.exit_code, 0) << args;
     EXPECT_TRUE(Contains(run.out, "Usage")) << args << ": " << run.out;

@@ -125,6 +125,7 @@ struct FacilityHour {
   size_t backlog = 0;       // items waiting or in process at the end of the hour
   uint64_t throughput = 0;  // items processed (stages) or sent on (hubs) during the hour
   double utilisation = 0;   // busy share of staffed capacity during the hour; 0 for hubs
+  double staffed_hours = 0;  // server-hours staffed during the hour (utilisation's base); 0 for hubs
 };
 
 // Hourly samples for the time series.

@@ -153,6 +153,12 @@ TEST(ScenarioTest, BuiltInScenariosLoadAndFitTheNetwork) {
   ASSERT_EQ(closure.closures.size(), 1u);
   EXPECT_EQ(closure.closures[0].from, "UZTASA");
   EXPECT_EQ(closure.operators[0].items_per_day, Builtin("h1-2025").operators[0].items_per_day);
+  // It keeps the files it was read from, its base's first, for the report.
+  ASSERT_EQ(closure.sources.size(), 2u);
+  EXPECT_EQ(closure.sources[0].file, "h1-2025.scenario");
+  EXPECT_EQ(closure.sources[1].file, "road-closure.scenario");
+  EXPECT_TRUE(closure.sources[1].text.starts_with("#")) << closure.sources[1].text;
+  EXPECT_NE(closure.sources[1].text.find("base = h1-2025"), std::string::npos);
   Scenario broken = closure;
   broken.closures[0].to = "140105";
   EXPECT_FALSE(CheckAgainstNetwork(broken, Network()).ok());
@@ -887,7 +893,7 @@ TEST(PostalModelTest, LittlesLawHoldsOnTheWholeNetwork) {
 TEST(PostalModelTest, ACustomsSlowdownPilesUpAtCustoms) {
   const RunSummary normal = PostalModel(Builtin("h1-2025"), Network(), nullptr).Run();
   const RunSummary slow = PostalModel(Builtin("customs-slowdown"), Network(), nullptr).Run();
-  const auto customs = [](const RunSummary& r) { return r.facilities[1]; };
+  const auto customs = [](const RunSummary& r) { return r.facilities[2]; };
   EXPECT_EQ(customs(slow).name, "UZTASA customs inspection");
   EXPECT_GT(customs(slow).peak_backlog, 50 * customs(normal).peak_backlog);
   EXPECT_GT(slow.operators.at("all").transit_days.p90, 2 * normal.operators.at("all").transit_days.p90);
@@ -930,6 +936,33 @@ TEST(PostalModelTest, TheSummaryCarriesDistributionsAndWeeks) {
   EXPECT_EQ(delivered, all.delivered);
   EXPECT_DOUBLE_EQ(double(on_time) / double(delivered), all.on_time_share);
   EXPECT_EQ(r.weeks.size(), size_t((s.days + s.drain_days) / 7 + 1));
+}
+
+// The report charts the items held in customs hour by hour: every item
+// presented leaves customs (released or refused) in some hour, or is still
+// there at the end; the peak is at least the hour-end count.
+TEST(PostalModelTest, TheHoursCountTheItemsHeldInCustoms) {
+  Scenario s = Builtin("customs-slowdown");
+  s.days = 28;
+  s.drain_days = 3;
+  PostalModel model(s, Network(), nullptr);
+  const RunSummary r = model.Run();
+  const std::vector<std::string>& names = model.facility_names();
+  const size_t k = size_t(std::find(names.begin(), names.end(), "UZTASA in customs, all channels") - names.begin());
+  ASSERT_LT(k, names.size());
+  ASSERT_EQ(r.facilities[k].name, names[k]);
+  uint64_t left = 0;
+  size_t highest = 0;
+  for (const HourlySample& h : model.hourly()) {
+    left += h.facilities[k].throughput;
+    highest = std::max(highest, h.facilities[k].backlog);
+    EXPECT_EQ(h.facilities[k].utilisation, 0);
+  }
+  EXPECT_GT(r.in_customs_at_end, 0u);  // three days do not drain the slowdown
+  EXPECT_EQ(model.hourly().back().facilities[k].backlog, r.in_customs_at_end);
+  EXPECT_EQ(left + r.in_customs_at_end, r.customs.presented);
+  EXPECT_GE(r.facilities[k].peak_backlog, highest);
+  EXPECT_GT(highest, r.facilities[k + 1].peak_backlog);  // more are held than wait for an officer
 }
 
 // The shipped network with every locker and pick-up point `capacity` items big.

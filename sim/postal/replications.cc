@@ -9,21 +9,56 @@
 
 namespace pochta::sim {
 
+double StudentT95(size_t df) {
+  static constexpr double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                  2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                  2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  return df <= 30 ? kT[df - 1] : 1.960;
+}
+
+namespace {
+
+double SampleVariance(const std::vector<double>& values, double mean) {
+  double ss = 0;
+  for (double v : values) ss += (v - mean) * (v - mean);
+  return ss / double(values.size() - 1);
+}
+
+}  // namespace
+
 Estimate EstimateOf(const std::vector<double>& values) {
   const size_t n = values.size();
   Estimate e;
   e.mean = std::accumulate(values.begin(), values.end(), 0.0) / double(n);
   if (n < 2) return e;
-  double ss = 0;
-  for (double v : values) ss += (v - e.mean) * (v - e.mean);
-  // Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom, then the normal's.
-  static constexpr double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                  2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                  2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  const size_t df = n - 1;
-  const double t = df <= 30 ? kT[df - 1] : 1.960;
-  e.half_width = t * std::sqrt(ss / double(df) / double(n));
+  e.half_width = StudentT95(n - 1) * std::sqrt(SampleVariance(values, e.mean) / double(n));
   return e;
+}
+
+Difference DifferenceOf(const std::vector<double>& a, const std::vector<double>& b, bool paired) {
+  Difference d;
+  d.paired = paired;
+  if (paired) {
+    std::vector<double> differences;
+    for (size_t r = 0; r < a.size(); ++r) differences.push_back(b[r] - a[r]);
+    const Estimate e = EstimateOf(differences);
+    d.mean = e.mean;
+    d.half_width = e.half_width;
+  } else {
+    const Estimate ea = EstimateOf(a), eb = EstimateOf(b);
+    d.mean = eb.mean - ea.mean;
+    if (a.size() >= 2 && b.size() >= 2) {
+      const double va = SampleVariance(a, ea.mean) / double(a.size());
+      const double vb = SampleVariance(b, eb.mean) / double(b.size());
+      // Welch-Satterthwaite degrees of freedom, rounded down (conservative).
+      const double df = (va + vb) * (va + vb) /
+                        (va * va / double(a.size() - 1) + vb * vb / double(b.size() - 1));
+      d.half_width = va + vb > 0 ? StudentT95(size_t(std::max(1.0, std::floor(df)))) * std::sqrt(va + vb) : 0;
+    }
+  }
+  const bool known = std::min(a.size(), b.size()) >= 2;
+  d.significant = known && std::abs(d.mean) > d.half_width;
+  return d;
 }
 
 std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs) {
@@ -46,6 +81,7 @@ std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network&
 std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run) {
   const RunSummary::ByOperator& all = run.operators.at("all");
   std::vector<std::pair<std::string, double>> figures = {
+      {"items posted", double(all.posted)},
       {"tonnes delivered by the end of postings", all.delivered_tonnes_window},
       {"items delivered", double(all.delivered)},
       {"transit days p50", all.transit_days.p50},

@@ -20,6 +20,25 @@ struct Estimate {
 // REQUIRES: values not empty.
 Estimate EstimateOf(const std::vector<double>& values);
 
+// The two-sided 95% quantile of Student's t with `df` degrees of freedom
+// (the normal's past 30). REQUIRES: df >= 1.
+double StudentT95(size_t df);
+
+// B minus A for one figure, with the 95% confidence interval of the
+// difference. Paired (common random numbers: replication r of both runs
+// used the same seed, so the same items arrived) it is the interval of the
+// mean of the differences, which cancels the items' own variation;
+// otherwise Welch's interval for independent runs. Significant when the
+// interval excludes 0; never with one replication on a side (no interval).
+struct Difference {
+  double mean = 0;
+  double half_width = 0;  // 0 when not known
+  bool paired = false;
+  bool significant = false;
+};
+// REQUIRES: a and b not empty; paired: the same sizes.
+Difference DifferenceOf(const std::vector<double>& a, const std::vector<double>& b, bool paired);
+
 // Runs `replications` seeds from scenario.seed on, without records.
 std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs);
 

@@ -26,6 +26,50 @@ TEST(ReplicationsTest, ConfidenceIntervalUsesStudentsT) {
   EXPECT_NEAR(EstimateOf({1.0, 2.0, 3.0, 4.0}).half_width, 3.182 * std::sqrt(5.0 / 3.0) / 2.0, 1e-9);
 }
 
+TEST(ReplicationsTest, PairedDifferencesCancelWhatTheRunsShare) {
+  // Replications that differ a lot from each other, and B always about 1 above A.
+  const std::vector<double> a = {10, 20, 30}, b = {11, 21.2, 30.8};
+  const Difference paired = DifferenceOf(a, b, true);
+  EXPECT_DOUBLE_EQ(paired.mean, 1.0);
+  EXPECT_NEAR(paired.half_width, 4.303 * 0.2 / std::sqrt(3.0), 1e-9);  // differences 1, 1.2, 0.8: sd 0.2
+  EXPECT_TRUE(paired.significant);
+  const Difference independent = DifferenceOf(a, b, false);
+  EXPECT_DOUBLE_EQ(independent.mean, 1.0);
+  EXPECT_FALSE(independent.significant);
+  // Welch: variances 1/3 each over n = 3, df 4, t(4) = 2.776.
+  const Difference welch = DifferenceOf({1, 2, 3}, {4, 5, 6}, false);
+  EXPECT_DOUBLE_EQ(welch.mean, 3.0);
+  EXPECT_NEAR(welch.half_width, 2.776 * std::sqrt(2.0 / 3.0), 1e-9);
+  EXPECT_TRUE(welch.significant);
+  // One replication gives no interval, so nothing is significant.
+  const Difference one = DifferenceOf({1}, {5}, true);
+  EXPECT_DOUBLE_EQ(one.mean, 4.0);
+  EXPECT_EQ(one.half_width, 0.0);
+  EXPECT_FALSE(one.significant);
+}
+
+// Common random numbers: two scenarios run with the same seeds get the same
+// items, so pairing replications by seed isolates the scenarios' difference.
+TEST(ReplicationsTest, TheSameSeedsGiveTheSameItemsInAnotherScenario) {
+  Scenario normal = Builtin("h1-2025"), slow = Builtin("customs-slowdown");
+  for (Scenario* s : {&normal, &slow}) {
+    s->days = 15;
+    s->drain_days = 20;
+  }
+  const std::vector<RunSummary> a = Replicate(normal, Network(), 4, 2), b = Replicate(slow, Network(), 4, 2);
+  std::vector<double> on_time_a, on_time_b;
+  for (size_t r = 0; r < 4; ++r) {
+    EXPECT_EQ(a[r].operators.at("all").posted, b[r].operators.at("all").posted) << r;
+    on_time_a.push_back(a[r].operators.at("all").on_time_share);
+    on_time_b.push_back(b[r].operators.at("all").on_time_share);
+  }
+  EXPECT_NE(a[0].operators.at("all").posted, a[1].operators.at("all").posted);
+  const Difference paired = DifferenceOf(on_time_a, on_time_b, true);
+  EXPECT_LT(paired.mean, 0);
+  EXPECT_TRUE(paired.significant);
+  EXPECT_LT(paired.half_width, DifferenceOf(on_time_a, on_time_b, false).half_width);
+}
+
 TEST(ReplicationsTest, ParallelReplicationsEqualSequentialRuns) {
   Scenario s = Builtin("h1-2025");
   s.days = 15;

@@ -608,7 +608,10 @@ absl::StatusOr<Scenario> LoadScenario(const std::string& path, std::shared_ptr<c
     }
     break;
   }
-  return ParseScenario(text, slash == std::string::npos ? path : path.substr(slash + 1), std::move(base));
+  const std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
+  absl::StatusOr<Scenario> scenario = ParseScenario(text, file, std::move(base));
+  if (scenario.ok()) scenario->sources.push_back({file, text});
+  return scenario;
 }
 
 }  // namespace pochta::sim

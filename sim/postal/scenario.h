@@ -81,6 +81,12 @@ std::string Label(const OperatorFlow& flow);
 struct Scenario {
   std::string name;
   std::string description;
+  // The files it was read from, its base's first (LoadScenario; empty for
+  // a parsed text): the reports show them as the run's parameters.
+  struct Source {
+    std::string file, text;
+  };
+  std::vector<Source> sources;
   // The operators file the flows were checked against (who is a partner,
   // their offices and zones); a sweep's changes are checked against it too.
   std::shared_ptr<const core::Operators> operators_file;

@@ -111,7 +111,7 @@ void Inward::Present(uint32_t i) {
   const Time now = ctx_.sim.now();
   const std::string& office = ctx_.Code(ctx_.exchange);
   ctx_.Emit(i, core::EventCode::kEDB, now, office);
-  ++in_customs_;
+  peak_in_customs_ = std::max(peak_in_customs_, ++in_customs_);
   ++counts_.presented;
   counts_.dutiable += ctx_.items[i].value_cents > c.duty_free_usd * 100;
   // Documents are released on sight; goods go to a channel by risk.
@@ -137,12 +137,14 @@ void Inward::Present(uint32_t i) {
 
 void Inward::Release(uint32_t i) {
   --in_customs_;
+  ++left_customs_;
   ctx_.Emit(i, core::EventCode::kEDC, ctx_.sim.now(), ctx_.Code(ctx_.exchange));
   sort_.Request(this, Payload(kSortStart, i));
 }
 
 void Inward::Refuse(uint32_t i, core::EventReason reason) {
   --in_customs_;
+  ++left_customs_;
   const std::string& office = ctx_.Code(ctx_.exchange);
   ctx_.Emit(i, core::EventCode::kEDX, ctx_.sim.now(), office, core::NonDeliveryMeasure::kNone, reason);
   // Not delivered, and going back: the store derives "returned", as the
@@ -154,17 +156,23 @@ void Inward::Refuse(uint32_t i, core::EventReason reason) {
 
 void Inward::Names(std::vector<std::string>& out) const {
   const std::string& office = ctx_.Code(ctx_.exchange);
-  for (const char* stage : {" arrival scan", " customs inspection", " sorting"}) out.push_back(office + stage);
+  for (const char* stage : {" arrival scan", " in customs, all channels", " customs inspection", " sorting"}) {
+    out.push_back(office + stage);
+  }
 }
 
 void Inward::SampleHour(std::vector<FacilityHour>& out) {
   const Resource* stages[] = {&scan_, &customs_, &sort_};
   for (size_t k = 0; k < 3; ++k) {
+    if (k == 1) {
+      out.push_back({size_t(in_customs_), left_customs_ - left_customs_sampled_, 0});
+      left_customs_sampled_ = left_customs_;
+    }
     const Resource& r = *stages[k];
     Last& last = last_[k];
     const double capacity = r.CapacityArea() - last.capacity_area;
     out.push_back({r.queued() + size_t(r.busy()), r.served() - last.count,
-                   capacity > 0 ? (r.BusyArea() - last.busy_area) / capacity : 0});
+                   capacity > 0 ? (r.BusyArea() - last.busy_area) / capacity : 0, capacity / kHour});
     last = {r.served(), r.BusyArea(), r.CapacityArea()};
   }
 }
@@ -172,8 +180,10 @@ void Inward::SampleHour(std::vector<FacilityHour>& out) {
 void Inward::Report(std::vector<FacilityLoad>& out) const {
   std::vector<std::string> names;
   Names(names);
-  const Resource* stages[] = {&scan_, &customs_, &sort_};
-  for (size_t k = 0; k < 3; ++k) out.push_back({names[k], stages[k]->max_queued(), stages[k]->Utilisation()});
+  out.push_back({names[0], scan_.max_queued(), scan_.Utilisation()});
+  out.push_back({names[1], size_t(peak_in_customs_), 0});
+  out.push_back({names[2], customs_.max_queued(), customs_.Utilisation()});
+  out.push_back({names[3], sort_.max_queued(), sort_.Utilisation()});
 }
 
 }  // namespace pochta::sim::internal

@@ -33,7 +33,8 @@ class Inward final : public EventHandler, public ObservedStage {
   const RunSummary::CustomsCounts& customs() const { return counts_; }
 
   void OnEvent(Simulation& sim, uint64_t payload) override;
-  // Arrival scan, customs inspection, sorting.
+  // Arrival scan, in customs (every item held there, whatever its
+  // channel: no utilisation), customs inspection (the officers), sorting.
   void Names(std::vector<std::string>& out) const override;
   void SampleHour(std::vector<FacilityHour>& out) override;
   void Report(std::vector<FacilityLoad>& out) const override;
@@ -55,7 +56,8 @@ class Inward final : public EventHandler, public ObservedStage {
   // EDX, then EMH return to sender, both with `reason`.
   void Refuse(uint32_t i, core::EventReason reason);
 
-  int64_t in_customs_ = 0;
+  int64_t in_customs_ = 0, peak_in_customs_ = 0;
+  uint64_t left_customs_ = 0, left_customs_sampled_ = 0;  // released or refused
   RunSummary::CustomsCounts counts_;
 };
 
