@@ -76,10 +76,38 @@ struct SimulateOptions {
   int replications = 1;
   int jobs = 2;
   std::string sweep;  // "SECTION.NAME=V1,V2,..."
+  std::optional<int> replication_index;  // run only this replication, for pochta merge
   std::string trace;  // also write the events to this trace file
 };
 CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options);
 int RunSimulate(const SimulateOptions& options);
+
+struct PlanOptions {
+  std::string scenario;
+  std::optional<uint64_t> seed;
+  std::string goal;                 // "FIGURE >= X" or "FIGURE <= X"
+  std::vector<std::string> vary;    // "SECTION.NAME=LO..HI[:STEP]" or "=V1,V2,..."
+  std::vector<std::string> costs;   // "SECTION.NAME=COST" per unit
+  double confidence = 0.95;
+  int min_replications = 5;
+  int max_replications = 40;
+  bool exhaustive = false;          // no monotonicity assumed
+  int jobs = 2;
+  std::string json;
+  std::string network_file = DefaultNetworkFile();
+  std::string operators_file = DefaultOperatorsFile();
+};
+CLI::App* AddPlanCommand(CLI::App& app, PlanOptions& options);
+int RunPlan(const PlanOptions& options);
+
+struct MergeOptions {
+  std::vector<std::string> parts;  // simulate --replication-index --json outputs
+  std::string json;
+  std::string report;
+  std::string operators_file = DefaultOperatorsFile();
+};
+CLI::App* AddMergeCommand(CLI::App& app, MergeOptions& options);
+int RunMerge(const MergeOptions& options);
 
 struct CompareOptions {
   std::string a, b;    // results of `pochta simulate --json`

@@ -1,6 +1,9 @@
 #include "cli/common.h"
 
+#include <filesystem>
+
 #include "cli/commands.h"
+#include "core/operators.h"
 #include "fmt/format.h"
 
 namespace pochta::cli {
@@ -15,6 +18,22 @@ std::optional<core::Network> LoadNetworkOrReport(const std::string& path, std::s
     return std::nullopt;
   }
   return *std::move(network);
+}
+
+std::string ScenarioPath(const std::string& name) {
+  if (std::filesystem::exists(name)) return name;
+  return fmt::format("{}/{}.scenario", POCHTA_SCENARIO_DIR, name);
+}
+
+absl::StatusOr<sim::Scenario> LoadScenarioOrReport(const std::string& scenario, const std::string& operators_file,
+                                                   std::string_view command) {
+  absl::StatusOr<core::Operators> operators = core::Operators::Load(operators_file);
+  absl::StatusOr<sim::Scenario> loaded =
+      operators.ok() ? sim::LoadScenario(ScenarioPath(scenario),
+                                         std::make_shared<const core::Operators>(*std::move(operators)))
+                     : absl::StatusOr<sim::Scenario>(operators.status());
+  if (!loaded.ok()) fmt::print(stderr, "pochta {}: {}\n", command, std::string(loaded.status().message()));
+  return loaded;
 }
 
 std::string FormatMinutes(uint32_t minutes) {

@@ -1,7 +1,9 @@
 // pochta: inbound international mail for Uzbekiston Pochtasi.
 #include "cli/commands.h"
+#include "cli/runs.h"
 
 int main(int argc, char** argv) {
+  const pochta::cli::Ranks ranks;  // MPI, when started by mpirun
   CLI::App app{"pochta: tracking and simulation of inbound international mail for Uzbekiston Pochtasi"};
   app.require_subcommand(1);
   app.failure_message(CLI::FailureMessage::help);  // a usage error shows the subcommands and options
@@ -12,6 +14,8 @@ int main(int argc, char** argv) {
   pochta::cli::SimulateOptions simulate;
   pochta::cli::ReplayOptions replay;
   pochta::cli::CompareOptions compare;
+  pochta::cli::PlanOptions plan;
+  pochta::cli::MergeOptions merge;
   CLI::App* network_command = pochta::cli::AddNetworkCommand(app, network);
   CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
   CLI::App* store_command = pochta::cli::AddStoreCommand(app, store);
@@ -19,6 +23,8 @@ int main(int argc, char** argv) {
   CLI::App* simulate_command = pochta::cli::AddSimulateCommand(app, simulate);
   CLI::App* replay_command = pochta::cli::AddReplayCommand(app, replay);
   CLI::App* compare_command = pochta::cli::AddCompareCommand(app, compare);
+  CLI::App* plan_command = pochta::cli::AddPlanCommand(app, plan);
+  CLI::App* merge_command = pochta::cli::AddMergeCommand(app, merge);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -31,5 +37,7 @@ int main(int argc, char** argv) {
   if (simulate_command->parsed()) return pochta::cli::RunSimulate(simulate);
   if (replay_command->parsed()) return pochta::cli::RunReplay(replay);
   if (compare_command->parsed()) return pochta::cli::RunCompare(compare);
+  if (plan_command->parsed()) return pochta::cli::RunPlan(plan);
+  if (merge_command->parsed()) return pochta::cli::RunMerge(merge);
   return pochta::cli::kExitUsage;
 }

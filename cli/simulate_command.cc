@@ -9,7 +9,9 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/replication_results.h"
 #include "cli/reports.h"
+#include "cli/runs.h"
 #include "cli/store_sink.h"
 #include "core/files.h"
 #include "fmt/chrono.h"
@@ -42,11 +44,6 @@ class TeeSink final : public sim::EventSink {
  private:
   std::vector<sim::EventSink*> sinks_;
 };
-
-std::string ScenarioPath(const std::string& name) {
-  if (std::filesystem::exists(name)) return name;
-  return fmt::format("{}/{}.scenario", POCHTA_SCENARIO_DIR, name);
-}
 
 nlohmann::ordered_json ToJson(const sim::Percentiles& p) {
   std::vector<double> cdf;  // to the hundredth of a day, as floats print otherwise (6.400000095367432)
@@ -174,7 +171,8 @@ nlohmann::ordered_json SummaryJson(const sim::Scenario& scenario, const sim::Run
   return j;
 }
 
-// Replications, or a sweep of one parameter with replications at each value.
+// Replications, or a sweep of one parameter with replications at each
+// value; with --replication-index, that one replication at each value.
 int RunReplications(const SimulateOptions& options, const sim::Scenario& scenario, const core::Network& network) {
   std::vector<std::pair<std::string, sim::Scenario>> points = {{"", scenario}};
   std::string parameter;
@@ -196,51 +194,42 @@ int RunReplications(const SimulateOptions& options, const sim::Scenario& scenari
       points.emplace_back(value, *std::move(s));
     }
   }
-  fmt::print("pochta simulate {}: {} replication{} from seed {}, in memory, {} jobs{}\n", scenario.name,
-             options.replications, options.replications == 1 ? "" : "s", scenario.seed, options.jobs,
+  const bool part = options.replication_index.has_value();
+  const int first = part ? *options.replication_index : 0;
+  const int replications = part ? 1 : options.replications;
+  fmt::print("pochta simulate {}: {}, in memory, {} job{}{}\n", scenario.name,
+             part ? fmt::format("replication {} (seed {})", first, scenario.seed + uint64_t(first))
+                  : fmt::format("{} replications from seed {}", replications, scenario.seed),
+             options.jobs, options.jobs == 1 ? "" : "s",
              parameter.empty() ? "" : fmt::format(", sweeping {}", parameter));
-  nlohmann::ordered_json json;
-  json["scenario"] = scenario.name;
-  json["replications"] = options.replications;
-  json["first_seed"] = scenario.seed;
+  std::vector<sim::Replication> runs;
   for (const auto& [value, s] : points) {
-    const std::vector<sim::RunSummary> runs = sim::Replicate(s, network, options.replications, options.jobs);
-    std::vector<std::pair<std::string, std::vector<double>>> figures;
-    for (const sim::RunSummary& run : runs) {
-      const auto kpis = sim::KeyFigures(run);
-      if (figures.empty()) {
-        for (const auto& [name, v] : kpis) figures.push_back({name, {}});
+    for (int r = first; r < first + replications; ++r) runs.push_back({&s, r});
+  }
+  Progress progress("simulate");
+  const std::vector<KeyFigures> figures = RunKeyFigures(runs, network, options.jobs, progress);
+  progress.Finish();
+  ReplicationResults results;
+  results.scenario = scenario.name;
+  results.first_seed = scenario.seed;
+  results.replications = replications;
+  results.parameter = parameter;
+  for (size_t p = 0; p < points.size(); ++p) {
+    results.points.push_back({points[p].first, {}});
+    for (int r = 0; r < replications; ++r) {
+      const KeyFigures& run = figures[p * size_t(replications) + size_t(r)];
+      if (results.points[p].figures.empty()) {
+        for (const auto& [name, v] : run) results.points[p].figures.push_back({name, {}});
       }
-      for (size_t k = 0; k < kpis.size(); ++k) figures[k].second.push_back(kpis[k].second);
-    }
-    if (!parameter.empty()) fmt::print("\n  {} = {}\n", parameter, value);
-    fmt::print("\n  {:<48} {:>12} {:>12}\n", "key figure", "mean", "95% CI +-");
-    nlohmann::ordered_json point;
-    for (const auto& [name, values] : figures) {
-      const sim::Estimate e = sim::EstimateOf(values);
-      fmt::print("  {:<48} {:>12.2f} {:>12.2f}\n", name, e.mean, e.half_width);
-      point[name] = {{"mean", e.mean}, {"ci95_half_width", e.half_width}, {"values", values}};
-    }
-    if (parameter.empty()) {
-      json["key_figures"] = point;
-    } else {
-      json["sweep"]["parameter"] = parameter;
-      json["sweep"]["points"].push_back({{"value", value}, {"key_figures", point}});
+      for (size_t k = 0; k < run.size(); ++k) results.points[p].figures[k].second.push_back(run[k].second);
     }
   }
-  if (!options.json.empty()) {
-    if (absl::Status s = core::WriteFile(options.json, json.dump(2) + "\n"); !s.ok()) {
-      fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
-      return kExitBadInput;
-    }
+  nlohmann::ordered_json json = ToJson(results);
+  if (part) {
+    json["replication_index"] = first;
+    json["scenario_file"] = std::filesystem::absolute(ScenarioPath(options.scenario)).string();
   }
-  if (!options.report.empty()) {
-    if (absl::Status s = core::WriteFile(options.report, ReplicationsReport(scenario, json)); !s.ok()) {
-      fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
-      return kExitBadInput;
-    }
-  }
-  return kExitOk;
+  return PrintAndWrite("simulate", scenario, results, json, options.json, options.report);
 }
 
 }  // namespace
@@ -270,21 +259,16 @@ CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
       ->capture_default_str();
   cmd->add_option("--sweep", options.sweep,
                   "Vary one parameter: SECTION.NAME=V1,V2,... (e.g. customs.officers=2,3,4,6)");
+  cmd->add_option("--replication-index", options.replication_index,
+                  "Run only replication I (seed + I) of the replications or sweep, for a job array; "
+                  "pochta merge combines the --json outputs")
+      ->check(CLI::Range(0, 9999));
   return cmd;
 }
 
 int RunSimulate(const SimulateOptions& options) {
-  absl::StatusOr<core::Operators> operators = core::Operators::Load(options.operators_file);
-  if (!operators.ok()) {
-    fmt::print(stderr, "pochta simulate: {}\n", std::string(operators.status().message()));
-    return kExitBadInput;
-  }
-  absl::StatusOr<sim::Scenario> scenario = sim::LoadScenario(
-      ScenarioPath(options.scenario), std::make_shared<const core::Operators>(*std::move(operators)));
-  if (!scenario.ok()) {
-    fmt::print(stderr, "pochta simulate: {}\n", std::string(scenario.status().message()));
-    return kExitBadInput;
-  }
+  absl::StatusOr<sim::Scenario> scenario = LoadScenarioOrReport(options.scenario, options.operators_file, "simulate");
+  if (!scenario.ok()) return kExitBadInput;
   if (options.seed) scenario->seed = *options.seed;
   const std::optional<core::Network> network = LoadNetworkOrReport(options.network_file, "simulate");
   if (!network) return kExitBadInput;
@@ -293,7 +277,17 @@ int RunSimulate(const SimulateOptions& options) {
     return kExitBadInput;
   }
 
-  if (options.replications > 1 || !options.sweep.empty()) return RunReplications(options, *scenario, *network);
+  if (options.replication_index && !options.report.empty()) {
+    fmt::print(stderr, "pochta simulate: --report with --replication-index: report from pochta merge of the parts\n");
+    return kExitUsage;
+  }
+  if (options.replications > 1 || !options.sweep.empty() || options.replication_index) {
+    return RunReplications(options, *scenario, *network);
+  }
+  if (Ranks::size() > 1) {
+    fmt::print(stderr, "pochta simulate: under mpirun, give --replications or --sweep (one run runs on one rank)\n");
+    return kExitUsage;
+  }
 
   std::unique_ptr<storage::TrackingStore> store;
   std::unique_ptr<StoreSink> sink;

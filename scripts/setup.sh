@@ -15,6 +15,7 @@ packages=(
   python3 python3-grpcio python3-grpc-tools python3-protobuf python3-simpy openssl bc
   clang libclang-rt-14-dev
   libjs-chart.js chromium chromium-driver python3-selenium
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()

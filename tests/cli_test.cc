@@ -477,9 +477,96 @@ TEST(CliTest, SimulateRefusesBadScenarios) {
   EXPECT_TRUE(Contains(run.err, "unknown parameter \"officers\"")) << run.err;
 }
 
+TEST(CliTest, MergedPartsEqualTheReplicationsRunTogether) {
+  const std::string base = testing::TempDir() + "merge-" + std::to_string(getpid());
+  const std::string sweep = " --sweep customs.officers=2,4 --jobs 1";
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + sweep + " --replications 3 --json " + base + "-all.json").exit_code,
+            0);
+  std::string parts;
+  for (int r : {2, 0, 1}) {  // in any order
+    const std::string part = fmt::format("{}-{}.json", base, r);
+    const Result run = Pochta(fmt::format("simulate {}{} --replication-index {} --json {}", SmallScenario(), sweep, r,
+                                          part));
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_TRUE(Contains(run.out, fmt::format("replication {} (seed {})", r, 1 + r))) << run.out;
+    parts += " " + part;
+  }
+  Result run = Pochta("merge" + parts + " --json " + base + "-merged.json --report " + base + ".html");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "3 replications of small from seed 1, sweeping customs.officers")) << run.out;
+  EXPECT_EQ(ReadFile(base + "-merged.json"), ReadFile(base + "-all.json"));
+  EXPECT_TRUE(Contains(ReadFile(base + ".html"), "3 replications at each point, seeds 1 to 3"));
+  // A gap, a replication twice, other runs.
+  run = Pochta(fmt::format("merge {}-0.json {}-2.json", base, base));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "replication 1 is missing: the parts must be replications 0 to 1")) << run.err;
+  run = Pochta(fmt::format("merge {}-0.json {}-0.json", base, base));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "replication 0 is in two parts")) << run.err;
+  ASSERT_EQ(Pochta("simulate " + SmallScenario() + " --replication-index 1 --json " + base + "-other.json").exit_code, 0);
+  run = Pochta(fmt::format("merge {}-0.json {}-other.json", base, base));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "-other.json: not a part of the same runs as")) << run.err;
+  run = Pochta(fmt::format("merge {}-all.json", base));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "-all.json: not a part from pochta simulate --replication-index --json")) << run.err;
+}
+
+TEST(CliTest, PlanFindsTheFewestOfficersAndExplainsItsAnswer) {
+  // Ten times the small scenario's goods: one customs officer is swamped.
+  const std::string busy = testing::TempDir() + "busy-" + std::to_string(getpid()) + ".scenario";
+  std::ofstream(busy) << "base = " << std::filesystem::path(SmallScenario()).stem().string()
+                      << "\nname = busy\n[operator CN]\nitems_per_day = 3000\n";
+  const std::string json = testing::TempDir() + "plan-" + std::to_string(getpid()) + ".json";
+  const Result run = Pochta("plan " + busy +
+                            " --goal 'peak backlog, UZTASA customs inspection <= 600' --vary customs.officers=1..6 "
+                            "--cost customs.officers=1200 --json " + json);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "the cheapest setting with peak backlog, UZTASA customs inspection <= 600 at 95% "
+                                "confidence")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "  answer: customs.officers=2 (cost 2,400): peak backlog, UZTASA customs inspection "))
+      << run.out;
+  EXPECT_TRUE(Contains(run.out, "  the next cheaper setting run, customs.officers=1 (cost 1,200), misses: ")) << run.out;
+  const nlohmann::json plan = nlohmann::json::parse(ReadFile(json));
+  EXPECT_EQ(plan["answer"], nlohmann::json::array({2.0}));
+  // Every setting known is consistent with the answer: from 2 officers on
+  // it meets, below it misses; costs are 1,200 an officer.
+  for (const auto& trial : plan["trials"]) {
+    const double officers = trial["setting"][0].get<double>();
+    const std::string verdict = trial["verdict"];
+    EXPECT_EQ(verdict.starts_with("meets"), officers >= 2) << trial.dump();
+    if (trial.contains("values")) {
+      EXPECT_GE(trial["values"].size(), 5u) << trial.dump();
+    }
+    EXPECT_EQ(trial["cost"].get<double>(), 1200 * officers);
+  }
+}
+
+TEST(CliTest, PlanNamesWhatIsWrongWithItsQuestion) {
+  for (const auto& [args, error] : std::vector<std::pair<std::string, std::string>>{
+           {"--goal 'on time >= 95' --vary customs.officers=1..3",
+            "goal: \"on time\" is not a key figure; they are: \"items posted\", "},
+           {"--goal 'on_time_share >= 0.95' --vary customs.officers=1..3",
+            "goal: \"on-time share, %\" is in percent: 0.95 looks like a share; write 95 for 95%"},
+           {"--goal 'on_time_share = 95' --vary customs.officers=1..3", "has no >= or <="},
+           {"--goal 'on_time_share >= 95' --vary customs.officers=3..1", "needs LO <= HI and a STEP above 0"},
+           {"--goal 'on_time_share >= 95' --vary customs.officers=1..2.5:0.5",
+            "--vary: customs.officers=1.5:2: officers \"1.5\": expected a whole number of at least 1"},
+           {"--goal 'on_time_share >= 95' --vary customs.officers=1..3 --vary inward.sort_per_hour=1000..2000:500 "
+            "--cost customs.officers=10",
+            "varying several parameters: give --cost inward.sort_per_hour=COST"},
+           {"--goal 'on_time_share >= 95' --vary customs.officers=1..3 --cost customs.staff=10",
+            "--cost \"customs.staff=10\" must be SECTION.NAME=COST"}}) {
+    const Result run = Pochta("plan " + SmallScenario() + " " + args);
+    EXPECT_EQ(run.exit_code, 1) << args;
+    EXPECT_TRUE(Contains(run.err, error)) << args << ": " << run.err;
+    EXPECT_TRUE(run.out.empty()) << args << ": " << run.out;
+  }
+}
+
 TEST(CliTest, EverySubcommandHasHelp) {
   for (const char* args : {"--help", "route --help", "network --help", "store --help", "store verify --help",
-                           "store stats --help", "store dump --help", "simulate --help", "compare --help"}) {
+                           "store stats --help", "store dump --help", "simulate --help", "compare --help", "plan --help", "merge --help"}) {
     const Result run = Pochta(args);
     EXPECT_EQ(run.exit_code, 0) << args;
     EXPECT_TRUE(Contains(run.out, "Usage")) << args << ": " << run.out;

@@ -61,21 +61,29 @@ Difference DifferenceOf(const std::vector<double>& a, const std::vector<double>&
   return d;
 }
 
-std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs) {
-  std::vector<RunSummary> runs(size_t(std::max(replications, 0)));
+std::vector<RunSummary> RunReplications(const std::vector<Replication>& runs, const core::Network& network, int jobs,
+                                        const std::function<void()>& done) {
+  std::vector<RunSummary> summaries(runs.size());
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
   for (int j = 0; j < std::max(1, jobs); ++j) {
     threads.emplace_back([&] {
       for (size_t r; (r = next++) < runs.size();) {
-        Scenario s = scenario;
-        s.seed = scenario.seed + r;
-        runs[r] = PostalModel(s, network, nullptr).Run();
+        Scenario s = *runs[r].scenario;
+        s.seed += uint64_t(runs[r].index);
+        summaries[r] = PostalModel(s, network, nullptr).Run();
+        if (done) done();
       }
     });
   }
   for (std::thread& t : threads) t.join();
-  return runs;
+  return summaries;
+}
+
+std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs) {
+  std::vector<Replication> runs;
+  for (int r = 0; r < replications; ++r) runs.push_back({&scenario, r});
+  return RunReplications(runs, network, jobs);
 }
 
 std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run) {
@@ -103,6 +111,19 @@ std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run) {
     figures.emplace_back("registered letters exchanged", registered);
   }
   return figures;
+}
+
+std::vector<std::string> KeyFigureNames(const Scenario& scenario, const core::Network& network) {
+  // A run of no days has the scenario's facilities; what it exchanged is
+  // set so that the correspondence figures are named when it has any.
+  Scenario none = scenario;
+  none.days = 0;
+  none.drain_days = 0;
+  RunSummary empty = PostalModel(none, network, nullptr).Run();
+  for (const OperatorFlow& flow : scenario.operators) empty.operators[Label(flow)].exchanged_kg = 1;
+  std::vector<std::string> names;
+  for (const auto& [name, value] : KeyFigures(empty)) names.push_back(name);
+  return names;
 }
 
 absl::StatusOr<Scenario> WithParameter(const Scenario& scenario, std::string_view parameter, std::string_view value) {

@@ -5,6 +5,7 @@
 // network is only read.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,11 +40,26 @@ struct Difference {
 // REQUIRES: a and b not empty; paired: the same sizes.
 Difference DifferenceOf(const std::vector<double>& a, const std::vector<double>& b, bool paired);
 
+// Replication `index` of a scenario runs seed scenario->seed + index:
+// its random streams derive from the scenario, the seed and the index alone.
+struct Replication {
+  const Scenario* scenario = nullptr;
+  int index = 0;
+};
+
+// Runs each replication without records on `jobs` threads; `done`, when
+// set, is called after each run from the thread that ran it.
+std::vector<RunSummary> RunReplications(const std::vector<Replication>& runs, const core::Network& network, int jobs,
+                                        const std::function<void()>& done = {});
+
 // Runs `replications` seeds from scenario.seed on, without records.
 std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs);
 
 // The key figures planners compare, by name, in a fixed order.
 std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run);
+
+// The names KeyFigures gives for a run of `scenario`, known before running it.
+std::vector<std::string> KeyFigureNames(const Scenario& scenario, const core::Network& network);
 
 // A copy of `scenario` with one parameter changed: `parameter` is
 // "SECTION.NAME" as in a scenario file ("customs.officers",

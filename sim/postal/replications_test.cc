@@ -85,6 +85,18 @@ TEST(ReplicationsTest, ParallelReplicationsEqualSequentialRuns) {
   EXPECT_NE(parallel[0].tracking_events, parallel[1].tracking_events);
 }
 
+TEST(ReplicationsTest, KeyFigureNamesAreKnownBeforeTheRun) {
+  for (const char* name : {"h1-2025", "customs-slowdown"}) {
+    Scenario s = Builtin(name);
+    s.days = 5;
+    s.drain_days = 10;
+    std::vector<std::string> ran;
+    for (const auto& [figure, value] : KeyFigures(PostalModel(s, Network(), nullptr).Run())) ran.push_back(figure);
+    EXPECT_EQ(KeyFigureNames(s, Network()), ran) << name;
+    EXPECT_NE(std::find(ran.begin(), ran.end(), "peak backlog, UZTASA customs inspection"), ran.end());
+  }
+}
+
 TEST(ReplicationsTest, WithParameterChangesOneParameterAndNamesMistakes) {
   const Scenario base = Builtin("h1-2025");
   absl::StatusOr<Scenario> more = WithParameter(base, "customs.officers", "12");
