@@ -32,10 +32,9 @@ void Progress::Finish() {
   shown_ = false;
 }
 
-void Progress::Expect(size_t runs, size_t later) {
+void Progress::Expect(size_t more) {
   std::lock_guard lock(mu_);
-  expected_ += runs;
-  later_ = later;
+  expected_ += more;
 }
 
 void Progress::Done() {
@@ -53,10 +52,10 @@ void Progress::Print(bool last) {
   const bool tty = isatty(STDERR_FILENO);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const size_t left = expected_ > done_ ? expected_ - done_ : 0;
-  std::string line = fmt::format("  {}: {} runs done", what_, done_);
+  std::string line = fmt::format("  {}: {} {} done", what_, done_, unit_);
   if (size_ > 1) line += fmt::format(" on rank 0 of {}", size_);
   if (!last) {
-    line += later_ > 0 ? fmt::format(", {} left and up to {} more", left, later_) : fmt::format(", {} left", left);
+    line += fmt::format(", {} left", left);
     if (done_ > 0) line += fmt::format(", about {} to go", Duration(elapsed / double(done_) * double(left)));
   } else {
     line += fmt::format(" in {}", Duration(elapsed));

@@ -20,19 +20,18 @@
 
 namespace pochta::cli {
 
-// Runs done, runs left and the time left, on one line of stderr: redrawn
-// in place on a terminal, else a line at most every 30 seconds. Only on
-// rank 0, which counts its own share of the runs. Thread-safe.
+// Runs (or a run's days) done, left, and the time left, on one line of
+// stderr: redrawn in place on a terminal, else a line every 30 seconds
+// (none for a shorter command). Only on rank 0, which counts its own share
+// of the runs. Thread-safe.
 class Progress {
  public:
-  explicit Progress(std::string what) : what_(std::move(what)) {}
+  explicit Progress(std::string what, std::string unit = "runs") : what_(std::move(what)), unit_(std::move(unit)) {}
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
   ~Progress() { Finish(); }
 
-  // `runs` more to do; `later`, runs that may follow (a plan's settings not
-  // yet known), shown as "up to".
-  void Expect(size_t runs, size_t later = 0);
+  void Expect(size_t more);
   void Done();
   // The last line, with the time taken, once something was shown.
   void Finish();
@@ -40,11 +39,11 @@ class Progress {
  private:
   void Print(bool last);
 
-  const std::string what_;
+  const std::string what_, unit_;
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::mutex mu_;
-  size_t done_ = 0, expected_ = 0, later_ = 0;
-  std::chrono::steady_clock::time_point printed_{};
+  size_t done_ = 0, expected_ = 0;
+  std::chrono::steady_clock::time_point printed_ = start_;
   bool shown_ = false;
 };
 

@@ -1,7 +1,5 @@
 // pochta simulate SCENARIO: run a postal flow scenario, write its tracking
 // records into a store, print a summary and write JSON and CSV results.
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -323,17 +321,12 @@ int RunSimulate(const SimulateOptions& options) {
   if (sink) tee.Add(sink.get());
   if (trace) tee.Add(trace.get());
 
-  const bool tty = isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
+  Progress progress("simulate", "days");
+  progress.Expect(size_t(scenario->days + scenario->drain_days));
   sim::PostalModel model(*scenario, *network, tee.empty() ? nullptr : &tee);
-  const sim::RunSummary summary = model.Run([tty](int day, int days) {
-    if (!tty) return;
-    const int width = 40;
-    const int filled = width * (day + 1) / days;
-    fmt::print(stderr, "\r  day {:>3}/{} [{}{}]", day + 1, days, std::string(size_t(filled), '#'),
-               std::string(size_t(width - filled), ' '));
-  });
-  if (tty) fmt::print(stderr, "\n");
+  const sim::RunSummary summary = model.Run([&progress](int, int) { progress.Done(); });
+  progress.Finish();
   if (trace) {
     if (absl::Status s = trace->Close(); !s.ok()) {
       fmt::print(stderr, "pochta simulate: {}\n", std::string(s.message()));
