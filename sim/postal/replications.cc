@@ -80,12 +80,6 @@ std::vector<RunSummary> RunReplications(const std::vector<Replication>& runs, co
   return summaries;
 }
 
-std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs) {
-  std::vector<Replication> runs;
-  for (int r = 0; r < replications; ++r) runs.push_back({&scenario, r});
-  return RunReplications(runs, network, jobs);
-}
-
 std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run) {
   const RunSummary::ByOperator& all = run.operators.at("all");
   std::vector<std::pair<std::string, double>> figures = {

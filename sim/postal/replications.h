@@ -1,7 +1,7 @@
 // Replications: the same scenario under several seeds, run in parallel, and
 // each key figure reported as a mean with a 95% confidence interval.
 //
-// Thread-safety: Replicate runs independent models on `jobs` threads; the
+// Thread-safety: RunReplications runs independent models on `jobs` threads; the
 // network is only read.
 #pragma once
 
@@ -51,9 +51,6 @@ struct Replication {
 // set, is called after each run from the thread that ran it.
 std::vector<RunSummary> RunReplications(const std::vector<Replication>& runs, const core::Network& network, int jobs,
                                         const std::function<void()>& done = {});
-
-// Runs `replications` seeds from scenario.seed on, without records.
-std::vector<RunSummary> Replicate(const Scenario& scenario, const core::Network& network, int replications, int jobs);
 
 // The key figures planners compare, by name, in a fixed order.
 std::vector<std::pair<std::string, double>> KeyFigures(const RunSummary& run);

@@ -14,6 +14,13 @@ namespace {
 const core::Network& Network() { return testing::ShippedNetwork(); }
 using testing::Builtin;
 
+// Replications 0 .. n - 1 of one scenario.
+std::vector<RunSummary> Replicate(const Scenario& scenario, int replications, int jobs) {
+  std::vector<Replication> runs;
+  for (int r = 0; r < replications; ++r) runs.push_back({&scenario, r});
+  return RunReplications(runs, Network(), jobs);
+}
+
 TEST(ReplicationsTest, ConfidenceIntervalUsesStudentsT) {
   const Estimate one = EstimateOf({5.0});
   EXPECT_EQ(one.mean, 5.0);
@@ -56,7 +63,7 @@ TEST(ReplicationsTest, TheSameSeedsGiveTheSameItemsInAnotherScenario) {
     s->days = 15;
     s->drain_days = 20;
   }
-  const std::vector<RunSummary> a = Replicate(normal, Network(), 4, 2), b = Replicate(slow, Network(), 4, 2);
+  const std::vector<RunSummary> a = Replicate(normal, 4, 2), b = Replicate(slow, 4, 2);
   std::vector<double> on_time_a, on_time_b;
   for (size_t r = 0; r < 4; ++r) {
     EXPECT_EQ(a[r].operators.at("all").posted, b[r].operators.at("all").posted) << r;
@@ -74,7 +81,7 @@ TEST(ReplicationsTest, ParallelReplicationsEqualSequentialRuns) {
   Scenario s = Builtin("h1-2025");
   s.days = 15;
   s.drain_days = 20;
-  const std::vector<RunSummary> parallel = Replicate(s, Network(), 3, 3);
+  const std::vector<RunSummary> parallel = Replicate(s, 3, 3);
   for (size_t r = 0; r < 3; ++r) {
     Scenario one = s;
     one.seed = s.seed + r;
