@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "services/auth.h"
 
 namespace pochta::cli {
 
@@ -59,9 +60,19 @@ struct ServeOptions {
   uint32_t write_buffer_mib = 256;
   std::string tls_cert;
   std::string tls_key;
+  std::string metrics_listen;
+  double rate_limit = services::kDefaultRateLimit;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options);
 int RunServe(const ServeOptions& options);
+
+struct KeysOptions {
+  std::string keys;
+  std::string operators_file = DefaultOperatorsFile();
+  std::vector<std::string> words;  // ROLE [COUNTRY] NAME
+};
+CLI::App* AddKeysCommand(CLI::App& app, KeysOptions& options);
+int RunKeys(const KeysOptions& options);
 
 struct SimulateOptions {
   std::string scenario;

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   pochta::cli::RouteOptions route;
   pochta::cli::StoreOptions store;
   pochta::cli::ServeOptions serve;
+  pochta::cli::KeysOptions keys;
   pochta::cli::SimulateOptions simulate;
   pochta::cli::ReplayOptions replay;
   pochta::cli::CompareOptions compare;
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
   CLI::App* store_command = pochta::cli::AddStoreCommand(app, store);
   CLI::App* serve_command = pochta::cli::AddServeCommand(app, serve);
+  CLI::App* keys_command = pochta::cli::AddKeysCommand(app, keys);
   CLI::App* simulate_command = pochta::cli::AddSimulateCommand(app, simulate);
   CLI::App* replay_command = pochta::cli::AddReplayCommand(app, replay);
   CLI::App* compare_command = pochta::cli::AddCompareCommand(app, compare);
@@ -34,6 +36,7 @@ int main(int argc, char** argv) {
   if (route_command->parsed()) return pochta::cli::RunRoute(route);
   if (store_command->parsed()) return pochta::cli::RunStore(store);
   if (serve_command->parsed()) return pochta::cli::RunServe(serve);
+  if (keys_command->parsed()) return pochta::cli::RunKeys(keys);
   if (simulate_command->parsed()) return pochta::cli::RunSimulate(simulate);
   if (replay_command->parsed()) return pochta::cli::RunReplay(replay);
   if (compare_command->parsed()) return pochta::cli::RunCompare(compare);

@@ -30,6 +30,12 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
       ->check(CLI::Range(8, 1 << 20));
   cmd->add_option("--tls-cert", options.tls_cert, "PEM certificate chain; TLS when given with --tls-key");
   cmd->add_option("--tls-key", options.tls_key, "PEM private key");
+  cmd->add_option("--rate-limit", options.rate_limit,
+                  "Calls per second per API key, twice that at once; beyond it RESOURCE_EXHAUSTED (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--metrics-listen", options.metrics_listen,
+                  "Serve Prometheus metrics at http://ADDRESS/metrics (port 0 picks a free port)");
   cmd->footer(
       "Prints \"listening on ADDRESS\" once ready. SIGINT or SIGTERM drains calls, closes the store and exits 0.");
   return cmd;
@@ -61,6 +67,8 @@ int RunServe(const ServeOptions& options) {
   config.operators_file = options.operators_file;
   config.tls_cert_file = options.tls_cert;
   config.tls_key_file = options.tls_key;
+  config.metrics_listen = options.metrics_listen;
+  config.rate_limit = options.rate_limit;
   config.store.durability = *durability;
   config.store.block_cache_bytes = size_t(options.block_cache_mib) << 20;
   config.store.write_buffer_bytes = size_t(options.write_buffer_mib) << 20;
@@ -72,6 +80,10 @@ int RunServe(const ServeOptions& options) {
   const std::string host = options.listen.substr(0, options.listen.rfind(':'));
   fmt::print("pochta serve: listening on {}:{} (store {}, durability {}{})\n", host, (*server)->port(), options.db,
              options.durability, options.tls_cert.empty() ? "" : ", TLS");
+  if ((*server)->metrics_port() != 0) {
+    const std::string metrics_host = options.metrics_listen.substr(0, options.metrics_listen.rfind(':'));
+    fmt::print("pochta serve: metrics on http://{}:{}/metrics\n", metrics_host, (*server)->metrics_port());
+  }
   std::fflush(stdout);
 
   int signal = 0;

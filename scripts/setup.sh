@@ -16,6 +16,7 @@ packages=(
   clang libclang-rt-14-dev
   libjs-chart.js chromium chromium-driver python3-selenium
   openmpi-bin libopenmpi-dev
+  prometheus-cpp-dev prometheus libssl-dev
 )
 
 missing=()

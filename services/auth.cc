@@ -1,9 +1,14 @@
 #include "services/auth.h"
 
+#include <cmath>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "core/files.h"
 #include "fmt/format.h"
+#include "openssl/crypto.h"
+#include "openssl/evp.h"
+#include "openssl/rand.h"
 
 namespace pochta::services {
 
@@ -109,6 +114,72 @@ std::optional<std::string> Principal::WhyNotDeclare(core::ItemId item) const {
   return WhyNotOwn(*sender, item);
 }
 
+namespace {
+
+constexpr std::string_view kHashedPrefix = "hash:";
+constexpr std::string_view kKeyPrefix = "pochta_";
+constexpr size_t kIdDigits = 12, kSecretDigits = 32, kSaltBytes = 16, kDigestBytes = 32;
+
+std::string Sha256(std::string_view salt, std::string_view key) {
+  // Fetched once: OpenSSL 3 looks an implicitly named algorithm up again on
+  // every use, under a lock.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  std::string digest(kDigestBytes, '\0');
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = sha256 && ctx && EVP_DigestInit_ex(ctx, sha256, nullptr) == 1 &&
+                  EVP_DigestUpdate(ctx, salt.data(), salt.size()) == 1 &&
+                  EVP_DigestUpdate(ctx, key.data(), key.size()) == 1 &&
+                  EVP_DigestFinal_ex(ctx, reinterpret_cast<unsigned char*>(digest.data()), nullptr) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) std::abort();  // only on allocation failure inside OpenSSL
+  return digest;
+}
+
+std::string RandomBytes(size_t n) {
+  std::string bytes(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), int(n)) != 1) std::abort();  // no entropy
+  return bytes;
+}
+
+bool IsHex(const std::string& s, size_t digits) {
+  return s.size() == digits && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// The ID of a key of the form "pochta_ID_SECRET"; nothing for another form.
+std::optional<std::string_view> KeyId(std::string_view key) {
+  if (!key.starts_with(kKeyPrefix)) return std::nullopt;
+  key.remove_prefix(kKeyPrefix.size());
+  if (key.size() != kIdDigits + 1 + kSecretDigits || key[kIdDigits] != '_') return std::nullopt;
+  return key.substr(0, kIdDigits);
+}
+
+}  // namespace
+
+std::chrono::microseconds RateLimiter::Take(const std::string& key_id, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mu_);
+  auto [it, fresh] = buckets_.try_emplace(key_id, Bucket{burst_, now});
+  Bucket& b = it->second;
+  b.tokens = std::min(burst_, b.tokens + std::chrono::duration<double>(now - b.at).count() * per_second_);
+  b.at = now;
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return std::chrono::microseconds(0);
+  }
+  return std::chrono::microseconds(int64_t(std::ceil((1 - b.tokens) / per_second_ * 1e6)));
+}
+
+KeyRing::NewKey KeyRing::Generate() {
+  const std::string id = absl::BytesToHexString(RandomBytes(kIdDigits / 2));
+  const std::string key = fmt::format("{}{}_{}", kKeyPrefix, id, absl::BytesToHexString(RandomBytes(kSecretDigits / 2)));
+  const std::string salt = RandomBytes(kSaltBytes);
+  return {key, fmt::format("{}{}:{}:{}", kHashedPrefix, id, absl::BytesToHexString(salt),
+                           absl::BytesToHexString(Sha256(salt, key)))};
+}
+
+void KeyRing::SetRateLimit(double per_second) {
+  limiter_ = per_second > 0 ? std::make_unique<RateLimiter>(per_second, 2 * per_second) : nullptr;
+}
+
 absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path, const core::Operators& operators) {
   absl::StatusOr<std::string> text = core::ReadFile(path, "keys file");
   if (!text.ok()) return text.status();
@@ -128,9 +199,22 @@ absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view s
     const auto fail = [&](std::string_view why) {
       return absl::InvalidArgumentError(fmt::format("{}:{}: {}", source, number, why));
     };
-    if (key.size() < 16 || key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
-                               std::string::npos) {
-      return fail("a key is 16 or more letters, digits, '-', '_' or '.'");
+    std::optional<Hashed> hashed;
+    if (key.starts_with(kHashedPrefix)) {
+      std::vector<std::string> parts;
+      std::istringstream fields_of_key(key.substr(kHashedPrefix.size()));
+      for (std::string part; std::getline(fields_of_key, part, ':');) parts.push_back(part);
+      if (parts.size() != 3 || !IsHex(parts[0], kIdDigits) || !IsHex(parts[1], 2 * kSaltBytes) ||
+          !IsHex(parts[2], 2 * kDigestBytes)) {
+        return fail(fmt::format("a hashed key is hash:ID:SALT:DIGEST with {}, {} and {} lower-case hex digits",
+                                kIdDigits, 2 * kSaltBytes, 2 * kDigestBytes));
+      }
+      hashed = Hashed{absl::HexStringToBytes(parts[1]), absl::HexStringToBytes(parts[2]), {}};
+      key = parts[0];
+    } else if (key.size() < 16 ||
+               key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+                   std::string::npos) {
+      return fail("a key is hash:ID:SALT:DIGEST, or 16 or more letters, digits, '-', '_' or '.'");
     }
     if (!(fields >> role)) return fail("expected \"KEY ROLE [COUNTRY] NAME\"");
     Principal p;
@@ -157,16 +241,26 @@ absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view s
     }
     std::getline(fields >> std::ws, p.name);
     if (p.name.empty()) p.name = role;
-    if (!ring.keys_.emplace(key, std::move(p)).second) return fail("duplicate key");
+    if (hashed) {
+      p.key_id = key;
+      hashed->principal = std::move(p);
+      if (!ring.hashed_.emplace(key, *std::move(hashed)).second) return fail(fmt::format("duplicate key ID {}", key));
+    } else {
+      const std::string digest = Sha256({}, key);
+      p.key_id = absl::BytesToHexString(digest).substr(0, kIdDigits);
+      if (!ring.plain_.emplace(digest, Plain{key, std::move(p)}).second) return fail("duplicate key");
+    }
   }
-  if (ring.keys_.empty()) return absl::InvalidArgumentError(fmt::format("{}: no keys", source));
+  if (ring.size() == 0) return absl::InvalidArgumentError(fmt::format("{}: no keys", source));
+  ring.SetRateLimit(kDefaultRateLimit);
   return ring;
 }
 
 std::optional<std::string> KeyRing::KeyFor(Role role, core::Operator op) const {
   std::optional<std::string> found;
-  for (const auto& [key, p] : keys_) {
-    if (p.role == role && (role != Role::kOperator || p.op == op) && (!found || key < *found)) found = key;
+  for (const auto& [digest, plain] : plain_) {
+    const Principal& p = plain.principal;
+    if (p.role == role && (role != Role::kOperator || p.op == op) && (!found || plain.key < *found)) found = plain.key;
   }
   return found;
 }
@@ -176,9 +270,29 @@ absl::StatusOr<Principal> KeyRing::Authenticate(std::optional<std::string_view> 
     return absl::UnauthenticatedError(
         fmt::format("missing API key: send it in the \"{}\" metadata entry", kApiKeyHeader));
   }
-  const auto it = keys_.find(std::string(*key));
-  if (it == keys_.end()) return absl::UnauthenticatedError("unknown API key");
-  return it->second;
+  // Compared by digest: how long a lookup takes says nothing of the secret.
+  const Principal* found = nullptr;
+  if (const std::optional<std::string_view> id = KeyId(*key)) {
+    const auto it = hashed_.find(std::string(*id));
+    if (it != hashed_.end()) {
+      const std::string digest = Sha256(it->second.salt, *key);
+      if (CRYPTO_memcmp(digest.data(), it->second.digest.data(), kDigestBytes) == 0) found = &it->second.principal;
+    }
+  }
+  if (!found) {
+    const auto it = plain_.find(Sha256({}, *key));
+    if (it != plain_.end()) found = &it->second.principal;
+  }
+  if (!found) return absl::UnauthenticatedError("unknown API key");
+  if (limiter_) {
+    const std::chrono::microseconds wait = limiter_->Take(found->key_id, std::chrono::steady_clock::now());
+    if (wait.count() > 0) {
+      return absl::ResourceExhaustedError(
+          fmt::format("API key {} ({}) is over its rate limit of {:g} calls/s: retry in {} ms", found->key_id,
+                      found->name, limiter_->per_second(), (wait.count() + 999) / 1000));
+    }
+  }
+  return *found;
 }
 
 }  // namespace pochta::services

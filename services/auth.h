@@ -1,16 +1,30 @@
-// Who is calling: API keys, read from a keys file, mapped to roles.
+// Who is calling: API keys, read from a keys file, mapped to roles, each
+// key held to a rate limit.
 //
 // Keys file: one key per line, "KEY ROLE [COUNTRY] NAME"; '#' starts a
-// comment. KEY is 16 or more letters, digits, '-', '_' or '.'; ROLE is
+// comment. KEY is either
+//   hash:ID:SALT:DIGEST  a key stored hashed, as `pochta keys add` writes it:
+//                        the key itself is "pochta_ID_SECRET" (ID 12 and
+//                        SECRET 32 hex digits, printed once), DIGEST the
+//                        hex SHA-256 of SALT's 16 bytes then the key
+//   the key in plain text, 16 or more letters, digits, '-', '_' or '.'
+//                        (data/example-keys.txt, and a client's own file of
+//                        the keys it holds, as `pochta replay` reads it)
+// A presented key is compared in constant time (with CRYPTO_memcmp, on
+// digests). ROLE is
 //   operator COUNTRY  a partner or transit operator of the operators file
 //                     (core/operators.h): CN, LV, VU, TR, AU as shipped
 //   staff             Uzbekiston Pochtasi staff
 //   reader            read-only, without personal data
 // e.g. "cn-7f3a9c2e41d84b06 operator CN China Post EDI gateway".
 //
-// Thread-safety: a KeyRing is immutable after loading.
+// Thread-safety: Authenticate may be called concurrently; the rest of a
+// KeyRing is immutable after loading.
 #pragma once
 
+#include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +42,7 @@ enum class Role : uint8_t { kOperator, kStaff, kReader };
 
 struct Principal {
   std::string name;
+  std::string key_id;  // the ID of a hashed key; of a plain one, a digest's first 12 hex digits
   Role role = Role::kReader;
   core::Operator op = core::kUzbekistanPost;  // the operator's country for kOperator
   // For kOperator: a partner exchanges mail with Uzbekiston Pochtasi; a
@@ -67,6 +82,30 @@ struct Principal {
 // Mail Uzbekiston Pochtasi sends abroad: an item issued in Uzbekistan.
 bool SentFromUzbekistan(core::ItemId id);
 
+// A token bucket per key: `per_second` calls on average, `burst` at once.
+// Thread-safety: Take may be called concurrently.
+class RateLimiter {
+ public:
+  RateLimiter(double per_second, double burst) : per_second_(per_second), burst_(burst) {}
+  // Zero when the key's call may go ahead (and takes a token); otherwise how
+  // long until it may.
+  std::chrono::microseconds Take(const std::string& key_id, std::chrono::steady_clock::time_point now);
+  double per_second() const { return per_second_; }
+
+ private:
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point at;
+  };
+  const double per_second_;
+  const double burst_;
+  std::mutex mu_;
+  absl::flat_hash_map<std::string, Bucket> buckets_;
+};
+
+// The default limit of each key: calls per second, and twice that at once.
+inline constexpr double kDefaultRateLimit = 1000;
+
 class KeyRing {
  public:
   // InvalidArgument naming the line for a malformed file or an operator key
@@ -75,15 +114,39 @@ class KeyRing {
   static absl::StatusOr<KeyRing> Parse(std::string_view text, std::string_view source,
                                        const core::Operators& operators);
 
-  // UNAUTHENTICATED when the key is missing or unknown.
+  // UNAUTHENTICATED when the key is missing or unknown; RESOURCE_EXHAUSTED,
+  // with the time to wait, when it is over its rate limit.
   absl::StatusOr<Principal> Authenticate(std::optional<std::string_view> key) const;
-  size_t size() const { return keys_.size(); }
-  // A key with this role (and operator, for kOperator); the first in key
-  // order when several have it. Nothing when none has.
+  size_t size() const { return hashed_.size() + plain_.size(); }
+  size_t plain_size() const { return plain_.size(); }
+  // Calls per second per key, twice that at once; 0: no limit. Default:
+  // kDefaultRateLimit. Call before the first Authenticate.
+  void SetRateLimit(double per_second);
+  // A plain-text key with this role (and operator, for kOperator); the
+  // first in key order when several have it. Nothing when none has.
   std::optional<std::string> KeyFor(Role role, core::Operator op = core::kUzbekistanPost) const;
 
+  // A new random key, "pochta_ID_SECRET", and its keys-file entry
+  // "hash:ID:SALT:DIGEST".
+  struct NewKey {
+    std::string key;
+    std::string entry;
+  };
+  static NewKey Generate();
+
  private:
-  absl::flat_hash_map<std::string, Principal> keys_;
+  struct Hashed {
+    std::string salt;    // 16 bytes
+    std::string digest;  // 32 bytes: SHA-256 of salt, then the key
+    Principal principal;
+  };
+  struct Plain {
+    std::string key;
+    Principal principal;
+  };
+  absl::flat_hash_map<std::string, Hashed> hashed_;  // by ID
+  absl::flat_hash_map<std::string, Plain> plain_;    // by the key's SHA-256 (raw bytes)
+  std::unique_ptr<RateLimiter> limiter_;             // null: no limit
 };
 
 // The metadata entry that carries the key.

@@ -1,5 +1,8 @@
 #include "services/internal/intake_service.h"
 
+#include <array>
+#include <chrono>
+
 #include "core/dispatch_id.h"
 #include "fmt/format.h"
 #include "services/convert.h"
@@ -59,7 +62,10 @@ grpc::Status IntakeServiceImpl::SubmitItems(grpc::ServerContext* context,
     }
     const absl::StatusOr<std::vector<storage::Outcome>> outcomes = store_.PutItems(items);
     if (!outcomes.ok()) return ToGrpc(outcomes.status());
+    const core::Operator sender = caller->Sender().value_or(core::kUzbekistanPost);
+    metrics_.CountPreAdvice(sender, storage::WriteOutcome::kRejected, request.items_size() - items.size());
     for (const storage::Outcome& o : *outcomes) {
+      metrics_.CountPreAdvice(sender, o.outcome, 1);
       switch (o.outcome) {
         case storage::WriteOutcome::kAccepted: response->set_accepted(response->accepted() + 1); break;
         case storage::WriteOutcome::kDuplicate: response->set_duplicates(response->duplicates() + 1); break;
@@ -120,6 +126,7 @@ grpc::Status IntakeServiceImpl::ReportEvents(
   const core::Operator reported_by = caller->role == Role::kOperator ? caller->op : core::kUzbekistanPost;
   v1::ReportEventsRequest request;
   while (stream->Read(&request)) {
+    const auto arrived = std::chrono::steady_clock::now();
     if (request.events_size() > kMaxPerMessage) return TooMany("events", request.events_size());
     if (request.events_size() == 0) {
       return grpc::Status(
@@ -186,6 +193,12 @@ grpc::Status IntakeServiceImpl::ReportEvents(
       if (o.outcome == storage::WriteOutcome::kAccepted) accepted.push_back(valid[k]);
     }
     hub_.Publish(accepted);
+    std::array<uint64_t, 4> counts{};  // by v1::EventOutcome
+    for (const v1::EventResult& r : response.results()) ++counts[size_t(r.outcome()) % counts.size()];
+    metrics_.CountEvents(reported_by, storage::WriteOutcome::kAccepted, counts[v1::ACCEPTED]);
+    metrics_.CountEvents(reported_by, storage::WriteOutcome::kDuplicate, counts[v1::DUPLICATE]);
+    metrics_.CountEvents(reported_by, storage::WriteOutcome::kRejected, counts[v1::REJECTED]);
+    metrics_.ObserveReportBatch(std::chrono::steady_clock::now() - arrived);
     if (!stream->Write(response)) break;
   }
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client");

@@ -12,6 +12,7 @@
 #include "services/internal/intake_service.h"
 #include "services/internal/tracking_service.h"
 #include "services/internal/watch_hub.h"
+#include "services/metrics.h"
 #include "storage/network_route_predictor.h"
 
 namespace pochta::services {
@@ -28,6 +29,7 @@ struct Server::State {
   std::unique_ptr<storage::NetworkRoutePredictor> predictor;
   KeyRing keys;
   core::Operators operators;
+  Metrics metrics;  // before the store, which reports its fsyncs to it until closed
   std::unique_ptr<storage::TrackingStore> store;
   WatchHub hub;
   std::unique_ptr<IntakeServiceImpl> intake;
@@ -49,6 +51,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   auto state = std::make_unique<State>();
   state->network = *std::move(network);
   state->keys = *std::move(keys);
+  state->keys.SetRateLimit(config.rate_limit);
   state->operators = *std::move(operators);
   state->drain = config.drain;
   state->planner = std::make_unique<core::RoutePlanner>(state->network);
@@ -56,11 +59,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   state->predictor = std::make_unique<storage::NetworkRoutePredictor>(*state->router);
   storage::StoreOptions options = config.store;
   options.route_predictor = state->predictor.get();
+  options.sync_observer = &state->metrics;
+  options.count_by_status = true;
   absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(config.db, options);
   if (!store.ok()) return store.status();
   state->store = *std::move(store);
   state->intake = std::make_unique<IntakeServiceImpl>(*state->store, *state->router, state->operators, state->keys,
-                                                      state->hub, *options.clock);
+                                                      state->hub, state->metrics, *options.clock);
   state->tracking =
       std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub, *options.clock);
 
@@ -82,9 +87,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.RegisterService(state->intake.get());
   builder.RegisterService(state->tracking.get());
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(state->metrics.Interceptors());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   state->server = builder.BuildAndStart();
   if (!state->server || state->port == 0) {
     return absl::UnavailableError(fmt::format("cannot listen on {}", config.listen));
+  }
+  state->metrics.Watch(*state->store, state->hub);
+  if (!config.metrics_listen.empty()) {
+    if (absl::Status s = state->metrics.Serve(config.metrics_listen); !s.ok()) return s;
   }
   state->server->GetHealthCheckService()->SetServingStatus(true);
   return std::unique_ptr<Server>(new Server(std::move(state)));
@@ -95,6 +107,7 @@ Server::Server(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Server::~Server() { Shutdown(); }
 
 int Server::port() const { return state_->port; }
+int Server::metrics_port() const { return state_->metrics.port(); }
 
 void Server::Shutdown() {
   if (state_->stopped) return;
@@ -103,6 +116,7 @@ void Server::Shutdown() {
   state_->hub.CloseAll();
   state_->server->Shutdown(std::chrono::system_clock::now() + state_->drain);
   state_->server->Wait();
+  state_->metrics.Unwatch();
   state_->store.reset();  // fsyncs the write-ahead log
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/auth.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::services {
@@ -25,6 +26,8 @@ struct ServerConfig {
   std::string operators_file;              // partners, transit operators and their offices
   std::string tls_cert_file;               // PEM; TLS when both cert and key are given
   std::string tls_key_file;
+  std::string metrics_listen;              // host:port for Prometheus's /metrics; empty: not served
+  double rate_limit = kDefaultRateLimit;   // calls per second per API key (twice that at once); 0: none
   // Durability, memory budgets and the clock (which the services use too);
   // the server sets the route predictor.
   storage::StoreOptions store;
@@ -38,7 +41,8 @@ class Server {
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerConfig& config);
   ~Server();
 
-  int port() const;  // the port it listens on
+  int port() const;          // the port it listens on
+  int metrics_port() const;  // where /metrics is served; 0 when it is not
   // Ends watches, lets calls in flight finish (up to config.drain), then
   // stops; the store is closed, with its write-ahead log fsynced.
   void Shutdown();

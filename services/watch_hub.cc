@@ -61,6 +61,11 @@ void WatchHub::Publish(std::span<const storage::ReportedEvent> events) {
   if (queued) cv_.notify_all();
 }
 
+size_t WatchHub::watchers() const {
+  std::lock_guard lock(mu_);
+  return subscriptions_.size();
+}
+
 void WatchHub::CloseAll() {
   std::lock_guard lock(mu_);
   closed_ = true;

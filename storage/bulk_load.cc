@@ -188,6 +188,7 @@ absl::StatusOr<BulkLoadReport> TrackingStore::BulkLoad(BulkRecords& records) {
   // state once its item is complete; index entries are sorted afterwards, as
   // their keys run in another order.
   std::vector<std::string> facility_keys, country_keys, dispatch_keys;
+  Impl::StatusDelta delta{};
   size_t e = 0, n = 0;
   while (e < events.size() || n < unique_items.size()) {
     const uint64_t next_event = e < events.size() ? events[e].item.Pack() : UINT64_MAX;
@@ -207,6 +208,7 @@ absl::StatusOr<BulkLoadReport> TrackingStore::BulkLoad(BulkRecords& records) {
     }
     internal::PredictRoute(state, d.options.route_predictor);
     if (absl::Status s = files[internal::kState]->Put(item_key, internal::EncodeState(state)); !s.ok()) return s;
+    Impl::CountChange(delta, std::nullopt, state);
     facility_keys.push_back(internal::FacilityIndexKey(state));
     country_keys.push_back(internal::CountryIndexKey(state));
   }
@@ -247,6 +249,7 @@ absl::StatusOr<BulkLoadReport> TrackingStore::BulkLoad(BulkRecords& records) {
   const rocksdb::Status s = d.db->IngestExternalFiles(args);
   if (!s.ok()) return absl::InternalError(fmt::format("bulk load: ingesting the table files: {}", s.ToString()));
   d.batches_written.fetch_add(1, std::memory_order_relaxed);
+  for (size_t i = 0; i < delta.size(); ++i) d.status_counts[i].fetch_add(delta[i], std::memory_order_relaxed);
   return report;
 }
 

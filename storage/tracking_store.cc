@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "core/hash.h"
 #include "fmt/format.h"
 #include "rocksdb/db.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/write_batch.h"
 #include "storage/internal/codec.h"
 #include "storage/internal/impl.h"
@@ -131,12 +133,14 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::PutItems(std::span<const cor
   }
 
   rocksdb::WriteBatch batch;
+  Impl::StatusDelta delta{};
   for (auto& [packed, entry] : pending) {
     ItemState after = entry.before.value_or(internal::EmptyState(entry.item.id));
     internal::AddPreAdvice(after, entry.item);
     internal::PredictRoute(after, d.options.route_predictor);
     batch.Put(d.cf[internal::kItems], internal::ItemKey(entry.item.id), internal::EncodeItem(entry.item));
     internal::PutStateRecords(batch, d.cf, entry.before, after);
+    Impl::CountChange(delta, entry.before, after);
     const std::optional<std::string> old_key =
         entry.stored ? *internal::DispatchIndexKeyOf(*entry.stored) : std::nullopt;
     const std::optional<std::string> new_key = *internal::DispatchIndexKeyOf(entry.item);
@@ -144,7 +148,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::PutItems(std::span<const cor
     if (new_key) batch.Put(d.cf[internal::kIdxDispatch], *new_key, "");
   }
   if (batch.Count() == 0) return outcomes;
-  if (absl::Status s = d.Commit(batch, lock); !s.ok()) return s;
+  if (absl::Status s = d.Commit(batch, lock, delta); !s.ok()) return s;
   return outcomes;
 }
 
@@ -175,6 +179,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
   if (!states.ok()) return states.status();
 
   rocksdb::WriteBatch batch;
+  Impl::StatusDelta delta{};
   // The current item's new event keys, with the event stored under each.
   std::vector<std::pair<std::string, uint32_t>> item_keys;
   std::string stored_value;
@@ -215,9 +220,10 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
     if (item_keys.empty()) continue;
     internal::PredictRoute(after, d.options.route_predictor);
     internal::PutStateRecords(batch, d.cf, before, after);
+    Impl::CountChange(delta, before, after);
   }
   if (batch.Count() == 0) return outcomes;
-  if (absl::Status s = d.Commit(batch, lock); !s.ok()) return s;
+  if (absl::Status s = d.Commit(batch, lock, delta); !s.ok()) return s;
   return outcomes;
 }
 
@@ -389,6 +395,26 @@ StoreMetrics TrackingStore::Metrics() const {
   d.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &m.table_reader_bytes);
   d.db->GetIntProperty(rocksdb::DB::Properties::kNumRunningFlushes, &m.running_flushes);
   d.db->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &m.running_compactions);
+  const rocksdb::Statistics& stats = *d.db->GetDBOptions().statistics;
+  m.write_stall_micros = stats.getTickerCount(rocksdb::STALL_MICROS);
+  m.block_cache_hits = stats.getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+  m.block_cache_misses = stats.getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+  uint64_t stopped = 0;
+  d.db->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &stopped);
+  m.writes_stopped = stopped != 0;
+  d.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                                 &m.pending_compaction_bytes);
+  for (rocksdb::ColumnFamilyHandle* family : d.cf) {
+    std::string files;  // a string property, unlike the others
+    if (d.db->GetProperty(family, rocksdb::DB::Properties::kNumFilesAtLevelPrefix + "0", &files)) {
+      m.level0_files += std::strtoull(files.c_str(), nullptr, 10);
+    }
+  }
+  if (d.status_counted.load(std::memory_order_acquire)) {
+    for (const std::atomic<int64_t>& count : d.status_counts) {
+      m.items_by_status.push_back(uint64_t(std::max<int64_t>(0, count.load(std::memory_order_relaxed))));
+    }
+  }
   return m;
 }
 

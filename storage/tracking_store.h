@@ -73,6 +73,16 @@ class RoutePredictor {
                                             core::Timestamp at) const = 0;
 };
 
+// Told of every fsync of the write-ahead log that acknowledges writes
+// (Durability kSync and kGroup): how many write batches it made durable and
+// how long it took. Called on the thread that synced; must be thread-safe
+// and quick.
+class SyncObserver {
+ public:
+  virtual ~SyncObserver() = default;
+  virtual void OnSync(uint64_t batches, std::chrono::nanoseconds took) = 0;
+};
+
 struct StoreOptions {
   // Default: kGroup.
   Durability durability = Durability::kGroup;
@@ -100,6 +110,13 @@ struct StoreOptions {
   // received_at of their own, dispatch declarations). A simulation passes a
   // core::ManualClock. REQUIRES: outlives the store. Default: the real clock.
   const core::Clock* clock = &core::Clock::Real();
+  // Told of each acknowledging fsync; may be null. REQUIRES: outlives the
+  // store. Default: null.
+  SyncObserver* sync_observer = nullptr;
+  // Keep a count of items by status (StoreMetrics::items_by_status): the
+  // states are counted once, on a background thread, as of the open, and
+  // every write adjusts the count. For a long-running server. Default: false.
+  bool count_by_status = false;
 };
 
 // A tracking event as reported by an operator.
@@ -247,6 +264,19 @@ struct StoreMetrics {
   // Background work running now.
   uint64_t running_flushes = 0;
   uint64_t running_compactions = 0;
+  // RocksDB's own health: time writes were slowed down or stopped, and
+  // block-cache lookups, since the open; and now, whether writes are
+  // stopped, the bytes compaction still has to rewrite and the level-0
+  // files, all families together.
+  uint64_t write_stall_micros = 0;
+  uint64_t block_cache_hits = 0;
+  uint64_t block_cache_misses = 0;
+  bool writes_stopped = false;
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t level0_files = 0;
+  // Items by status, indexed by core::ItemStatus, with count_by_status once
+  // the count at the open is done; empty until then, or without it.
+  std::vector<uint64_t> items_by_status;
 };
 
 class TrackingStore {

@@ -769,3 +769,107 @@ TEST_F(StoreTest, StatePredictsTheRouteWithinUzbekistan) {
 
 }  // namespace
 }  // namespace pochta::storage
+
+namespace pochta::storage {
+namespace {
+
+std::map<std::string, uint64_t> ByStatusFromMetrics(const TrackingStore& store) {
+  std::vector<uint64_t> counts;
+  for (int i = 0; i < 2000 && counts.empty(); ++i) {  // the count at the open runs on its own thread
+    counts = store.Metrics().items_by_status;
+    if (counts.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::map<std::string, uint64_t> by_status;
+  for (size_t s = 0; s < counts.size(); ++s) {
+    if (counts[s] != 0) by_status[std::string(core::Name(core::ItemStatus(s)))] = counts[s];
+  }
+  return by_status;
+}
+
+std::map<std::string, uint64_t> ByStatusFromScan(const TrackingStore& store) {
+  const StoreStats stats = *store.Stats();
+  return {stats.by_status.begin(), stats.by_status.end()};
+}
+
+// Items by status without a scan per question: the count at the open plus
+// what every write changes, including writes that race with the count.
+TEST_F(StoreTest, ItemsByStatusAreCountedAtTheOpenAndKeptByEveryWrite) {
+  const std::vector<core::TrackingEvent> history = TestHistory(kEpoch2025);
+  for (uint32_t i = 0; i < 3000; ++i) {
+    const core::Item item = TestPreAdvice(TestItemId(i), kEpoch2025 - hours(1));
+    ASSERT_TRUE(store_->PutItems({&item, 1}).ok());
+    Append(Events(TestItemId(i), {history.begin(), history.begin() + 1 + i % history.size()}));
+  }
+  StoreOptions options = Buffered();
+  options.count_by_status = true;
+  Reopen(options);
+  std::thread writer([&] {  // during the count: new items, and old ones that move on
+    for (uint32_t i = 0; i < 3000; i += 3) Append(Events(TestItemId(i), history));
+    for (uint32_t i = 5000; i < 5500; ++i) {
+      const core::Item item = TestPreAdvice(TestItemId(i), kEpoch2025);
+      ASSERT_TRUE(store_->PutItems({&item, 1}).ok());
+    }
+  });
+  writer.join();
+  EXPECT_EQ(ByStatusFromMetrics(*store_), ByStatusFromScan(*store_));
+  Append(Events(TestItemId(1), history));  // after the count
+  EXPECT_EQ(ByStatusFromMetrics(*store_), ByStatusFromScan(*store_));
+  Reopen(Buffered());
+  EXPECT_TRUE(store_->Metrics().items_by_status.empty()) << "no count unless asked";
+}
+
+TEST_F(StoreTest, ItemsByStatusCountABulkLoad) {
+  StoreOptions options = Buffered();
+  options.count_by_status = true;
+  Reopen(options);
+  BulkRecords records;
+  const std::vector<core::TrackingEvent> history = TestHistory(kEpoch2025);
+  for (uint32_t i = 0; i < 200; ++i) {
+    records.items.push_back(TestPreAdvice(TestItemId(i), kEpoch2025 - hours(1)));
+    for (size_t e = 0; e <= i % history.size(); ++e) records.events.push_back(Reported(TestItemId(i), history[e]));
+  }
+  ASSERT_TRUE(store_->BulkLoad(records).ok());
+  EXPECT_EQ(ByStatusFromMetrics(*store_), ByStatusFromScan(*store_));
+}
+
+class CountingObserver final : public SyncObserver {
+ public:
+  void OnSync(uint64_t batches, std::chrono::nanoseconds took) override {
+    syncs += 1;
+    this->batches += batches;
+    EXPECT_GE(took.count(), 0);
+  }
+  std::atomic<uint64_t> syncs{0}, batches{0};
+};
+
+// Every acknowledged batch is covered by exactly one reported fsync; under
+// group commit, concurrent writers share them.
+TEST_F(StoreTest, TheSyncObserverSeesEveryAcknowledgingFsync) {
+  for (Durability durability : {Durability::kSync, Durability::kGroup}) {
+    CountingObserver observer;
+    StoreOptions options;
+    options.durability = durability;
+    options.sync_observer = &observer;
+    Reopen(options);
+    std::vector<std::thread> writers;
+    for (uint32_t w = 0; w < 4; ++w) {
+      writers.emplace_back([&, w] {
+        for (uint32_t i = 0; i < 25; ++i) {
+          Append({Reported(TestItemId(10'000 * (w + 1) + i + uint32_t(durability) * 1000),
+                           {EventCode::kEMD, kEpoch2025, "UZTASA"})});
+        }
+      });
+    }
+    for (std::thread& t : writers) t.join();
+    EXPECT_EQ(observer.batches.load(), 100u) << Name(durability);
+    if (durability == Durability::kSync) {
+      EXPECT_EQ(observer.syncs.load(), 100u);
+    } else {
+      EXPECT_LE(observer.syncs.load(), 100u);
+    }
+    store_.reset();
+  }
+}
+
+}  // namespace
+}  // namespace pochta::storage

@@ -5,7 +5,7 @@ set -euo pipefail
 pochta=$1 load=$2 keys=$3
 dir=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
-"$pochta" serve --db "$dir/db" --keys "$keys" --listen 127.0.0.1:0 > "$dir/out" &
+"$pochta" serve --db "$dir/db" --keys "$keys" --listen 127.0.0.1:0 --rate-limit 0 > "$dir/out" &
 server=$!
 for _ in $(seq 50); do grep -q "listening on" "$dir/out" && break; sleep 0.1; done
 target=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$dir/out")

@@ -10,6 +10,7 @@
 #include "core/routing.h"
 #include "pochta/v1/intake.grpc.pb.h"
 #include "services/auth.h"
+#include "services/metrics.h"
 #include "services/internal/watch_hub.h"
 #include "storage/tracking_store.h"
 
@@ -19,8 +20,14 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
  public:
   // REQUIRES: all outlive the service.
   IntakeServiceImpl(storage::TrackingStore& store, const core::Router& router, const core::Operators& operators,
-                    const KeyRing& keys, WatchHub& hub, const core::Clock& clock)
-      : store_(store), router_(router), operators_(operators), keys_(keys), hub_(hub), clock_(clock) {}
+                    const KeyRing& keys, WatchHub& hub, Metrics& metrics, const core::Clock& clock)
+      : store_(store),
+        router_(router),
+        operators_(operators),
+        keys_(keys),
+        hub_(hub),
+        metrics_(metrics),
+        clock_(clock) {}
 
   grpc::Status SubmitItems(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitItemsRequest>* reader,
                            v1::SubmitItemsResponse* response) override;
@@ -36,6 +43,7 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   const core::Operators& operators_;
   const KeyRing& keys_;
   WatchHub& hub_;
+  Metrics& metrics_;
   const core::Clock& clock_;
 };
 

@@ -51,6 +51,8 @@ class WatchHub {
   // subscription (it waits for a call in progress, unless called from one).
   void Unsubscribe(core::ItemId item, Watcher* watcher);
   void Publish(std::span<const storage::ReportedEvent> events);
+  // Subscriptions now.
+  size_t watchers() const;
   // Calls OnClose of every watcher, once, and refuses new ones.
   void CloseAll();
   // Returns once everything published before the call has been delivered
@@ -71,7 +73,7 @@ class WatchHub {
 
   void DeliveryLoop();
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::unordered_map<uint64_t, Subscription> subscriptions_;  // by id
   std::unordered_multimap<uint64_t, uint64_t> by_item_;       // packed item -> subscription id

@@ -2,6 +2,7 @@
 // (tracking_store.cc, bulk_load.cc). Not for use outside storage/.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -48,9 +49,16 @@ inline absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 
 class TrackingStore::Impl {
  public:
+  // How a write changes the number of items in each status.
+  using StatusDelta = std::array<int64_t, core::kItemStatusCount>;
+
   explicit Impl(const StoreOptions& options) : options(options) {}
 
   ~Impl() {
+    if (counter.joinable()) {
+      counter.request_stop();
+      counter.join();
+    }
     if (syncer.joinable()) {
       {
         std::lock_guard lock(sync_mu);
@@ -91,7 +99,47 @@ class TrackingStore::Impl {
 
     if (absl::Status s = CheckFormat(path); !s.ok()) return s;
     if (options.durability == Durability::kGroup && !options.read_only) syncer = std::thread([this] { SyncLoop(); });
+    if (options.count_by_status) {
+      // Every write from here on adds its change to the count; the thread
+      // adds the states as of this snapshot.
+      const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+      counter = std::jthread([this, snapshot](std::stop_token stop) { CountByStatus(snapshot, stop); });
+    }
     return absl::OkStatus();
+  }
+
+  void CountByStatus(const rocksdb::Snapshot* snapshot, const std::stop_token& stop) {
+    StatusDelta counted{};
+    rocksdb::ReadOptions read;
+    read.snapshot = snapshot;
+    read.total_order_seek = true;
+    read.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, cf[internal::kState]));
+    bool complete = true;
+    for (it->SeekToFirst(); it->Valid() && !stop.stop_requested(); it->Next()) {
+      const std::string_view key = it->key().ToStringView();
+      const std::optional<core::ItemId> id = internal::ItemFromHead(key);
+      absl::StatusOr<ItemState> state =
+          id ? internal::DecodeState(*id, it->value().ToStringView(), key) : absl::DataLossError("");
+      if (!state.ok()) {
+        complete = false;  // Verify names it; the count would be wrong
+        break;
+      }
+      ++counted[size_t(state->status)];
+    }
+    complete = complete && it->status().ok() && !stop.stop_requested();
+    it.reset();
+    db->ReleaseSnapshot(snapshot);
+    if (!complete) return;
+    for (size_t s = 0; s < counted.size(); ++s) status_counts[s].fetch_add(counted[s], std::memory_order_relaxed);
+    status_counted.store(true, std::memory_order_release);
+  }
+
+  // Adds to `delta` what replacing `before` by `after` does to the count.
+  static void CountChange(StatusDelta& delta, const std::optional<ItemState>& before, const ItemState& after) {
+    if (before && before->status == after.status) return;
+    if (before) --delta[size_t(before->status)];
+    ++delta[size_t(after.status)];
   }
 
   // Stamps a new store with this build's format; refuses a store of a
@@ -120,13 +168,19 @@ class TrackingStore::Impl {
                     absl::CEscape(found), fmt::join(internal::kReadableFormats, ", ")));
   }
 
-  // Writes `batch`, then releases `lock` (the writer lock) and waits until
-  // the batch is as durable as the options promise.
-  absl::Status Commit(rocksdb::WriteBatch& batch, std::unique_lock<std::mutex>& lock) {
+  // Writes `batch`, which changes the items by status by `delta`, then
+  // releases `lock` (the writer lock) and waits until the batch is as
+  // durable as the options promise.
+  absl::Status Commit(rocksdb::WriteBatch& batch, std::unique_lock<std::mutex>& lock, const StatusDelta& delta = {}) {
     rocksdb::WriteOptions write;
     write.sync = options.durability == Durability::kSync;
     if (!write_error.ok()) return write_error;
-    if (absl::Status s = internal::FromRocks(db->Write(write, &batch), "write failed"); !s.ok()) {
+    const auto started = std::chrono::steady_clock::now();
+    const rocksdb::Status written_status = db->Write(write, &batch);
+    if (write.sync && written_status.ok() && options.sync_observer) {
+      options.sync_observer->OnSync(1, std::chrono::steady_clock::now() - started);
+    }
+    if (absl::Status s = internal::FromRocks(written_status, "write failed"); !s.ok()) {
       // Sticky: after a failed write (a full disk, an I/O error) the store
       // takes no more writes; reopen it once the cause is fixed.
       write_error = absl::Status(
@@ -135,6 +189,9 @@ class TrackingStore::Impl {
     }
     batches_written.fetch_add(1, std::memory_order_relaxed);
     bytes_written.fetch_add(batch.GetDataSize(), std::memory_order_relaxed);
+    for (size_t s = 0; s < delta.size(); ++s) {
+      if (delta[s] != 0) status_counts[s].fetch_add(delta[s], std::memory_order_relaxed);
+    }
     if (options.durability != Durability::kGroup) return absl::OkStatus();
     uint64_t ticket;
     {
@@ -158,8 +215,13 @@ class TrackingStore::Impl {
       if (written == synced) return;  // stopping, nothing pending
       sync_cv.wait_for(lock, options.group_commit_delay, [&] { return stopping; });
       const uint64_t target = written;
+      const uint64_t batches = target - synced;
       lock.unlock();
+      const auto started = std::chrono::steady_clock::now();
       const rocksdb::Status s = write_error.ok() ? db->SyncWAL() : rocksdb::Status::OK();
+      if (s.ok() && options.sync_observer) {
+        options.sync_observer->OnSync(batches, std::chrono::steady_clock::now() - started);
+      }
       lock.lock();
       if (!s.ok() && sync_error.ok()) sync_error = internal::FromRocks(s, "fsync of the write-ahead log failed");
       synced = target;
@@ -215,6 +277,12 @@ class TrackingStore::Impl {
   absl::Status sync_error;
   bool stopping = false;
   std::thread syncer;
+
+  // Items by status (StoreOptions::count_by_status): the writes' changes
+  // since the open, plus the states at the open once `status_counted`.
+  std::array<std::atomic<int64_t>, core::kItemStatusCount> status_counts{};
+  std::atomic<bool> status_counted{false};
+  std::jthread counter;
 };
 
 }  // namespace pochta::storage

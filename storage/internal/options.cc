@@ -4,6 +4,7 @@
 
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_buffer_manager.h"
 #include "storage/internal/keys.h"
@@ -16,6 +17,10 @@ RocksOptions MakeRocksOptions(const StoreOptions& options) {
   out.db.create_missing_column_families = true;
   out.db.max_background_jobs = 2;
   out.db.bytes_per_sync = 1 << 20;
+  // Counters only (write stalls, block-cache hits), for StoreMetrics: the
+  // cheapest level that keeps them.
+  out.db.statistics = rocksdb::CreateDBStatistics();
+  out.db.statistics->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
 
   // Memory is bounded by the two budgets, however large the store grows:
   // memtables of all families share one write buffer budget, and index and

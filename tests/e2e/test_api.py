@@ -711,6 +711,14 @@ class PochtaApiTest(unittest.TestCase):
         self.assertIn(" 0 problems", verify.stdout)
 
 
+def stop(test, server):
+    """Stops a server of a test with SIGTERM; it must exit 0."""
+    server.send_signal(signal.SIGTERM)
+    test.assertEqual(server.wait(timeout=20), 0)
+    server.stdout.close()
+    server.stderr.close()
+
+
 class TlsTest(unittest.TestCase):
     """The server speaks TLS when given a certificate and key."""
 
@@ -742,10 +750,67 @@ class TlsTest(unittest.TestCase):
                 with self.assertRaises(grpc.RpcError):
                     health_pb2_grpc.HealthStub(plain).Check(health_pb2.HealthCheckRequest(), timeout=3)
             finally:
-                server.send_signal(signal.SIGTERM)
-                self.assertEqual(server.wait(timeout=20), 0)
-                server.stdout.close()
-                server.stderr.close()
+                stop(self, server)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class KeysAndLimitsTest(unittest.TestCase):
+    """Keys made by `pochta keys add` are stored hashed and work; every key
+    is held to its rate limit."""
+
+    def test_a_hashed_key_authenticates_and_is_rate_limited(self):
+        compile_protos()
+        from pochta.v1 import tracking_pb2, tracking_pb2_grpc
+        tmp = tempfile.mkdtemp(prefix="pochta_keys_")
+        keys = os.path.join(tmp, "keys.txt")
+        try:
+            made = subprocess.run([ARGS.pochta, "keys", "add", "staff", "Tashkent", "OE", "--keys", keys],
+                                  capture_output=True, text=True, check=True)
+            key = made.stdout.strip()
+            self.assertRegex(key, r"^pochta_[0-9a-f]{12}_[0-9a-f]{32}$")
+            with open(keys) as f:
+                stored = f.read()
+            self.assertNotIn(key.split("_")[2], stored)  # the secret is nowhere in the file
+            self.assertRegex(stored, r"^hash:[0-9a-f]{12}:[0-9a-f]{32}:[0-9a-f]{64} staff Tashkent OE\n$")
+            refused = subprocess.run([ARGS.pochta, "keys", "add", "operator", "XX", "Nobody", "--keys", keys],
+                                     capture_output=True, text=True)
+            self.assertEqual(refused.returncode, 1)
+            self.assertIn('operator country "XX"', refused.stderr)
+            with open(keys) as f:
+                self.assertEqual(f.read(), stored, "a refused key leaves the file as it was")
+
+            server = subprocess.Popen(
+                [ARGS.pochta, "serve", "--db", os.path.join(tmp, "db"), "--keys", keys, "--listen", "127.0.0.1:0",
+                 "--rate-limit", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                line = server.stdout.readline()
+                address = line.split("listening on ")[1].split()[0]
+                stub = tracking_pb2_grpc.TrackingServiceStub(grpc.insecure_channel(address))
+
+                def get(with_key):
+                    return stub.GetItem(tracking_pb2.GetItemRequest(item_id=s10(1)),
+                                        metadata=(("x-api-key", with_key),), timeout=5)
+
+                def code_of(with_key):
+                    try:
+                        get(with_key)
+                    except grpc.RpcError as e:
+                        return e.code(), e.details()
+                    return grpc.StatusCode.OK, ""
+
+                self.assertEqual(code_of(key)[0], grpc.StatusCode.NOT_FOUND)  # known key, unknown item
+                wrong = key[:-1] + ("0" if key[-1] != "0" else "1")
+                self.assertEqual(code_of(wrong)[0], grpc.StatusCode.UNAUTHENTICATED)
+                # Five a second, ten at once: of 30 calls in a burst, most are refused.
+                results = [code_of(key) for _ in range(30)]
+                refused = [details for code, details in results if code == grpc.StatusCode.RESOURCE_EXHAUSTED]
+                self.assertGreaterEqual(len(refused), 15, results)
+                self.assertRegex(refused[0], r"over its rate limit of 5 calls/s: retry in \d+ ms")
+                time.sleep(1.0)
+                self.assertEqual(code_of(key)[0], grpc.StatusCode.NOT_FOUND, "the bucket refills")
+            finally:
+                stop(self, server)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
