@@ -52,6 +52,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   state->network = *std::move(network);
   state->keys = *std::move(keys);
   state->keys.SetRateLimit(config.rate_limit);
+  if (state->keys.plain_size() > 0) {
+    fmt::print(stderr, "pochta serve: {} of the {} keys in {} are in plain text; pochta keys add stores hashes\n",
+               state->keys.plain_size(), state->keys.size(), config.keys_file);
+  }
   state->operators = *std::move(operators);
   state->drain = config.drain;
   state->planner = std::make_unique<core::RoutePlanner>(state->network);
@@ -87,6 +91,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.RegisterService(state->intake.get());
   builder.RegisterService(state->tracking.get());
+  // Metrics first: an address that cannot be bound fails the start before
+  // the gRPC port is taken.
+  if (!config.metrics_listen.empty()) {
+    if (absl::Status s = state->metrics.Serve(config.metrics_listen); !s.ok()) return s;
+  }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(state->metrics.Interceptors());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -95,9 +104,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
     return absl::UnavailableError(fmt::format("cannot listen on {}", config.listen));
   }
   state->metrics.Watch(*state->store, state->hub);
-  if (!config.metrics_listen.empty()) {
-    if (absl::Status s = state->metrics.Serve(config.metrics_listen); !s.ok()) return s;
-  }
   state->server->GetHealthCheckService()->SetServingStatus(true);
   return std::unique_ptr<Server>(new Server(std::move(state)));
 }
