@@ -61,6 +61,7 @@ struct ServeOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string metrics_listen;
+  std::string http_listen;
   double rate_limit = services::kDefaultRateLimit;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options);

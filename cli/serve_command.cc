@@ -36,6 +36,9 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--metrics-listen", options.metrics_listen,
                   "Serve Prometheus metrics at http://ADDRESS/metrics (port 0 picks a free port)");
+  cmd->add_option("--http", options.http_listen,
+                  "Serve the JSON gateway, the tracking page (/) and the work-list page (/staff) at "
+                  "http://ADDRESS (port 0 picks a free port)");
   cmd->footer(
       "Prints \"listening on ADDRESS\" once ready. SIGINT or SIGTERM drains calls, closes the store and exits 0.");
   return cmd;
@@ -68,6 +71,7 @@ int RunServe(const ServeOptions& options) {
   config.tls_cert_file = options.tls_cert;
   config.tls_key_file = options.tls_key;
   config.metrics_listen = options.metrics_listen;
+  config.http_listen = options.http_listen;
   config.rate_limit = options.rate_limit;
   config.store.durability = *durability;
   config.store.block_cache_bytes = size_t(options.block_cache_mib) << 20;
@@ -77,12 +81,15 @@ int RunServe(const ServeOptions& options) {
     fmt::print(stderr, "pochta serve: {}\n", std::string(server.status().message()));
     return kExitBadInput;
   }
-  const std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  fmt::print("pochta serve: listening on {}:{} (store {}, durability {}{})\n", host, (*server)->port(), options.db,
-             options.durability, options.tls_cert.empty() ? "" : ", TLS");
+  const auto host_of = [](const std::string& address) { return address.substr(0, address.rfind(':')); };
+  fmt::print("pochta serve: listening on {}:{} (store {}, durability {}{})\n", host_of(options.listen),
+             (*server)->port(), options.db, options.durability, options.tls_cert.empty() ? "" : ", TLS");
   if ((*server)->metrics_port() != 0) {
-    const std::string metrics_host = options.metrics_listen.substr(0, options.metrics_listen.rfind(':'));
-    fmt::print("pochta serve: metrics on http://{}:{}/metrics\n", metrics_host, (*server)->metrics_port());
+    fmt::print("pochta serve: metrics on http://{}:{}/metrics\n", host_of(options.metrics_listen),
+               (*server)->metrics_port());
+  }
+  if ((*server)->http_port() != 0) {
+    fmt::print("pochta serve: pages and JSON on http://{}:{}/\n", host_of(options.http_listen), (*server)->http_port());
   }
   std::fflush(stdout);
 

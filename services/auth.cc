@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
 #include "core/files.h"
 #include "fmt/format.h"
@@ -268,7 +269,7 @@ std::optional<std::string> KeyRing::KeyFor(Role role, core::Operator op) const {
 absl::StatusOr<Principal> KeyRing::Authenticate(std::optional<std::string_view> key) const {
   if (!key || key->empty()) {
     return absl::UnauthenticatedError(
-        fmt::format("missing API key: send it in the \"{}\" metadata entry", kApiKeyHeader));
+        fmt::format("missing API key: send it in the \"{}\" metadata entry (HTTP: header)", kApiKeyHeader));
   }
   // Compared by digest: how long a lookup takes says nothing of the secret.
   const Principal* found = nullptr;
@@ -287,9 +288,12 @@ absl::StatusOr<Principal> KeyRing::Authenticate(std::optional<std::string_view> 
   if (limiter_) {
     const std::chrono::microseconds wait = limiter_->Take(found->key_id, std::chrono::steady_clock::now());
     if (wait.count() > 0) {
-      return absl::ResourceExhaustedError(
+      const int64_t wait_ms = (wait.count() + 999) / 1000;
+      absl::Status s = absl::ResourceExhaustedError(
           fmt::format("API key {} ({}) is over its rate limit of {:g} calls/s: retry in {} ms", found->key_id,
-                      found->name, limiter_->per_second(), (wait.count() + 999) / 1000));
+                      found->name, limiter_->per_second(), wait_ms));
+      s.SetPayload(kRetryAfterPayload, absl::Cord(std::to_string(wait_ms)));
+      return s;
     }
   }
   return *found;

@@ -149,6 +149,10 @@ class KeyRing {
   std::unique_ptr<RateLimiter> limiter_;             // null: no limit
 };
 
+// The payload of Authenticate's RESOURCE_EXHAUSTED: milliseconds to wait,
+// in decimal (for HTTP's Retry-After).
+inline constexpr const char* kRetryAfterPayload = "type.pochta.dev/retry-after-ms";
+
 // The metadata entry that carries the key.
 inline constexpr const char* kApiKeyHeader = "x-api-key";
 

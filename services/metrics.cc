@@ -12,6 +12,7 @@
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
+#include "services/internal/http_server.h"
 #include "services/internal/watch_hub.h"
 
 namespace pochta::services {
@@ -100,7 +101,15 @@ struct Metrics::Families {
                          .Name("pochta_store_sync_seconds")
                          .Help("Time of one acknowledging fsync of the write-ahead log")
                          .Register(r)
-                         .Add({}, kSecondsBuckets)) {}
+                         .Add({}, kSecondsBuckets)),
+        http_requests(prometheus::BuildCounter()
+                          .Name("pochta_http_requests_total")
+                          .Help("Requests to the JSON gateway and the pages, by route and HTTP status")
+                          .Register(r)),
+        http_seconds(prometheus::BuildHistogram()
+                         .Name("pochta_http_request_seconds")
+                         .Help("Time to answer a request to the JSON gateway or a page, by route")
+                         .Register(r)) {}
 
   prometheus::Family<prometheus::Counter>& started;
   prometheus::Family<prometheus::Counter>& handled;
@@ -111,6 +120,8 @@ struct Metrics::Families {
   prometheus::Histogram& report_batch;
   prometheus::Histogram& sync_batches;
   prometheus::Histogram& sync_seconds;
+  prometheus::Family<prometheus::Counter>& http_requests;
+  prometheus::Family<prometheus::Histogram>& http_seconds;
 };
 
 // The figures read at scrape time: the store's and the watch hub's.
@@ -264,8 +275,14 @@ Metrics::Metrics()
 Metrics::~Metrics() = default;
 
 absl::Status Metrics::Serve(const std::string& listen) {
+  // civetweb takes what it cannot parse for a port alone: check it here.
+  absl::StatusOr<ListenAddress> address = ParseListenAddress(listen, "--metrics-listen");
+  if (!address.ok()) return address.status();
+  const bool v6 = address->host.find(':') != std::string::npos;
   try {
-    exposer_ = std::make_unique<prometheus::Exposer>(listen, /*num_threads=*/1);
+    exposer_ = std::make_unique<prometheus::Exposer>(
+        v6 ? fmt::format("[{}]:{}", address->host, address->port) : fmt::format("{}:{}", address->host, address->port),
+        /*num_threads=*/1);
   } catch (const std::exception& e) {
     return absl::UnavailableError(fmt::format("--metrics-listen {}: cannot listen: {}", listen, e.what()));
   }
@@ -305,6 +322,11 @@ void Metrics::ObserveReportBatch(std::chrono::nanoseconds took) { families_->rep
 void Metrics::OnSync(uint64_t batches, std::chrono::nanoseconds took) {
   families_->sync_batches.Observe(double(batches));
   families_->sync_seconds.Observe(Seconds(took));
+}
+
+void Metrics::ObserveHttp(const char* route, int status, std::chrono::nanoseconds took) {
+  families_->http_requests.Add({{"route", route}, {"code", std::to_string(status)}}).Increment();
+  families_->http_seconds.Add({{"route", route}}, kSecondsBuckets).Observe(Seconds(took));
 }
 
 std::string Metrics::Scrape() const {

@@ -12,6 +12,8 @@
 //   pochta_preadvice_total{operator,outcome}   accepted, duplicate, updated, rejected
 //   pochta_report_batch_seconds                a ReportEvents batch, read to answer
 //   pochta_store_sync_batches, _sync_seconds   write batches per acknowledging fsync, its time
+//   pochta_http_requests_total{route,code}     the JSON gateway and the pages, by HTTP status
+//   pochta_http_request_seconds{route}         histogram, request read to answer
 //   pochta_watches                             WatchItem subscriptions now
 //   pochta_items{status}                       items by status (kept by the store)
 //   pochta_store_*                             RocksDB: stalls, compaction debt,
@@ -62,6 +64,8 @@ class Metrics final : public storage::SyncObserver {
   void CountEvents(core::Operator by, storage::WriteOutcome outcome, uint64_t n);
   void CountPreAdvice(core::Operator by, storage::WriteOutcome outcome, uint64_t n);
   void ObserveReportBatch(std::chrono::nanoseconds took);
+  // `route`: one of the gateway's few fixed route names ("item", "worklist"...).
+  void ObserveHttp(const char* route, int status, std::chrono::nanoseconds took);
   void OnSync(uint64_t batches, std::chrono::nanoseconds took) override;
 
   // The exposition text, as a scrape gets it. For tests.

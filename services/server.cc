@@ -1,14 +1,16 @@
 #include "services/server.h"
 
-#include "core/operators.h"
 #include "core/files.h"
 #include "core/network.h"
+#include "core/operators.h"
 #include "core/routing.h"
 #include "fmt/format.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "services/auth.h"
+#include "services/internal/gateway.h"
+#include "services/internal/http_server.h"
 #include "services/internal/intake_service.h"
 #include "services/internal/tracking_service.h"
 #include "services/internal/watch_hub.h"
@@ -35,6 +37,8 @@ struct Server::State {
   std::unique_ptr<IntakeServiceImpl> intake;
   std::unique_ptr<TrackingServiceImpl> tracking;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<Gateway> gateway;
+  std::unique_ptr<HttpServer> http;  // after the gateway, whose Handle it calls
   int port = 0;
   std::chrono::milliseconds drain{};
   bool stopped = false;
@@ -91,10 +95,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.RegisterService(state->intake.get());
   builder.RegisterService(state->tracking.get());
-  // Metrics first: an address that cannot be bound fails the start before
-  // the gRPC port is taken.
+  // Metrics and HTTP first: an address that cannot be bound fails the start
+  // before the gRPC port is taken.
   if (!config.metrics_listen.empty()) {
     if (absl::Status s = state->metrics.Serve(config.metrics_listen); !s.ok()) return s;
+  }
+  if (!config.http_listen.empty()) {
+    absl::StatusOr<ListenAddress> address = ParseListenAddress(config.http_listen, "--http");
+    if (!address.ok()) return address.status();
+    state->gateway = std::make_unique<Gateway>(*state->tracking, state->keys, *state->router, state->operators,
+                                               *options.clock, state->metrics);
+    absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(
+        *address, [gateway = state->gateway.get()](const HttpRequest& r) { return gateway->Handle(r); },
+        config.http_threads);
+    if (!http.ok()) return http.status();
+    state->http = *std::move(http);
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(state->metrics.Interceptors());
@@ -114,14 +129,17 @@ Server::~Server() { Shutdown(); }
 
 int Server::port() const { return state_->port; }
 int Server::metrics_port() const { return state_->metrics.port(); }
+int Server::http_port() const { return state_->http ? state_->http->port() : 0; }
 
 void Server::Shutdown() {
   if (state_->stopped) return;
   state_->stopped = true;
   state_->server->GetHealthCheckService()->SetServingStatus(false);
+  if (state_->gateway) state_->gateway->StopServing();
   state_->hub.CloseAll();
   state_->server->Shutdown(std::chrono::system_clock::now() + state_->drain);
   state_->server->Wait();
+  state_->http.reset();  // its requests read the store
   state_->metrics.Unwatch();
   state_->store.reset();  // fsyncs the write-ahead log
 }

@@ -1,5 +1,7 @@
 // The pochta gRPC server: IntakeService and TrackingService over one
-// tracking store, plus the standard health service and server reflection.
+// tracking store, plus the standard health service and server reflection;
+// beside it, when asked, Prometheus metrics and the JSON gateway with its
+// pages (services/internal/gateway.h).
 //
 //   auto server = Server::Start(config);   // listening when it returns
 //   server->Shutdown();                    // drain and stop
@@ -27,6 +29,8 @@ struct ServerConfig {
   std::string tls_cert_file;               // PEM; TLS when both cert and key are given
   std::string tls_key_file;
   std::string metrics_listen;              // host:port for Prometheus's /metrics; empty: not served
+  std::string http_listen;                 // host:port of the JSON gateway and the pages; empty: not served
+  int http_threads = 2;                    // threads answering HTTP requests
   double rate_limit = kDefaultRateLimit;   // calls per second per API key (twice that at once); 0: none
   // Durability, memory budgets and the clock (which the services use too);
   // the server sets the route predictor.
@@ -43,6 +47,7 @@ class Server {
 
   int port() const;          // the port it listens on
   int metrics_port() const;  // where /metrics is served; 0 when it is not
+  int http_port() const;     // where the gateway is served; 0 when it is not
   // Ends watches, lets calls in flight finish (up to config.drain), then
   // stops; the store is closed, with its write-ahead log fsynced.
   void Shutdown();

@@ -13,11 +13,13 @@ namespace {
 constexpr int kMaxBatch = 1000;
 constexpr size_t kMaxQueuedUpdates = 1000;
 
-// Finishes a unary call with the status `handler` returns.
-template <typename Handler>
-grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, Handler&& handler) {
+// Finishes a unary call: authenticates the caller and answers with the
+// status `read` returns for it.
+template <typename Read>
+grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const KeyRing& keys, Read&& read) {
+  const absl::StatusOr<Principal> caller = Caller(keys, *context);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpc(handler()));
+  reactor->Finish(ToGrpc(caller.ok() ? read(*caller) : caller.status()));
   return reactor;
 }
 
@@ -164,129 +166,138 @@ absl::Status TrackingServiceImpl::View(const Principal& caller, core::ItemId id,
   return absl::OkStatus();
 }
 
+absl::Status TrackingServiceImpl::ReadItem(const Principal& caller, const v1::GetItemRequest& request,
+                                           v1::ItemView* response) const {
+  absl::StatusOr<core::ItemId> id = ParseItemId(request.item_id(), "");
+  if (!id.ok()) return id.status();
+  return View(caller, *id, response);
+}
+
 grpc::ServerUnaryReactor* TrackingServiceImpl::GetItem(grpc::CallbackServerContext* context,
                                                        const v1::GetItemRequest* request, v1::ItemView* response) {
-  return Unary(context, [&]() -> absl::Status {
-    absl::StatusOr<std::pair<Principal, core::ItemId>> read = ReadableItem(*context, request->item_id());
-    if (!read.ok()) return read.status();
-    return View(read->first, read->second, response);
-  });
+  return Unary(context, keys_, [&](const Principal& caller) { return ReadItem(caller, *request, response); });
+}
+
+absl::Status TrackingServiceImpl::ReadItems(const Principal& caller, const v1::BatchGetItemsRequest& request,
+                                            v1::BatchGetItemsResponse* response) const {
+  if (request.item_ids_size() > kMaxBatch) {
+    return absl::ResourceExhaustedError(
+        fmt::format("item_ids has {} entries; at most {}", request.item_ids_size(), kMaxBatch));
+  }
+  for (int i = 0; i < request.item_ids_size(); ++i) {
+    v1::BatchGetItemsResult* result = response->add_results();
+    result->set_item_id(request.item_ids(i));
+    absl::StatusOr<core::ItemId> id = ParseItemId(request.item_ids(i), fmt::format("item_ids[{}]", i));
+    absl::Status s = id.ok() ? View(caller, *id, result->mutable_item()) : id.status();
+    if (absl::IsNotFound(s)) {
+      result->clear_item();
+      continue;
+    }
+    if (!s.ok() && !absl::IsInvalidArgument(s) && !absl::IsPermissionDenied(s)) return s;
+    result->set_found(s.ok());
+    if (!s.ok()) {
+      result->clear_item();
+      result->set_error(std::string(s.message()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* TrackingServiceImpl::BatchGetItems(grpc::CallbackServerContext* context,
                                                              const v1::BatchGetItemsRequest* request,
                                                              v1::BatchGetItemsResponse* response) {
-  return Unary(context, [&]() -> absl::Status {
-    absl::StatusOr<Principal> caller = Caller(keys_, *context);
-    if (!caller.ok()) return caller.status();
-    if (request->item_ids_size() > kMaxBatch) {
-      return absl::ResourceExhaustedError(
-          fmt::format("item_ids has {} entries; at most {}", request->item_ids_size(), kMaxBatch));
-    }
-    for (int i = 0; i < request->item_ids_size(); ++i) {
-      v1::BatchGetItemsResult* result = response->add_results();
-      result->set_item_id(request->item_ids(i));
-      absl::StatusOr<core::ItemId> id = ParseItemId(request->item_ids(i), fmt::format("item_ids[{}]", i));
-      absl::Status s = id.ok() ? View(*caller, *id, result->mutable_item()) : id.status();
-      if (absl::IsNotFound(s)) {
-        result->clear_item();
-        continue;
-      }
-      if (!s.ok() && !absl::IsInvalidArgument(s) && !absl::IsPermissionDenied(s)) return s;
-      result->set_found(s.ok());
-      if (!s.ok()) {
-        result->clear_item();
-        result->set_error(std::string(s.message()));
-      }
-    }
-    return absl::OkStatus();
-  });
+  return Unary(context, keys_, [&](const Principal& caller) { return ReadItems(caller, *request, response); });
+}
+
+absl::Status TrackingServiceImpl::ReadEvents(const Principal& caller, const v1::ListEventsRequest& request,
+                                             v1::ListEventsResponse* response) const {
+  absl::StatusOr<core::ItemId> parsed = ParseItemId(request.item_id(), "");
+  if (!parsed.ok()) return parsed.status();
+  const core::ItemId id = *parsed;
+  if (absl::Status s = MayRead(caller, id); !s.ok()) return s;
+  absl::StatusOr<std::vector<storage::StoredEvent>> history = store_.ListEvents(id);
+  if (!history.ok()) return history.status();
+  if (history->empty() && absl::IsNotFound(store_.GetState(id).status())) {
+    return absl::NotFoundError(fmt::format("item {} is not known", id.ToString()));
+  }
+  for (const storage::StoredEvent& e : *history) ToProto(id, e, response->add_events());
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* TrackingServiceImpl::ListEvents(grpc::CallbackServerContext* context,
                                                           const v1::ListEventsRequest* request,
                                                           v1::ListEventsResponse* response) {
-  return Unary(context, [&]() -> absl::Status {
-    absl::StatusOr<std::pair<Principal, core::ItemId>> read = ReadableItem(*context, request->item_id());
-    if (!read.ok()) return read.status();
-    const core::ItemId id = read->second;
-    absl::StatusOr<std::vector<storage::StoredEvent>> history = store_.ListEvents(id);
-    if (!history.ok()) return history.status();
-    if (history->empty() && absl::IsNotFound(store_.GetState(id).status())) {
-      return absl::NotFoundError(fmt::format("item {} is not known", id.ToString()));
+  return Unary(context, keys_, [&](const Principal& caller) { return ReadEvents(caller, *request, response); });
+}
+
+absl::Status TrackingServiceImpl::ReadWorkList(const Principal& caller, const v1::ListItemsRequest& request,
+                                               v1::ListItemsResponse* response) const {
+  storage::WorkListQuery q;
+  switch (request.selection_case()) {
+    case v1::ListItemsRequest::kFacility: {
+      const v1::FacilitySelection& f = request.facility();
+      q.kind = storage::WorkListQuery::Kind::kFacility;
+      q.facility = f.facility();
+      q.status = FromProto(f.status());
+      if (f.status() != v1::ITEM_STATUS_UNSPECIFIED && !q.status) {
+        return absl::InvalidArgumentError(fmt::format("facility.status {} is not a status", int(f.status())));
+      }
+      if (f.has_older_than()) {
+        if (f.older_than().seconds() < 0) {
+          return absl::InvalidArgumentError(
+              fmt::format("facility.older_than {}s must not be negative", f.older_than().seconds()));
+        }
+        q.not_after = clock_.Now() - std::chrono::seconds(f.older_than().seconds());
+      }
+      break;
     }
-    for (const storage::StoredEvent& e : *history) ToProto(id, e, response->add_events());
-    return absl::OkStatus();
-  });
+    case v1::ListItemsRequest::kDispatchId:
+      q.kind = storage::WorkListQuery::Kind::kDispatch;
+      q.dispatch_id = request.dispatch_id();
+      break;
+    case v1::ListItemsRequest::kPosted: {
+      const v1::CountryDaySelection& p = request.posted();
+      const std::chrono::year_month_day date{std::chrono::year(p.year()), std::chrono::month(unsigned(p.month())),
+                                             std::chrono::day(unsigned(p.day()))};
+      if (!date.ok()) {
+        return absl::InvalidArgumentError(
+            fmt::format("posted {:04d}-{:02d}-{:02d} is not a date", p.year(), p.month(), p.day()));
+      }
+      if (caller.role == Role::kOperator && p.country() != core::Code(caller.op)) {
+        return absl::PermissionDeniedError(fmt::format("posted.country \"{}\": {} lists only items issued in {}",
+                                                       p.country(), caller.name, core::Code(caller.op)));
+      }
+      q.kind = storage::WorkListQuery::Kind::kCountryDay;
+      q.country = p.country();
+      q.day = int32_t(std::chrono::sys_days(date).time_since_epoch().count());
+      break;
+    }
+    default: return absl::InvalidArgumentError("selection: one of facility, dispatch_id or posted is required");
+  }
+  if (request.unscanned_only() && q.kind != storage::WorkListQuery::Kind::kDispatch) {
+    return absl::InvalidArgumentError("unscanned_only: only with a dispatch_id selection");
+  }
+  q.unscanned_only = request.unscanned_only();
+  q.page_size = request.page_size() == 0 ? 100 : size_t(std::max(request.page_size(), 0));
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError(fmt::format("page_size {} must be 1 to 1000", request.page_size()));
+  }
+  q.page_token = request.page_token();
+  absl::StatusOr<storage::WorkListPage> page = store_.ListItems(q);
+  if (!page.ok()) return page.status();
+  for (core::ItemId id : page->items) {
+    if (!MayRead(caller, id).ok()) continue;  // an operator's view of a shared facility
+    absl::Status s = View(caller, id, response->add_items());
+    if (!s.ok()) return s;
+  }
+  response->set_next_page_token(page->next_page_token);
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* TrackingServiceImpl::ListItems(grpc::CallbackServerContext* context,
                                                          const v1::ListItemsRequest* request,
                                                          v1::ListItemsResponse* response) {
-  return Unary(context, [&]() -> absl::Status {
-    absl::StatusOr<Principal> caller = Caller(keys_, *context);
-    if (!caller.ok()) return caller.status();
-    storage::WorkListQuery q;
-    switch (request->selection_case()) {
-      case v1::ListItemsRequest::kFacility: {
-        const v1::FacilitySelection& f = request->facility();
-        q.kind = storage::WorkListQuery::Kind::kFacility;
-        q.facility = f.facility();
-        q.status = FromProto(f.status());
-        if (f.status() != v1::ITEM_STATUS_UNSPECIFIED && !q.status) {
-          return absl::InvalidArgumentError(fmt::format("facility.status {} is not a status", int(f.status())));
-        }
-        if (f.has_older_than()) {
-          if (f.older_than().seconds() < 0) {
-            return absl::InvalidArgumentError(
-                fmt::format("facility.older_than {}s must not be negative", f.older_than().seconds()));
-          }
-          q.not_after = clock_.Now() - std::chrono::seconds(f.older_than().seconds());
-        }
-        break;
-      }
-      case v1::ListItemsRequest::kDispatchId:
-        q.kind = storage::WorkListQuery::Kind::kDispatch;
-        q.dispatch_id = request->dispatch_id();
-        break;
-      case v1::ListItemsRequest::kPosted: {
-        const v1::CountryDaySelection& p = request->posted();
-        const std::chrono::year_month_day date{std::chrono::year(p.year()), std::chrono::month(unsigned(p.month())),
-                                               std::chrono::day(unsigned(p.day()))};
-        if (!date.ok()) {
-          return absl::InvalidArgumentError(
-              fmt::format("posted {:04d}-{:02d}-{:02d} is not a date", p.year(), p.month(), p.day()));
-        }
-        if (caller->role == Role::kOperator && p.country() != core::Code(caller->op)) {
-          return absl::PermissionDeniedError(fmt::format("posted.country \"{}\": {} lists only items issued in {}",
-                                                         p.country(), caller->name, core::Code(caller->op)));
-        }
-        q.kind = storage::WorkListQuery::Kind::kCountryDay;
-        q.country = p.country();
-        q.day = int32_t(std::chrono::sys_days(date).time_since_epoch().count());
-        break;
-      }
-      default: return absl::InvalidArgumentError("selection: one of facility, dispatch_id or posted is required");
-    }
-    if (request->unscanned_only() && q.kind != storage::WorkListQuery::Kind::kDispatch) {
-      return absl::InvalidArgumentError("unscanned_only: only with a dispatch_id selection");
-    }
-    q.unscanned_only = request->unscanned_only();
-    q.page_size = request->page_size() == 0 ? 100 : size_t(std::max(request->page_size(), 0));
-    if (request->page_size() < 0) {
-      return absl::InvalidArgumentError(fmt::format("page_size {} must be 1 to 1000", request->page_size()));
-    }
-    q.page_token = request->page_token();
-    absl::StatusOr<storage::WorkListPage> page = store_.ListItems(q);
-    if (!page.ok()) return page.status();
-    for (core::ItemId id : page->items) {
-      if (!MayRead(*caller, id).ok()) continue;  // an operator's view of a shared facility
-      absl::Status s = View(*caller, id, response->add_items());
-      if (!s.ok()) return s;
-    }
-    response->set_next_page_token(page->next_page_token);
-    return absl::OkStatus();
-  });
+  return Unary(context, keys_, [&](const Principal& caller) { return ReadWorkList(caller, *request, response); });
 }
 
 grpc::ServerWriteReactor<v1::ItemUpdate>* TrackingServiceImpl::WatchItem(grpc::CallbackServerContext* context,

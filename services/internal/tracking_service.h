@@ -33,6 +33,17 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
   grpc::ServerWriteReactor<v1::ItemUpdate>* WatchItem(grpc::CallbackServerContext* context,
                                                       const v1::WatchItemRequest* request) override;
 
+  // The reads behind the unary methods, for a caller already authenticated;
+  // the JSON gateway answers with them too, so both speak the same rules
+  // and errors.
+  absl::Status ReadItem(const Principal& caller, const v1::GetItemRequest& request, v1::ItemView* response) const;
+  absl::Status ReadItems(const Principal& caller, const v1::BatchGetItemsRequest& request,
+                         v1::BatchGetItemsResponse* response) const;
+  absl::Status ReadEvents(const Principal& caller, const v1::ListEventsRequest& request,
+                          v1::ListEventsResponse* response) const;
+  absl::Status ReadWorkList(const Principal& caller, const v1::ListItemsRequest& request,
+                            v1::ListItemsResponse* response) const;
+
  private:
   // The caller and the item of a request naming one item the caller may read.
   absl::StatusOr<std::pair<Principal, core::ItemId>> ReadableItem(const grpc::CallbackServerContext& context,

@@ -23,9 +23,7 @@ import tempfile
 import time
 import unittest
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+from browser import Browser
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARGS = None
@@ -49,16 +47,7 @@ def pochta(*args):
     return done.stdout
 
 
-class Browser:
-    def __init__(self):
-        options = Options()
-        options.binary_location = "/usr/bin/chromium"
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--window-size=1280,1600"):
-            options.add_argument(arg)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
+class ReportBrowser(Browser):
     def open(self, path):
         self.driver.get("file://" + path)
         deadline = time.time() + 60
@@ -66,24 +55,6 @@ class Browser:
             if time.time() > deadline:
                 raise AssertionError(f"{path}: the charts were never drawn; console: {self.console()}")
             time.sleep(0.1)
-
-    def js(self, script, *args):
-        return self.driver.execute_script(script, *args)
-
-    def console(self):
-        return self.driver.get_log("browser")
-
-    def screenshot(self, name):
-        os.makedirs(ARGS.artifacts, exist_ok=True)
-        height = self.js("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(1280, min(height + 100, 16000))
-        path = os.path.join(ARGS.artifacts, name)
-        self.driver.save_screenshot(path)
-        self.driver.set_window_size(1280, 1600)
-        return path
-
-    def quit(self):
-        self.driver.quit()
 
 
 # What every chart holds, read from Chart.js's own objects and the canvas.
@@ -146,7 +117,7 @@ class ReportTest(unittest.TestCase):
             pochta("simulate", os.path.join(cls.dir, name + ".scenario"), "--replications", "3", "--json", runs[-1])
         cls.compare_html = os.path.join(cls.dir, "compare.html")
         pochta("compare", *runs, "--report", cls.compare_html)
-        cls.browser = Browser()
+        cls.browser = ReportBrowser()
 
     @classmethod
     def tearDownClass(cls):
@@ -169,7 +140,7 @@ class ReportTest(unittest.TestCase):
         self.assert_clean_page(name)
         charts = self.browser.js(CHARTS)
         self.assert_every_chart_has_data(name, charts)
-        self.browser.screenshot(screenshot)
+        self.browser.screenshot(ARGS.artifacts, screenshot)
         return charts
 
     def assert_every_chart_has_data(self, name, charts):
