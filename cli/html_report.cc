@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "core/html.h"
 #include "fmt/format.h"
 
 namespace pochta::cli {
@@ -27,36 +28,21 @@ bool Numeric(std::string_view cell) {
 
 }  // namespace
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 HtmlReport::HtmlReport(std::string title, std::string time_zone)
     : title_(std::move(title)), time_zone_(std::move(time_zone)) {}
 
-void HtmlReport::Heading(std::string_view text) { body_ += fmt::format("<h2>{}</h2>\n", EscapeHtml(text)); }
+void HtmlReport::Heading(std::string_view text) { body_ += fmt::format("<h2>{}</h2>\n", core::EscapeHtml(text)); }
 
-void HtmlReport::Paragraph(std::string_view text) { body_ += fmt::format("<p>{}</p>\n", EscapeHtml(text)); }
+void HtmlReport::Paragraph(std::string_view text) { body_ += fmt::format("<p>{}</p>\n", core::EscapeHtml(text)); }
 
 void HtmlReport::Table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   body_ += "<table>\n<thead><tr>";
-  for (const std::string& h : header) body_ += fmt::format("<th>{}</th>", EscapeHtml(h));
+  for (const std::string& h : header) body_ += fmt::format("<th>{}</th>", core::EscapeHtml(h));
   body_ += "</tr></thead>\n<tbody>\n";
   for (const std::vector<std::string>& row : rows) {
     body_ += "<tr>";
     for (const std::string& cell : row) {
-      body_ += fmt::format("<td{}>{}</td>", Numeric(cell) ? " class=\"n\"" : "", EscapeHtml(cell));
+      body_ += fmt::format("<td{}>{}</td>", Numeric(cell) ? " class=\"n\"" : "", core::EscapeHtml(cell));
     }
     body_ += "</tr>\n";
   }
@@ -65,7 +51,7 @@ void HtmlReport::Table(const std::vector<std::string>& header, const std::vector
 
 void HtmlReport::Preformatted(std::string_view caption, std::string_view text) {
   body_ += fmt::format("<figure class=\"source\"><figcaption>{}</figcaption><pre>{}</pre></figure>\n",
-                       EscapeHtml(caption), EscapeHtml(text));
+                       core::EscapeHtml(caption), core::EscapeHtml(text));
 }
 
 void HtmlReport::Chart(nlohmann::ordered_json spec, std::string_view caption) {
@@ -74,8 +60,8 @@ void HtmlReport::Chart(nlohmann::ordered_json spec, std::string_view caption) {
   body_ += fmt::format(
       "<figure class=\"chart{}\"><div class=\"box\"><canvas data-chart=\"{}\" role=\"img\" aria-label=\"{}\">"
       "</canvas></div>{}</figure>\n",
-      spec.value("small", false) ? " small" : "", charts_.size(), EscapeHtml(title),
-      caption.empty() ? "" : fmt::format("<figcaption>{}</figcaption>", EscapeHtml(caption)));
+      spec.value("small", false) ? " small" : "", charts_.size(), core::EscapeHtml(title),
+      caption.empty() ? "" : fmt::format("<figcaption>{}</figcaption>", core::EscapeHtml(caption)));
   charts_.push_back(std::move(spec));
 }
 
@@ -98,7 +84,7 @@ std::string HtmlReport::Render() const {
       "<noscript><p>The charts need JavaScript; the tables read without it.</p></noscript>\n"
       "<script>\n{5}\n</script>\n<script type=\"application/json\" id=\"pochta-charts\">{6}</script>\n"
       "<script>\n{7}</script>\n</body>\n</html>\n",
-      EscapeHtml(title_), assets::kReportCss, EscapeHtml(time_zone_), zoom, body_, assets::kChartJs, charts,
+      core::EscapeHtml(title_), assets::kReportCss, core::EscapeHtml(time_zone_), zoom, body_, assets::kChartJs, charts,
       assets::kReportJs);
 }
 

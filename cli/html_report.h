@@ -55,7 +55,4 @@ class HtmlReport {
   bool zoom_ = false;  // some chart follows the time range
 };
 
-// Text escaped for HTML element content and attribute values.
-std::string EscapeHtml(std::string_view text);
-
 }  // namespace pochta::cli

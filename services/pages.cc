@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "absl/time/time.h"
+#include "core/html.h"
 #include "fmt/format.h"
 #include "services/convert.h"
 #include "services/internal/forms.h"
@@ -44,22 +45,6 @@ th{font-size:.85rem;color:#4a5868}.code{font-family:ui-monospace,monospace;font-
 ol li{margin:.2rem 0}
 )";
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string Iso(core::Timestamp t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(t.time_since_epoch().count()),
                           absl::UTCTimeZone());
@@ -68,7 +53,7 @@ std::string Iso(core::Timestamp t) {
 // <time> in local time, with its zone beside it.
 std::string TimeHtml(const Places::LocalTime& local, core::Timestamp t) {
   return fmt::format(R"(<time datetime="{}">{}</time> <span class="zone">{}</span>)", Iso(t), local.time,
-                     Escape(local.zone));
+                     core::EscapeHtml(local.zone));
 }
 
 std::string Duration(const PageText& text, int minutes) {
@@ -106,7 +91,7 @@ std::string LanguageButtons(Language current) {
 std::string KeyInput(const PageText& text, std::string_view key) {
   return fmt::format(
       R"(<label>{}<input type="password" name="key" id="key" autocomplete="off" size="28" value="{}"></label>)",
-      text.key, Escape(key));
+      text.key, core::EscapeHtml(key));
 }
 
 HttpResponse Page(int status, const PageText& text, std::string_view title, const std::string& main) {
@@ -126,7 +111,7 @@ HttpResponse Page(int status, const PageText& text, std::string_view title, cons
 
 std::string ErrorBox(const absl::Status& s) {
   return fmt::format(R"(<p class="error" id="error" data-code="{}">{}</p>)", absl::StatusCodeToString(s.code()),
-                     Escape(std::string(s.message())));
+                     core::EscapeHtml(std::string(s.message())));
 }
 
 std::string StatusBadge(const PageText& text, v1::ItemStatus wire) {
@@ -137,9 +122,9 @@ std::string StatusBadge(const PageText& text, v1::ItemStatus wire) {
 }
 
 std::string PartyHtml(const v1::Party& p) {
-  std::string out = Escape(p.name());
+  std::string out = core::EscapeHtml(p.name());
   for (const std::string* part : {&p.address(), &p.postcode(), &p.country(), &p.phone(), &p.email()}) {
-    if (!part->empty()) out += ", " + Escape(*part);
+    if (!part->empty()) out += ", " + core::EscapeHtml(*part);
   }
   return out;
 }
@@ -148,11 +133,11 @@ std::string PartyHtml(const v1::Party& p) {
 std::string ItemHtml(const PageText& text, const Places& places, const v1::ItemView& view,
                      const v1::ListEventsResponse& history) {
   std::string out = fmt::format(R"(<section id="result" data-item="{0}"><h2 id="item-id">{0}</h2><p>{1}</p><dl>)",
-                                Escape(view.item_id()), StatusBadge(text, view.status()));
+                                core::EscapeHtml(view.item_id()), StatusBadge(text, view.status()));
   if (!view.location().empty()) {
     const core::Timestamp since = FromProto(view.since());
     out += fmt::format(R"(<dt>{}</dt><dd id="location" data-office="{}">{}, {} {}</dd>)", text.where,
-                       Escape(view.location()), Escape(places.Name(view.location())), text.since,
+                       core::EscapeHtml(view.location()), core::EscapeHtml(places.Name(view.location())), text.since,
                        TimeHtml(places.Local(view.location(), since), since));
   }
   if (view.has_expected_delivery()) {
@@ -161,7 +146,7 @@ std::string ItemHtml(const PageText& text, const Places& places, const v1::ItemV
   }
   if (!view.destination_office().empty()) {
     out += fmt::format(R"(<dt>{}</dt><dd id="destination">{}</dd>)", text.destination,
-                       Escape(places.Name(view.destination_office())));
+                       core::EscapeHtml(places.Name(view.destination_office())));
   }
   // Readers get the parties with their personal data already emptied.
   if (view.has_pre_advice() && !view.pre_advice().recipient().name().empty()) {
@@ -173,9 +158,10 @@ std::string ItemHtml(const PageText& text, const Places& places, const v1::ItemV
   if (view.route_size() > 0) {
     out += fmt::format(R"(<h3>{}</h3><ol id="route">)", text.route);
     for (const v1::RouteLeg& leg : view.route()) {
-      out += fmt::format(R"(<li data-from="{}" data-to="{}">{} → {} · {} · {}</li>)", Escape(leg.from()),
-                         Escape(leg.to()), Escape(places.Name(leg.from())), Escape(places.Name(leg.to())),
-                         ModeText(text, leg.mode()), Duration(text, leg.minutes()));
+      out += fmt::format(R"(<li data-from="{}" data-to="{}">{} → {} · {} · {}</li>)", core::EscapeHtml(leg.from()),
+                         core::EscapeHtml(leg.to()), core::EscapeHtml(places.Name(leg.from())),
+                         core::EscapeHtml(places.Name(leg.to())), ModeText(text, leg.mode()),
+                         Duration(text, leg.minutes()));
     }
     out += "</ol>";
   }
@@ -188,11 +174,11 @@ std::string ItemHtml(const PageText& text, const Places& places, const v1::ItemV
     const std::optional<core::EventCode> code = core::ParseEventCode(e.code());
     const std::optional<core::EventReason> reason = FromProto(e.reason_code());
     std::string why = reason ? std::string(text.reasons[size_t(*reason)]) : "";
-    if (!e.reason().empty()) why += (why.empty() ? "" : "; ") + Escape(e.reason());
+    if (!e.reason().empty()) why += (why.empty() ? "" : "; ") + core::EscapeHtml(e.reason());
     out += fmt::format(
         R"(<tr data-code="{0}" data-office="{1}"><td>{2}</td><td><span class="code">{0}</span>{3}</td><td>{4}</td><td>{5}</td></tr>)",
-        Escape(e.code()), Escape(e.office()), TimeHtml(places.Local(e.office(), at), at),
-        code ? text.events[size_t(*code)] : "", Escape(places.Name(e.office())), why);
+        core::EscapeHtml(e.code()), core::EscapeHtml(e.office()), TimeHtml(places.Local(e.office(), at), at),
+        code ? text.events[size_t(*code)] : "", core::EscapeHtml(places.Name(e.office())), why);
   }
   return out + fmt::format(R"(</tbody></table><p class="note">{}</p></section>)", text.local_time_note);
 }
@@ -213,29 +199,50 @@ absl::StatusOr<Form> PageForm(const HttpRequest& request) {
   return form;
 }
 
+// What a page was asked: its form and the language to answer in; or, for
+// another method than GET and POST or a malformed form, the page saying so.
+struct PageRequest {
+  Form form;
+  Language language = Language::kUzbek;
+  std::optional<HttpResponse> refusal;
+};
+
+PageRequest ReadPage(const HttpRequest& request, std::string_view PageText::*title) {
+  absl::StatusOr<Form> form = PageForm(request);
+  PageRequest asked;
+  if (form.ok()) asked.form = *form;
+  asked.language = PageLanguage(request, asked.form);
+  const PageText& text = Text(asked.language);
+  if (request.method != "GET" && request.method != "POST") {
+    asked.refusal = Page(405, text, text.*title, ErrorBox(absl::InvalidArgumentError("GET or POST only")));
+  } else if (!form.ok()) {
+    asked.refusal = Page(400, text, text.*title, ErrorBox(form.status()));
+  }
+  return asked;
+}
+
 }  // namespace
 
 HttpResponse Gateway::TrackingPage(const HttpRequest& request) const {
-  absl::StatusOr<Form> form = PageForm(request);
-  const Language language = PageLanguage(request, form.ok() ? *form : Form{});
+  const PageRequest asked = ReadPage(request, &PageText::title);
+  if (asked.refusal) return *asked.refusal;
+  const Language language = asked.language;
   const PageText& text = Text(language);
-  if (request.method != "GET" && request.method != "POST") {
-    return Page(405, text, text.title, ErrorBox(absl::InvalidArgumentError("GET or POST only")));
-  }
-  if (!form.ok()) return Page(400, text, text.title, ErrorBox(form.status()));
+  const Form& form = asked.form;
   std::string item;
-  for (char c : Field(*form, "item").value_or("")) {
+  for (char c : Field(form, "item").value_or("")) {
     if (!std::isspace(static_cast<unsigned char>(c))) item += char(std::toupper(static_cast<unsigned char>(c)));
   }
   std::string main = fmt::format(
       R"(<form method="post" action="/"><label>{}<input name="item" id="item" value="{}" size="16" autocomplete="off" placeholder="RB123456785CN"></label>{}<button type="submit" id="track">{}</button>{}</form>)",
-      text.item, Escape(item), KeyInput(text, Field(*form, "key").value_or("")), text.track, LanguageButtons(language));
+      text.item, core::EscapeHtml(item), KeyInput(text, Field(form, "key").value_or("")), text.track,
+      LanguageButtons(language));
   int status = 200;
   if (request.method == "POST" && !item.empty()) {
     absl::Status s;
     v1::ItemView view;
     v1::ListEventsResponse history;
-    if (absl::StatusOr<Principal> caller = PageCaller(keys_, *form); !caller.ok()) {
+    if (absl::StatusOr<Principal> caller = PageCaller(keys_, form); !caller.ok()) {
       s = caller.status();
     } else {
       v1::GetItemRequest get;
@@ -255,14 +262,12 @@ HttpResponse Gateway::TrackingPage(const HttpRequest& request) const {
 }
 
 HttpResponse Gateway::StaffPage(const HttpRequest& request) const {
-  absl::StatusOr<Form> form = PageForm(request);
-  const Language language = PageLanguage(request, form.ok() ? *form : Form{});
+  const PageRequest asked = ReadPage(request, &PageText::staff_title);
+  if (asked.refusal) return *asked.refusal;
+  const Language language = asked.language;
   const PageText& text = Text(language);
-  if (request.method != "GET" && request.method != "POST") {
-    return Page(405, text, text.staff_title, ErrorBox(absl::InvalidArgumentError("GET or POST only")));
-  }
-  if (!form.ok()) return Page(400, text, text.staff_title, ErrorBox(form.status()));
-  const auto field = [&](std::string_view name) { return std::string(Field(*form, name).value_or("")); };
+  const Form& form = asked.form;
+  const auto field = [&](std::string_view name) { return std::string(Field(form, name).value_or("")); };
   const std::string go = field("go");
   int page = std::max(1, std::atoi(field("page").c_str()));
   std::string token = field("page_token");
@@ -283,19 +288,20 @@ HttpResponse Gateway::StaffPage(const HttpRequest& request) const {
   }
   std::string hubs;
   for (const core::Facility* f : places_->hubs()) {
-    hubs += fmt::format(R"(<option value="{}">{}</option>)", Escape(f->code), Escape(f->name));
+    hubs += fmt::format(R"(<option value="{}">{}</option>)", core::EscapeHtml(f->code), core::EscapeHtml(f->name));
   }
   std::string main = fmt::format(
       R"(<form method="post" action="/staff">{}<label>{}<input name="facility" id="facility" list="hubs" value="{}" size="10" placeholder="UZTASA"></label><datalist id="hubs">{}</datalist><label>{}<select name="status" id="status-select">{}</select></label><label>{}<input name="older_than_hours" id="older" type="number" min="0" step="any" value="{}" size="6"></label><label>{}<input name="page_size" id="page-size" type="number" min="1" max="1000" value="{}" size="5"></label><button type="submit" name="go" value="first" id="show">{}</button>)",
-      KeyInput(text, field("key")), text.facility, Escape(field("facility")), hubs, text.status, options,
-      text.older_than_hours, Escape(field("older_than_hours")), text.page_size, Escape(size), text.show);
+      KeyInput(text, field("key")), text.facility, core::EscapeHtml(field("facility")), hubs, text.status, options,
+      text.older_than_hours, core::EscapeHtml(field("older_than_hours")), text.page_size, core::EscapeHtml(size),
+      text.show);
 
   int status = 200;
   std::string results;
   if (request.method == "POST") {
     absl::Status s;
     v1::ListItemsResponse list;
-    if (absl::StatusOr<Principal> caller = PageCaller(keys_, *form); !caller.ok()) {
+    if (absl::StatusOr<Principal> caller = PageCaller(keys_, form); !caller.ok()) {
       s = caller.status();
     } else {
       const Form query = {{"facility", field("facility")},
@@ -325,11 +331,11 @@ HttpResponse Gateway::StaffPage(const HttpRequest& request) const {
           const auto hours = std::chrono::duration_cast<std::chrono::hours>(now - since).count();
           results += fmt::format(
               R"(<tr data-item="{0}"><td>{1}</td><td><a href="/?item={0}&amp;lang={2}">{0}</a></td><td data-status="{3}">{4}</td><td>{5} <span class="zone">({6} {7})</span></td><td>{8}</td><td>{9}</td></tr>)",
-              Escape(v.item_id()), first + i, text.code,
+              core::EscapeHtml(v.item_id()), first + i, text.code,
               FromProto(v.status()) ? core::Name(*FromProto(v.status())) : "",
               FromProto(v.status()) ? text.statuses[size_t(*FromProto(v.status()))] : "",
               TimeHtml(places_->Local(v.location(), since), since), hours, text.hours,
-              Escape(places_->Name(v.location())), Escape(places_->Name(v.destination_office())));
+              core::EscapeHtml(places_->Name(v.location())), core::EscapeHtml(places_->Name(v.destination_office())));
         }
         results += "</tbody></table>";
       }
@@ -337,7 +343,7 @@ HttpResponse Gateway::StaffPage(const HttpRequest& request) const {
     }
     main += fmt::format(
         R"(<input type="hidden" name="page" value="{}"><input type="hidden" name="page_token" value="{}"><input type="hidden" name="next_token" value="{}">)",
-        page, Escape(token), Escape(list.next_page_token()));
+        page, core::EscapeHtml(token), core::EscapeHtml(list.next_page_token()));
     if (page > 1)
       main += fmt::format(R"(<button type="submit" name="go" value="first" id="first">{}</button>)", text.first_page);
     if (!list.next_page_token().empty()) {
