@@ -20,6 +20,14 @@
 //           then as long again with --watchers WatchItem calls open on
 //           items those streams write; prints both rates and their ratio,
 //           and fails below --min-ratio
+//   feed-cost  the event feed under load: --rounds rounds, each --duration
+//           seconds of ReportEvents alone, then as long again with one
+//           SubscribeEvents call per --subscriber-keys key (the example
+//           China Post, Latvijas Pasts and Vanuatu Post keys by default)
+//           open from now, the --clients streams reporting items of CN, LV
+//           and VU in turn; prints both report rates and their ratio, the
+//           events each subscriber received per second and how long after
+//           the last acknowledgement it had every event of its country
 // --prepare N first reports an arrival scan (EMD at UZTASA) for items 0..N-1
 // so that reads find them. The key must be a staff key (it reports
 // destination-side events). Reads keep --clients calls in flight over
@@ -33,6 +41,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <span>
 #include <thread>
 
 #include "CLI/CLI.hpp"
@@ -65,22 +74,28 @@ struct Options {
   int server_pid = 0;          // mixed: whose resident memory to report
   double max_rss_growth = 10;  // mixed: percent the server's memory may grow over the second half
   int rounds = 2;              // watch-cost
-  double min_ratio = 0;        // watch-cost: fail below this ratio (with watchers / alone)
+  double min_ratio = 0;        // watch-cost, feed-cost: fail below this ratio (with / alone)
+  std::vector<std::string> subscriber_keys = {"example-cn-0123456789abcdef", "example-lv-0123456789abcdef",
+                                              "example-vu-0123456789abcdef"};
 };
+
+// feed-cost: the countries the report streams take turns at.
+constexpr const char* kFeedCountries[] = {"CN", "LV", "VU"};
 
 // Counters the soak reporter reads while the clients run.
 struct Live {
   std::atomic<uint64_t> reads{0}, events{0}, updates{0}, errors{0};
 } live;
 
-std::string ItemId(uint64_t n, uint32_t base) {
-  return pochta::core::ItemId::Make("LP", uint32_t(base + n), "CN")->ToString();
+std::string ItemId(uint64_t n, uint32_t base, const char* country = "CN") {
+  return pochta::core::ItemId::Make("LP", uint32_t(base + n), country)->ToString();
 }
 
 // Client results: latencies in microseconds, per call.
 struct Result {
   std::vector<uint32_t> latency_us;
-  uint64_t items = 0;  // events reported or items read
+  uint64_t items = 0;     // events reported or items read
+  uint64_t accepted = 0;  // events reported and accepted
   std::map<std::string, uint64_t> errors;
   std::map<std::string, std::string> examples;
 };
@@ -105,11 +120,11 @@ void Record(Result& r, Clock::time_point start, const grpc::Status& s) {
   if (!s.ok()) CountError(r, s);
 }
 
-void FillEvent(const Options& o, uint64_t item, int step, v1::TrackingEvent* e) {
+void FillEvent(const Options& o, uint64_t item, int step, v1::TrackingEvent* e, const char* country = "CN") {
   static const char* kCodes[] = {"EMD", "EDB", "EDC", "EMF", "EDD", "EDE", "EMG", "EDG", "EMI"};
   static const char* kOffices[] = {"UZTASA", "UZTASA", "UZTASA", "UZTASA", "SC-SKD",
                                    "SC-SKD", "140105", "140105", "140105"};
-  e->set_item_id(ItemId(item, o.serial_base));
+  e->set_item_id(ItemId(item, o.serial_base, country));
   e->set_code(kCodes[step % 9]);
   e->set_office(kOffices[step % 9]);
   e->mutable_occurred_at()->set_seconds(1'735'689'600 + int64_t(item % 100000) * 60 + step * 3600);
@@ -177,7 +192,7 @@ void RunReads(const Options& o, int thread, int inflight, Clock::time_point end,
 // One stream per client; items first..first+per_client-1 advance one event
 // per batch, as mail moving through the network.
 void RunReport(const Options& o, int client, Clock::time_point end, uint64_t first, uint64_t per_client, int steps,
-               Result& r) {
+               Result& r, const char* country = "CN") {
   auto stub = v1::IntakeService::NewStub(Connect(o, client));
   grpc::ClientContext context;
   context.AddMetadata("x-api-key", o.key);
@@ -190,12 +205,13 @@ void RunReport(const Options& o, int client, Clock::time_point end, uint64_t fir
     const uint64_t block = done % batches_per_step;
     const int step = int(done / batches_per_step);
     for (int i = 0; i < o.batch_size; ++i) {
-      FillEvent(o, first + block * uint64_t(o.batch_size) + uint64_t(i), step, request.add_events());
+      FillEvent(o, first + block * uint64_t(o.batch_size) + uint64_t(i), step, request.add_events(), country);
     }
     const Clock::time_point start = Clock::now();
     v1::ReportEventsResponse response;
     if (!stream->Write(request) || !stream->Read(&response)) break;
     for (const v1::EventResult& result : response.results()) {
+      r.accepted += result.outcome() == v1::ACCEPTED;
       if (result.outcome() != v1::REJECTED) continue;
       auto [it, inserted] = r.errors.try_emplace("rejected event", 0);
       ++it->second;
@@ -442,43 +458,60 @@ class WatchPhase {
   uint64_t updates_ = 0;  // written by the driving thread only, read after join
 };
 
+// One phase of the cost modes: --clients ReportEvents streams for
+// --duration seconds onto fresh items from `first` (a block of 100,000 per
+// stream), stream t reporting items of countries[t % n]. Adds what it did.
+struct ReportTotals {
+  double events = 0, seconds = 0;
+  uint64_t errors = 0;
+  std::map<std::string, uint64_t> accepted;  // by country
+};
+void RunReportPhase(const Options& o, uint64_t first, std::span<const char* const> countries, ReportTotals& totals) {
+  std::vector<Result> results(size_t(o.clients));
+  std::vector<std::thread> threads;
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
+  for (int t = 0; t < o.clients; ++t) {
+    threads.emplace_back([&, t] {
+      RunReport(o, t, end, first + uint64_t(t) * 100000, 100000, 0, results[size_t(t)],
+                countries[size_t(t) % countries.size()]);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  totals.seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  for (int t = 0; t < o.clients; ++t) {
+    const Result& r = results[size_t(t)];
+    totals.events += double(r.items);
+    totals.accepted[countries[size_t(t) % countries.size()]] += r.accepted;
+    for (const auto& [what, n] : r.errors) totals.errors += n;
+  }
+}
+
 // ReportEvents alone and with watchers, alternating so that the store's
 // growth during the run weighs on both alike. Each phase writes fresh items
 // (a block of 100,000 per stream), never the same event twice.
 int WatchCost(const Options& o) {
   const uint64_t span = uint64_t(o.clients) * 100000;
-  double alone_events = 0, alone_seconds = 0, watched_events = 0, watched_seconds = 0;
-  uint64_t updates = 0, errors = 0;
-  const auto run = [&](uint64_t first, double& events, double& seconds) {
-    std::vector<Result> results(size_t(o.clients));
-    std::vector<std::thread> threads;
-    const Clock::time_point start = Clock::now();
-    const Clock::time_point end =
-        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
-    for (int t = 0; t < o.clients; ++t) {
-      threads.emplace_back(
-          [&, t] { RunReport(o, t, end, first + uint64_t(t) * 100000, 100000, 0, results[size_t(t)]); });
-    }
-    for (std::thread& t : threads) t.join();
-    seconds += std::chrono::duration<double>(Clock::now() - start).count();
-    for (const Result& r : results) {
-      events += double(r.items);
-      for (const auto& [what, n] : r.errors) errors += n;
-    }
-  };
+  const char* const cn[] = {"CN"};
+  ReportTotals alone_totals, watched_totals;
+  uint64_t updates = 0;
   for (int round = 0; round < o.rounds; ++round) {
     const uint64_t alone_first = o.prepare + uint64_t(2 * round) * span;
     const uint64_t watched_first = alone_first + span;
-    run(alone_first, alone_events, alone_seconds);
+    RunReportPhase(o, alone_first, cn, alone_totals);
     WatchPhase watchers(o, watched_first, span, uint64_t(round) + 1);
     if (!watchers.WaitOpen()) {
       fmt::print(stderr, "pochta_load: a WatchItem call failed to open\n");
       watchers.Close();
       return 1;
     }
-    run(watched_first, watched_events, watched_seconds);
+    RunReportPhase(o, watched_first, cn, watched_totals);
     updates += watchers.Close();
   }
+  const double alone_events = alone_totals.events, alone_seconds = alone_totals.seconds;
+  const double watched_events = watched_totals.events, watched_seconds = watched_totals.seconds;
+  const uint64_t errors = alone_totals.errors + watched_totals.errors;
   const double alone = alone_events / alone_seconds, watched = watched_events / watched_seconds;
   const double ratio = watched / alone;
   fmt::print("mode watch-cost  streams {}  batch {}  rounds {}  target {}\n", o.clients, o.batch_size, o.rounds,
@@ -493,13 +526,151 @@ int WatchCost(const Options& o) {
   return errors == 0 && ratio >= o.min_ratio ? 0 : 1;
 }
 
+// One SubscribeEvents call per key, from now, each on its own connection
+// and thread, counting the events received.
+class FeedPhase {
+ public:
+  explicit FeedPhase(const Options& o) {
+    for (size_t i = 0; i < o.subscriber_keys.size(); ++i) {
+      subscribers_.push_back(std::make_unique<Subscriber>());
+      Subscriber& s = *subscribers_.back();
+      s.thread = std::thread([&o, &s, this, i] {
+        auto stub = v1::TrackingService::NewStub(Connect(o, 2000 + int(i)));
+        s.context.AddMetadata("x-api-key", o.subscriber_keys[i]);
+        v1::SubscribeEventsRequest request;
+        request.set_from_now(true);
+        auto stream = stub->SubscribeEvents(&s.context, request);
+        v1::EventBatch batch;
+        bool first = true;
+        while (stream->Read(&batch)) {
+          std::lock_guard lock(mu_);
+          s.events += uint64_t(batch.events_size());
+          s.last = Clock::now();
+          if (first) ++open_;
+          first = false;
+          cv_.notify_all();
+        }
+        s.status = stream->Finish();
+        std::lock_guard lock(mu_);
+        s.done = true;
+        cv_.notify_all();
+      });
+    }
+  }
+  // True once every call has its first batch; false when one ended first.
+  bool WaitOpen() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] {
+      return open_ == subscribers_.size() ||
+             std::any_of(subscribers_.begin(), subscribers_.end(), [](const auto& s) { return s->done; });
+    });
+    return open_ == subscribers_.size();
+  }
+  // Waits (up to 60 s) until subscriber i has expected[i] events, then ends
+  // the calls. Per subscriber: events received, and when the last came.
+  struct Received {
+    uint64_t events;
+    Clock::time_point last;  // when the last batch came
+    grpc::Status status;     // how the call ended
+  };
+  std::vector<Received> Close(const std::vector<uint64_t>& expected) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(60), [&] {
+        for (size_t i = 0; i < subscribers_.size(); ++i) {
+          if (subscribers_[i]->events < expected[i] && !subscribers_[i]->done) return false;
+        }
+        return true;
+      });
+    }
+    for (auto& s : subscribers_) s->context.TryCancel();
+    std::vector<Received> out;
+    for (auto& s : subscribers_) {
+      s->thread.join();
+      out.push_back({s->events, s->last, s->status});
+    }
+    return out;
+  }
+
+ private:
+  struct Subscriber {
+    grpc::ClientContext context;
+    std::thread thread;
+    uint64_t events = 0;
+    Clock::time_point last{};
+    grpc::Status status;
+    bool done = false;
+  };
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t open_ = 0;
+  std::vector<std::unique_ptr<Subscriber>> subscribers_;
+};
+
+// ReportEvents alone and with the feed's subscribers, as WatchCost.
+int FeedCost(const Options& o) {
+  const uint64_t span = uint64_t(o.clients) * 100000;
+  ReportTotals alone, fed;
+  std::vector<uint64_t> received(o.subscriber_keys.size()), expected_total(o.subscriber_keys.size());
+  double drain_max = 0;
+  for (int round = 0; round < o.rounds; ++round) {
+    const uint64_t alone_first = o.prepare + uint64_t(2 * round) * span;
+    RunReportPhase(o, alone_first, kFeedCountries, alone);
+    FeedPhase subscribers(o);
+    if (!subscribers.WaitOpen()) {
+      fmt::print(stderr, "pochta_load: a SubscribeEvents call failed to open\n");
+      subscribers.Close(std::vector<uint64_t>(o.subscriber_keys.size()));
+      return 1;
+    }
+    ReportTotals phase;
+    RunReportPhase(o, alone_first + span, kFeedCountries, phase);
+    const Clock::time_point acknowledged = Clock::now();
+    std::vector<uint64_t> expected;
+    for (size_t i = 0; i < o.subscriber_keys.size(); ++i) expected.push_back(phase.accepted[kFeedCountries[i % 3]]);
+    const auto got = subscribers.Close(expected);
+    for (size_t i = 0; i < got.size(); ++i) {
+      received[i] += got[i].events;
+      expected_total[i] += expected[i];
+      if (got[i].events < expected[i]) {
+        fmt::print(stderr, "pochta_load: subscriber {} received {} of {} events; the call ended with code {}: {}\n",
+                   i, got[i].events, expected[i], int(got[i].status.error_code()), got[i].status.error_message());
+        return 1;
+      }
+      drain_max = std::max(drain_max, std::chrono::duration<double>(got[i].last - acknowledged).count());
+    }
+    fed.events += phase.events;
+    fed.seconds += phase.seconds;
+    fed.errors += phase.errors;
+  }
+  const double ratio = (fed.events / fed.seconds) / (alone.events / alone.seconds);
+  fmt::print("mode feed-cost  streams {}  batch {}  rounds {}  subscribers {}  target {}\n", o.clients, o.batch_size,
+             o.rounds, o.subscriber_keys.size(), o.target);
+  fmt::print("ReportEvents alone:                {:.0f} events/s ({:.0f} events in {:.1f} s)\n",
+             alone.events / alone.seconds, alone.events, alone.seconds);
+  fmt::print("ReportEvents with {} subscribers:   {:.0f} events/s ({:.0f} events in {:.1f} s)\n",
+             o.subscriber_keys.size(), fed.events / fed.seconds, fed.events, fed.seconds);
+  uint64_t total = 0;
+  for (size_t i = 0; i < received.size(); ++i) {
+    fmt::print("subscriber {} ({}): {:.0f} events/s received ({} events, of {} accepted for its items)\n", i,
+               kFeedCountries[i % 3], double(received[i]) / fed.seconds, received[i], expected_total[i]);
+    total += received[i];
+  }
+  fmt::print("delivered {:.0f} events/s to all subscribers; every event in at most {:.3f} s after the last "
+             "acknowledgement\n",
+             double(total) / fed.seconds, std::max(0.0, drain_max));
+  fmt::print("ratio {:.3f}{}\nerrors {}\n", ratio,
+             o.min_ratio > 0 ? fmt::format(" ({} {})", ratio >= o.min_ratio ? "at least" : "BELOW", o.min_ratio) : "",
+             alone.errors + fed.errors);
+  return alone.errors + fed.errors == 0 && ratio >= o.min_ratio ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"pochta_load: concurrent load against a running pochta server"};
   app.add_option("--target", o.target, "Server address")->capture_default_str();
   app.add_option("--key", o.key, "API key (staff, to prepare and report destination events)")->required();
-  app.add_option("--mode", o.mode, "get, batch, report, mixed or watch-cost")
-      ->check(CLI::IsMember({"get", "batch", "report", "mixed", "watch-cost"}))
+  app.add_option("--mode", o.mode, "get, batch, report, mixed, watch-cost or feed-cost")
+      ->check(CLI::IsMember({"get", "batch", "report", "mixed", "watch-cost", "feed-cost"}))
       ->capture_default_str();
   app.add_option("--clients", o.clients, "Concurrent calls (reads) or streams (report)")->capture_default_str();
   app.add_option("--threads", o.threads, "Reads: threads, each with a connection and completion queue")
@@ -512,7 +683,10 @@ int main(int argc, char** argv) {
   app.add_option("--streams", o.streams, "mixed: ReportEvents streams")->capture_default_str();
   app.add_option("--watchers", o.watchers, "mixed, watch-cost: WatchItem calls")->capture_default_str();
   app.add_option("--rounds", o.rounds, "watch-cost: rounds of alone, then watched")->capture_default_str();
-  app.add_option("--min-ratio", o.min_ratio, "watch-cost: fail when with/alone is below this");
+  app.add_option("--min-ratio", o.min_ratio, "watch-cost, feed-cost: fail when with/alone is below this");
+  app.add_option("--subscriber-keys", o.subscriber_keys,
+                 "feed-cost: one SubscribeEvents call per key, of the operators of CN, LV and VU in this order")
+      ->capture_default_str();
   app.add_option("--report-every", o.report_every, "mixed: seconds between progress lines")->capture_default_str();
   app.add_option("--server-pid", o.server_pid, "mixed: the server process, to report its resident memory");
   app.add_option("--max-rss-growth", o.max_rss_growth,
@@ -557,6 +731,7 @@ int main(int argc, char** argv) {
       start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration));
   if (o.mode == "mixed") return Soak(o, start, end);
   if (o.mode == "watch-cost") return WatchCost(o);
+  if (o.mode == "feed-cost") return FeedCost(o);
   for (int t = 0; t < int(results.size()); ++t) {
     threads.emplace_back([&, t] {
       if (report) {

@@ -63,6 +63,7 @@ struct ServeOptions {
   std::string metrics_listen;
   std::string http_listen;
   double rate_limit = services::kDefaultRateLimit;
+  int feed_retention_days = 30;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options);
 int RunServe(const ServeOptions& options);

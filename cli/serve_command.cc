@@ -34,6 +34,10 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
                   "Calls per second per API key, twice that at once; beyond it RESOURCE_EXHAUSTED (0: no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--feed-retention-days", options.feed_retention_days,
+                  "How long the event feed (SubscribeEvents) keeps an event, by when it was received (0: for good)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 36500));
   cmd->add_option("--metrics-listen", options.metrics_listen,
                   "Serve Prometheus metrics at http://ADDRESS/metrics (port 0 picks a free port)");
   cmd->add_option("--http", options.http_listen,
@@ -73,6 +77,7 @@ int RunServe(const ServeOptions& options) {
   config.metrics_listen = options.metrics_listen;
   config.http_listen = options.http_listen;
   config.rate_limit = options.rate_limit;
+  config.feed_retention = std::chrono::hours(24 * options.feed_retention_days);
   config.store.durability = *durability;
   config.store.block_cache_bytes = size_t(options.block_cache_mib) << 20;
   config.store.write_buffer_bytes = size_t(options.write_buffer_mib) << 20;

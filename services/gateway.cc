@@ -1,6 +1,7 @@
 #include "services/internal/gateway.h"
 
 #include <array>
+#include <charconv>
 #include <chrono>
 
 #include "absl/strings/cord.h"
@@ -15,6 +16,7 @@ namespace pochta::services {
 namespace {
 
 constexpr std::string_view kItemsPath = "/v1/items";
+constexpr std::string_view kEventsPath = "/v1/events";
 constexpr std::array<std::string_view, 9> kWorkListFields = {"facility",    "status",         "older_than_hours",
                                                              "dispatch_id", "unscanned_only", "country",
                                                              "posted",      "page_size",      "page_token"};
@@ -101,11 +103,38 @@ HttpResponse Gateway::Route(const HttpRequest& request, const char*& route) cons
     route = "staff_page";
     return StaffPage(request);
   }
-  if (!path.starts_with(kItemsPath)) return ApiError(absl::NotFoundError(fmt::format("no such path: {}", path)));
+  if (!path.starts_with(kItemsPath) && path != kEventsPath) {
+    return ApiError(absl::NotFoundError(fmt::format("no such path: {}", path)));
+  }
 
   absl::StatusOr<Form> form = ParseForm(query);
   if (!form.ok()) return ApiError(form.status());
   const auto caller = [&] { return keys_.Authenticate(request.Header(kApiKeyHeader)); };
+
+  if (path == kEventsPath) {
+    route = "feed";
+    if (!get) return MethodNotAllowed("GET");
+    absl::StatusOr<Principal> who = caller();
+    if (!who.ok()) return ApiError(who.status());
+    uint64_t after = 0, page_size = TrackingServiceImpl::kMaxFeedEvents;
+    for (const auto& [name, value] : *form) {
+      uint64_t* target = name == "after_cursor" ? &after : name == "page_size" ? &page_size : nullptr;
+      if (!target) {
+        return ApiError(absl::InvalidArgumentError(
+            fmt::format("query parameter \"{}\" is not one of after_cursor, page_size", name)));
+      }
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), *target);
+      if (error != std::errc() || end != value.data() + value.size() ||
+          (target == &page_size && (page_size < 1 || page_size > 1000))) {
+        return ApiError(absl::InvalidArgumentError(fmt::format(
+            "{} \"{}\" is not {}", name, value, target == &page_size ? "a number from 1 to 1000" : "a cursor")));
+      }
+    }
+    if (after == 0) after = tracking_.FeedStart();
+    v1::EventBatch batch;
+    absl::Status s = tracking_.ReadChanges(*who, after, int(page_size), &batch);
+    return s.ok() ? Json(batch) : ApiError(s);
+  }
 
   if (path == kItemsPath) {
     route = "worklist";

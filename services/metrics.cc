@@ -166,6 +166,10 @@ class Metrics::StoreCollector final : public prometheus::Collectable {
     add("pochta_store_running_flushes", "Memtable flushes running now", MetricType::Gauge,
         double(m.running_flushes));
     add("pochta_watches", "WatchItem subscriptions now", MetricType::Gauge, double(hub_->watchers()));
+    const storage::FeedBounds feed = store_->Feed();
+    add("pochta_feed_newest_cursor", "The event feed's newest cursor", MetricType::Gauge, double(feed.newest));
+    add("pochta_feed_trimmed_cursor", "The event feed's newest trimmed cursor (kept: the ones after it)",
+        MetricType::Gauge, double(feed.trimmed));
     if (!m.items_by_status.empty()) {  // once the store's count at its open is done
       std::vector<ClientMetric> samples;
       for (size_t s = 0; s < m.items_by_status.size(); ++s) {

@@ -15,6 +15,7 @@
 //   pochta_http_requests_total{route,code}     the JSON gateway and the pages, by HTTP status
 //   pochta_http_request_seconds{route}         histogram, request read to answer
 //   pochta_watches                             WatchItem subscriptions now
+//   pochta_feed_newest_cursor, _trimmed_cursor the event feed's bounds
 //   pochta_items{status}                       items by status (kept by the store)
 //   pochta_store_*                             RocksDB: stalls, compaction debt,
 //                                              level-0 files, block cache, memtables

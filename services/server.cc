@@ -1,5 +1,9 @@
 #include "services/server.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "core/files.h"
 #include "core/network.h"
 #include "core/operators.h"
@@ -9,6 +13,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "services/auth.h"
+#include "services/internal/feed_hub.h"
 #include "services/internal/gateway.h"
 #include "services/internal/http_server.h"
 #include "services/internal/intake_service.h"
@@ -22,6 +27,20 @@ namespace {
 
 constexpr int kMaxMessageBytes = 4 << 20;
 
+// Trims the event feed to `retention` at once and then every hour, until
+// asked to stop.
+void TrimFeedHourly(storage::TrackingStore& store, const core::Clock& clock, std::chrono::hours retention,
+                    const std::stop_token& stop) {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  std::unique_lock lock(mu);
+  while (!stop.stop_requested()) {
+    const absl::StatusOr<uint64_t> trimmed = store.TrimFeed(clock.Now() - retention);
+    if (!trimmed.ok()) fmt::print(stderr, "pochta serve: trimming the event feed: {}\n", std::string(trimmed.status().message()));
+    cv.wait_for(lock, stop, std::chrono::hours(1), [] { return false; });
+  }
+}
+
 }  // namespace
 
 struct Server::State {
@@ -32,8 +51,10 @@ struct Server::State {
   KeyRing keys;
   core::Operators operators;
   Metrics metrics;  // before the store, which reports its fsyncs to it until closed
+  FeedHub feed_hub;  // before the store too, which tells it of new feed entries
   std::unique_ptr<storage::TrackingStore> store;
   WatchHub hub;
+  std::jthread feed_trimmer;  // while the store is open
   std::unique_ptr<IntakeServiceImpl> intake;
   std::unique_ptr<TrackingServiceImpl> tracking;
   std::unique_ptr<grpc::Server> server;
@@ -68,6 +89,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   storage::StoreOptions options = config.store;
   options.route_predictor = state->predictor.get();
   options.sync_observer = &state->metrics;
+  options.feed_observer = &state->feed_hub;
   options.count_by_status = true;
   absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(config.db, options);
   if (!store.ok()) return store.status();
@@ -75,7 +97,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   state->intake = std::make_unique<IntakeServiceImpl>(*state->store, *state->router, state->operators, state->keys,
                                                       state->hub, state->metrics, *options.clock);
   state->tracking =
-      std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub, *options.clock);
+      std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub, state->feed_hub,
+                                            *options.clock);
+  if (config.feed_retention.count() > 0) {
+    state->feed_trimmer = std::jthread([store = state->store.get(), clock = options.clock,
+                                        retention = config.feed_retention](std::stop_token stop) {
+      TrimFeedHourly(*store, *clock, retention, stop);
+    });
+  }
 
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (!config.tls_cert_file.empty() || !config.tls_key_file.empty()) {
@@ -137,10 +166,12 @@ void Server::Shutdown() {
   state_->server->GetHealthCheckService()->SetServingStatus(false);
   if (state_->gateway) state_->gateway->StopServing();
   state_->hub.CloseAll();
+  state_->feed_hub.CloseAll();
   state_->server->Shutdown(std::chrono::system_clock::now() + state_->drain);
   state_->server->Wait();
   state_->http.reset();  // its requests read the store
   state_->metrics.Unwatch();
+  state_->feed_trimmer = {};  // asks it to stop, and waits
   state_->store.reset();  // fsyncs the write-ahead log
 }
 

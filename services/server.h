@@ -32,6 +32,9 @@ struct ServerConfig {
   std::string http_listen;                 // host:port of the JSON gateway and the pages; empty: not served
   int http_threads = 2;                    // threads answering HTTP requests
   double rate_limit = kDefaultRateLimit;   // calls per second per API key (twice that at once); 0: none
+  // How long the event feed keeps an event (by when it was received):
+  // trimmed at the start and hourly. 0: kept for good. Default: 30 days.
+  std::chrono::hours feed_retention{24 * 30};
   // Durability, memory budgets and the clock (which the services use too);
   // the server sets the route predictor.
   storage::StoreOptions store;

@@ -23,6 +23,17 @@ grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const KeyR
   return reactor;
 }
 
+// A streaming call that ends at once with `status`.
+template <typename Message>
+grpc::ServerWriteReactor<Message>* Failed(const absl::Status& status) {
+  class Reactor final : public grpc::ServerWriteReactor<Message> {
+   public:
+    explicit Reactor(const grpc::Status& s) { this->Finish(s); }
+    void OnDone() override { delete this; }
+  };
+  return new Reactor(ToGrpc(status));
+}
+
 // One WatchItem call: the current view first, then an update per event the
 // hub publishes, until the client cancels, the deadline passes or the
 // server shuts down. Updates are built on the hub's delivery thread, never
@@ -126,6 +137,91 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, publ
   std::deque<v1::ItemUpdate> queue_;
   v1::ItemUpdate current_;
   bool started_ = false;  // the first view is queued
+  bool writing_ = false;
+  bool finished_ = false;
+};
+
+// One SubscribeEvents call. The reactor reads the store's feed itself, from
+// its cursor: after the call starts, after each write completes and when the
+// hub wakes it. A client that reads slowly only slows its own reads; nothing
+// queues up for it.
+class FeedReactor final : public grpc::ServerWriteReactor<v1::EventBatch>, public FeedHub::Subscriber {
+ public:
+  // Reads the caller's events after a cursor into a batch (ReadChanges).
+  using Read = std::function<absl::Status(uint64_t after, int max_events, v1::EventBatch* out)>;
+
+  FeedReactor(FeedHub& hub, Read read, uint64_t after)
+      : hub_(hub), read_(std::move(read)), cursor_(after), sent_(after) {}
+
+  void Start() {
+    std::lock_guard lock(mu_);
+    if (!hub_.Subscribe(this)) {
+      return FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    }
+    subscribed_ = true;
+    Pump();
+  }
+
+  void OnWake() override {
+    std::lock_guard lock(mu_);
+    if (!writing_ && !finished_) Pump();
+  }
+
+  void OnClose() override {
+    std::lock_guard lock(mu_);
+    FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            fmt::format("the server is shutting down; subscribe again after cursor {}", sent_)));
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mu_);
+    writing_ = false;
+    if (!ok) return FinishOnce(grpc::Status::OK);  // the client went away
+    if (!finished_) Pump();
+  }
+
+  void OnCancel() override {
+    std::lock_guard lock(mu_);
+    FinishOnce(grpc::Status::OK);
+  }
+
+  void OnDone() override {
+    if (subscribed_) hub_.Unsubscribe(this);
+    delete this;
+  }
+
+ private:
+  // Reads on from the cursor and writes what the caller may read.
+  void Pump() {  // REQUIRES: mu_ held, not writing, not finished
+    batch_.Clear();
+    if (absl::Status s = read_(cursor_, TrackingServiceImpl::kMaxFeedEvents, &batch_); !s.ok()) {
+      return FinishOnce(ToGrpc(s));
+    }
+    const bool progress_due = batch_.cursor() - cursor_ >= TrackingServiceImpl::kMaxFeedSkipped;
+    cursor_ = batch_.cursor();
+    // Caught up with only others' events read: no message, but the first;
+    // the next one carries the cursor on.
+    if (batch_.events_size() == 0 && !progress_due && started_) return;
+    started_ = true;
+    sent_ = cursor_;
+    writing_ = true;
+    StartWrite(&batch_);
+  }
+
+  void FinishOnce(const grpc::Status& status) {  // REQUIRES: mu_ held
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  FeedHub& hub_;
+  const Read read_;
+  std::mutex mu_;
+  uint64_t cursor_;  // the last entry read
+  uint64_t sent_;    // the cursor of the last message
+  v1::EventBatch batch_;
+  bool subscribed_ = false;
+  bool started_ = false;  // the first message, which may carry only the cursor, is on its way
   bool writing_ = false;
   bool finished_ = false;
 };
@@ -302,20 +398,67 @@ grpc::ServerUnaryReactor* TrackingServiceImpl::ListItems(grpc::CallbackServerCon
 
 grpc::ServerWriteReactor<v1::ItemUpdate>* TrackingServiceImpl::WatchItem(grpc::CallbackServerContext* context,
                                                                          const v1::WatchItemRequest* request) {
-  const auto fail = [](const absl::Status& s) {
-    class Failed final : public grpc::ServerWriteReactor<v1::ItemUpdate> {
-     public:
-      explicit Failed(const grpc::Status& s) { Finish(s); }
-      void OnDone() override { delete this; }
-    };
-    return new Failed(ToGrpc(s));
-  };
   absl::StatusOr<std::pair<Principal, core::ItemId>> read = ReadableItem(*context, request->item_id());
-  if (!read.ok()) return fail(read.status());
+  if (!read.ok()) return Failed<v1::ItemUpdate>(read.status());
   const Principal& caller = read->first;  // not a structured binding: clang 14 cannot capture those
   const core::ItemId id = read->second;
   auto* reactor = new WatchReactor(store_, router_, hub_, caller, id);
   reactor->Start([&](v1::ItemView* view) { return View(caller, id, view); });
+  return reactor;
+}
+
+absl::Status TrackingServiceImpl::FeedError(uint64_t after, const absl::Status& status) const {
+  const bool trimmed = after < store_.Feed().trimmed;
+  return absl::Status(status.code(),
+                      fmt::format("after_cursor {}: {}{}", after, std::string(status.message()),
+                                  trimmed ? "; the events between are no longer in the feed: read the items' state "
+                                            "(ListItems, GetItem), then subscribe with after_cursor 0"
+                                          : ""));
+}
+
+absl::Status TrackingServiceImpl::ReadChanges(const Principal& caller, uint64_t after, int max_events,
+                                              v1::EventBatch* out) const {
+  out->set_cursor(after);
+  uint64_t skipped = 0;
+  while (out->events_size() < max_events && skipped < kMaxFeedSkipped) {
+    absl::StatusOr<std::vector<storage::FeedEntry>> entries =
+        store_.ReadFeed(out->cursor(), size_t(max_events - out->events_size()));
+    if (!entries.ok()) return FeedError(out->cursor(), entries.status());
+    if (entries->empty()) break;
+    for (const storage::FeedEntry& e : *entries) {
+      out->set_cursor(e.cursor);
+      const absl::Status may = MayRead(caller, e.item);
+      if (absl::IsPermissionDenied(may)) {
+        ++skipped;
+        continue;
+      }
+      if (!may.ok()) return may;
+      v1::FeedEvent* event = out->add_events();
+      event->set_cursor(e.cursor);
+      ToProto(e.item, e.event, event->mutable_event());
+      event->set_reported_by(std::string(core::Code(e.event.reported_by)));
+      ToProto(e.event.received_at, event->mutable_received_at());
+    }
+  }
+  return absl::OkStatus();
+}
+
+grpc::ServerWriteReactor<v1::EventBatch>* TrackingServiceImpl::SubscribeEvents(
+    grpc::CallbackServerContext* context, const v1::SubscribeEventsRequest* request) {
+  absl::StatusOr<Principal> caller = Caller(keys_, *context);
+  if (!caller.ok()) return Failed<v1::EventBatch>(caller.status());
+  const storage::FeedBounds feed = store_.Feed();
+  const uint64_t after = request->from_now()            ? feed.newest
+                         : request->after_cursor() == 0 ? feed.trimmed
+                                                        : request->after_cursor();
+  if (absl::Status s = store_.ReadFeed(after, 0).status(); !s.ok()) return Failed<v1::EventBatch>(FeedError(after, s));
+  auto* reactor = new FeedReactor(
+      feed_hub_,
+      [this, caller = *std::move(caller)](uint64_t from, int max_events, v1::EventBatch* out) {
+        return ReadChanges(caller, from, max_events, out);
+      },
+      after);
+  reactor->Start();
   return reactor;
 }
 

@@ -59,6 +59,15 @@ Json StateJson(const ItemState& s) {
           {"expected_delivery", s.expected_delivery ? Json(Iso(*s.expected_delivery)) : Json()}};
 }
 
+Json StoredEventJson(core::ItemId id, const StoredEvent& stored) {
+  Json j = {{"item", id.ToString()}};
+  j.update(EventJson(stored.event));
+  j["reported_by"] = core::Code(stored.reported_by);
+  j["reason"] = stored.reason;
+  j["received_at"] = Iso(stored.received_at);
+  return j;
+}
+
 // The fields of one record, decoded; DataLoss when it does not decode.
 absl::StatusOr<Json> Decode(internal::Family family, std::string_view key, std::string_view value) {
   const auto malformed = [&] {
@@ -79,12 +88,7 @@ absl::StatusOr<Json> Decode(internal::Family family, std::string_view key, std::
       if (!id || !event) return malformed();
       absl::StatusOr<StoredEvent> stored = internal::DecodeEvent(*event, value, key);
       if (!stored.ok()) return stored.status();
-      Json j = {{"item", id->ToString()}};
-      j.update(EventJson(stored->event));
-      j["reported_by"] = core::Code(stored->reported_by);
-      j["reason"] = stored->reason;
-      j["received_at"] = Iso(stored->received_at);
-      return j;
+      return StoredEventJson(*id, *stored);
     }
     case internal::kState: {
       const std::optional<core::ItemId> id = internal::ItemFromHead(key);
@@ -131,6 +135,13 @@ absl::StatusOr<Json> Decode(internal::Family family, std::string_view key, std::
                   {"day", fmt::format("{:%Y-%m-%d}", std::chrono::sys_days(std::chrono::days(day)))},
                   {"item", id->ToString()}};
     }
+    case internal::kFeed: {
+      absl::StatusOr<FeedEntry> entry = internal::DecodeFeedEntry(key, value);
+      if (!entry.ok()) return entry.status();
+      Json j = {{"cursor", entry->cursor}};
+      j.update(StoredEventJson(entry->item, entry->event));
+      return j;
+    }
     case internal::kFamilyCount: break;
   }
   return malformed();
@@ -143,6 +154,7 @@ bool Concerns(internal::Family family, std::string_view key, const Json& fields,
     case internal::kItems:
     case internal::kEvents:
     case internal::kState: return internal::ItemFromHead(key) == item;
+    case internal::kFeed: return fields["item"] == item.ToString();
     case internal::kDispatches:
       for (const Json& r : fields["receptacles"]) {
         for (const Json& id : r["items"]) {
@@ -170,6 +182,7 @@ absl::Status TrackingStore::Dump(const std::function<void(std::string_view line)
   read.total_order_seek = true;
   for (size_t f = 0; f < internal::kFamilyCount; ++f) {
     const auto family = internal::Family(f);
+    if (!d.cf[family]) continue;  // the feed of a store of format 1, opened for reading
     std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(read, d.cf[family]));
     // Families keyed by item first need only that item's range.
     const bool by_head =

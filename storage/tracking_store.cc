@@ -180,6 +180,7 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
 
   rocksdb::WriteBatch batch;
   Impl::StatusDelta delta{};
+  uint64_t cursor = 0;  // the next feed entry's, once there is one
   // The current item's new event keys, with the event stored under each.
   std::vector<std::pair<std::string, uint32_t>> item_keys;
   std::string stored_value;
@@ -193,12 +194,8 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
       std::string key = internal::EventKey(e.item, e.event);
       const auto same = std::find_if(item_keys.begin(), item_keys.end(), [&](const auto& k) { return k.first == key; });
       if (same != item_keys.end()) {
-        // Identical events in one call: the rule picks which is stored (a
-        // later Put of the batch replaces the earlier one).
-        if (internal::StoredRatherThan(e, events[same->second], now)) {
-          batch.Put(d.cf[internal::kEvents], key, internal::EncodeEvent(e, e.received_at.value_or(now)));
-          same->second = order[next];
-        }
+        // Identical events in one call: the rule picks which is stored.
+        if (internal::StoredRatherThan(e, events[same->second], now)) same->second = order[next];
         outcomes[order[next]].outcome = WriteOutcome::kDuplicate;
         continue;
       }
@@ -213,17 +210,23 @@ absl::StatusOr<std::vector<Outcome>> TrackingStore::AppendEvents(std::span<const
         outcomes[order[next]].outcome = WriteOutcome::kDuplicate;
         continue;
       }
-      batch.Put(d.cf[internal::kEvents], key, internal::EncodeEvent(e, e.received_at.value_or(now)));
       internal::AddEvent(after, e.event);
       item_keys.emplace_back(std::move(key), order[next]);
     }
     if (item_keys.empty()) continue;
+    // Into the feed by item, then in key order.
+    std::sort(item_keys.begin(), item_keys.end());
+    for (const auto& [key, i] : item_keys) {
+      const std::string value = internal::EncodeEvent(events[i], events[i].received_at.value_or(now));
+      batch.Put(d.cf[internal::kEvents], key, value);
+      d.PutFeedEntry(batch, cursor, key, value);
+    }
     internal::PredictRoute(after, d.options.route_predictor);
     internal::PutStateRecords(batch, d.cf, before, after);
     Impl::CountChange(delta, before, after);
   }
   if (batch.Count() == 0) return outcomes;
-  if (absl::Status s = d.Commit(batch, lock, delta); !s.ok()) return s;
+  if (absl::Status s = d.Commit(batch, lock, delta, cursor); !s.ok()) return s;
   return outcomes;
 }
 
@@ -405,6 +408,7 @@ StoreMetrics TrackingStore::Metrics() const {
   d.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
                                  &m.pending_compaction_bytes);
   for (rocksdb::ColumnFamilyHandle* family : d.cf) {
+    if (!family) continue;
     std::string files;  // a string property, unlike the others
     if (d.db->GetProperty(family, rocksdb::DB::Properties::kNumFilesAtLevelPrefix + "0", &files)) {
       m.level0_files += std::strtoull(files.c_str(), nullptr, 10);
@@ -524,6 +528,22 @@ absl::StatusOr<VerifyReport> TrackingStore::Verify() const {
       }
       problem(fmt::format("{} {}: stale entry", internal::FamilyName(family), internal::Hex(key)));
     }
+  }
+  // Every feed entry must name a stored event, as stored.
+  if (d.cf[internal::kFeed]) {
+    std::unique_ptr<rocksdb::Iterator> feed(d.db->NewIterator(read, d.cf[internal::kFeed]));
+    for (feed->SeekToFirst(); feed->Valid(); feed->Next()) {
+      const std::string_view key = feed->key().ToStringView();
+      const std::optional<internal::FeedRecord> record = internal::SplitFeedValue(feed->value().ToStringView());
+      std::string stored;
+      const rocksdb::Status s = record ? d.db->Get(read, d.cf[internal::kEvents], record->event_key, &stored)
+                                       : rocksdb::Status::Corruption("malformed");
+      if (!s.ok() || stored != record->event_value) {
+        problem(fmt::format("feed {}: {}", internal::Hex(key),
+                            s.ok() ? "differs from its event" : s.IsNotFound() ? "names no stored event" : s.ToString()));
+      }
+    }
+    if (!feed->status().ok()) problem(fmt::format("read error: {}", feed->status().ToString()));
   }
   for (rocksdb::Iterator* it : {states.get(), events.get(), items.get()}) {
     if (!it->status().ok()) problem(fmt::format("read error: {}", it->status().ToString()));

@@ -9,7 +9,9 @@
 //    latest event, current facility, next facility, expected delivery);
 //  * dispatches: which items travel in which receptacle of which dispatch;
 //  * work-list indexes: items at a facility in a status (oldest first),
-//    items of a dispatch, items of an issuing country by posting day.
+//    items of a dispatch, items of an issuing country by posting day;
+//  * the feed: every event stored, in the order it was stored, under a
+//    cursor (1, 2, 3...), for subscribers that resume where they stopped.
 //
 // The contract:
 //  * Idempotent: an event is identified by (item, time, code, measure,
@@ -83,6 +85,15 @@ class SyncObserver {
   virtual void OnSync(uint64_t batches, std::chrono::nanoseconds took) = 0;
 };
 
+// Told each time the feed's newest readable cursor moves on (see
+// TrackingStore::Feed). Called on the writer's thread, possibly from several
+// at once; must be thread-safe and quick.
+class FeedObserver {
+ public:
+  virtual ~FeedObserver() = default;
+  virtual void OnFeed(uint64_t newest) = 0;
+};
+
 struct StoreOptions {
   // Default: kGroup.
   Durability durability = Durability::kGroup;
@@ -113,6 +124,9 @@ struct StoreOptions {
   // Told of each acknowledging fsync; may be null. REQUIRES: outlives the
   // store. Default: null.
   SyncObserver* sync_observer = nullptr;
+  // Told when new feed entries may be read; may be null. REQUIRES: outlives
+  // the store. Default: null.
+  FeedObserver* feed_observer = nullptr;
   // Keep a count of items by status (StoreMetrics::items_by_status): the
   // states are counted once, on a background thread, as of the open, and
   // every write adjusts the count. For a long-running server. Default: false.
@@ -180,6 +194,19 @@ struct DispatchDeclaration {
     std::vector<core::ItemId> items;
   };
   std::vector<Receptacle> receptacles;
+};
+
+// An event of the feed, under its cursor.
+struct FeedEntry {
+  uint64_t cursor = 0;
+  core::ItemId item;
+  StoredEvent event;
+};
+
+// What the feed holds now: cursors after `trimmed` up to `newest`.
+struct FeedBounds {
+  uint64_t trimmed = 0;  // every cursor up to this one is trimmed (0: none)
+  uint64_t newest = 0;   // the newest entry readers may see (0: none yet)
 };
 
 // Records known all at once (a simulation's output), for BulkLoad.
@@ -304,9 +331,11 @@ class TrackingStore {
   // exactly what PutItems(items), then DeclareDispatch of each dispatch in
   // order, then AppendEvents(events) would give: the same rules reject the
   // same records, the last pre-advice of an item wins, of identical events
-  // the same one is stored. FailedPrecondition, with the records
-  // untouched, unless the store holds no item; otherwise the events are
-  // sorted in place.
+  // the same one is stored; but the events are not in the feed, which
+  // starts with the first event stored after (a bulk import bypasses the
+  // change feed, as CockroachDB's IMPORT and TiKV's physical import do).
+  // FailedPrecondition, with the records untouched, unless the store holds
+  // no item; otherwise the events are sorted in place.
   absl::StatusOr<BulkLoadReport> BulkLoad(BulkRecords& records);
 
   // Records which items travel in which receptacle. A dispatch declared again
@@ -324,6 +353,23 @@ class TrackingStore {
   absl::StatusOr<std::vector<StoredEvent>> ListEvents(core::ItemId id) const;
   // InvalidArgument for a bad query or a page token of another query.
   absl::StatusOr<WorkListPage> ListItems(const WorkListQuery& query) const;
+
+  // The feed. Each event AppendEvents stores takes the next cursor, in the
+  // same write batch; the events of one call run by item,
+  // then by time, so cursors follow the store's order. Cursors have no gaps.
+  // Readers see an entry once its write is as durable as
+  // StoreOptions::durability promises (under kGroup, after its fsync), so a
+  // cursor handed out is never handed out again for another event. Events
+  // stored by a build of format 1 are not in the feed.
+  FeedBounds Feed() const;
+  // Up to `limit` entries after cursor `after`, oldest first, from one
+  // snapshot. OutOfRange when entries after `after` have been trimmed, or
+  // when `after` is past the newest entry (a cursor of another store).
+  absl::StatusOr<std::vector<FeedEntry>> ReadFeed(uint64_t after, size_t limit) const;
+  // Deletes the oldest entries, those received before `before`, up to the
+  // first one received later; records where the feed now starts. Returns
+  // how many entries it deleted.
+  absl::StatusOr<uint64_t> TrimFeed(core::Timestamp before);
 
   // Recomputes every item's state from its events and pre-advice and checks
   // it, and every index entry, against what is stored.

@@ -403,7 +403,14 @@ TEST_F(StoreTest, BulkLoadGivesExactlyWhatOrdinaryWritesGive) {
     BulkRecords to_load = records;
     const absl::StatusOr<BulkLoadReport> report = bulk->BulkLoad(to_load);
     ASSERT_TRUE(report.ok()) << report.status();
-    EXPECT_EQ(DumpOf(*bulk), DumpOf(*ordinary)) << "trial " << trial;
+    // The same records, but for the feed: a bulk load is not in it.
+    std::vector<std::string> ordinary_dump = DumpOf(*ordinary);
+    const auto feed_lines = std::ranges::remove_if(
+        ordinary_dump, [](const std::string& line) { return line.starts_with(R"({"family":"feed")"); });
+    EXPECT_EQ(uint64_t(feed_lines.size()), expected.events.accepted) << "trial " << trial;
+    ordinary_dump.erase(feed_lines.begin(), feed_lines.end());
+    EXPECT_EQ(DumpOf(*bulk), ordinary_dump) << "trial " << trial;
+    EXPECT_EQ(bulk->Feed().newest, 0u);
     EXPECT_EQ(bulk->Verify()->problem_count, 0u) << "trial " << trial;
     for (auto [got, want] :
          {std::pair{report->items, expected.items}, std::pair{report->dispatches, expected.dispatches},
@@ -620,18 +627,20 @@ TEST_F(StoreTest, VerifyFindsAStateThatDisagreesWithItsHistory) {
   Tamper(dir_, internal::kEvents, internal::EventKey(id, history.back()), nullptr);  // EMI lost
   Reopen();
   const VerifyReport report = *store_->Verify();
-  ASSERT_EQ(report.problem_count, 1u);
+  ASSERT_EQ(report.problem_count, 2u);
   EXPECT_NE(report.problems[0].find("stored status delivered"), std::string::npos) << report.problems[0];
+  // Its feed entry is the last.
+  EXPECT_EQ(report.problems[1], fmt::format("feed {}: names no stored event", internal::Hex(internal::FeedKey(history.size()))));
 }
 
 TEST_F(StoreTest, RefusesAFormatItDoesNotReadNamingDirectoryAndVersions) {
-  for (const std::string found : {"2", "0", "1x", ""}) {
+  for (const std::string found : {"3", "0", "1x", ""}) {
     store_.reset();
     Tamper(dir_, internal::kDefault, internal::kFormatKey, &found);
     const absl::Status s = TrackingStore::Open(dir_, {}).status();
     EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << found;
     EXPECT_EQ(s.message(), fmt::format("tracking store {} has format version \"{}\"; this build of pochta reads "
-                                       "format versions 1",
+                                       "format versions 1, 2",
                                        dir_, found));
   }
 }
@@ -869,6 +878,123 @@ TEST_F(StoreTest, TheSyncObserverSeesEveryAcknowledgingFsync) {
     }
     store_.reset();
   }
+}
+
+std::vector<std::string> FeedOf(const absl::StatusOr<std::vector<FeedEntry>>& entries) {
+  EXPECT_TRUE(entries.ok()) << entries.status();
+  std::vector<std::string> lines;
+  if (!entries.ok()) return lines;
+  for (const FeedEntry& e : *entries) {
+    lines.push_back(fmt::format("{} {} {} {}", e.cursor, e.item.ToString(), core::Name(e.event.event.code),
+                                e.event.event.office));
+  }
+  return lines;
+}
+
+TEST_F(StoreTest, TheFeedHoldsEveryStoredEventOnceUnderGaplessCursorsInStoreOrder) {
+  const core::ItemId a = TestItemId(1), b = TestItemId(2, "LV");
+  // One call: by item, then by time, whatever the order given.
+  std::vector<ReportedEvent> first = {Reported(b, {EventCode::kEMD, kEpoch2025 + hours(30), "UZTASA"}),
+                                      Reported(a, {EventCode::kEDB, kEpoch2025 + hours(31), "UZTASA"}),
+                                      Reported(a, {EventCode::kEMD, kEpoch2025 + hours(30), "UZTASA"})};
+  first.push_back(first[1]);  // a duplicate in the call
+  Append(first);
+  EXPECT_EQ(store_->Feed().newest, 3u);
+  // A duplicate of a stored event takes no cursor; new ones take the next.
+  Append({first[0], Reported(b, {EventCode::kEDB, kEpoch2025 + hours(29), "UZTASA"})});
+  const std::vector<std::string> all = {"1 " + a.ToString() + " EMD UZTASA", "2 " + a.ToString() + " EDB UZTASA",
+                                        "3 " + b.ToString() + " EMD UZTASA", "4 " + b.ToString() + " EDB UZTASA"};
+  EXPECT_EQ(FeedOf(store_->ReadFeed(0, 100)), all);
+  EXPECT_EQ(FeedOf(store_->ReadFeed(1, 2)), std::vector<std::string>(all.begin() + 1, all.begin() + 3));
+  EXPECT_EQ(FeedOf(store_->ReadFeed(4, 100)), std::vector<std::string>{});
+  EXPECT_EQ((*store_->ReadFeed(3, 1))[0].event.reported_by, core::kUzbekistanPost);
+
+  // Cursors go on after a reopen, under every durability, and a writer sees
+  // its events in the feed once its call returns.
+  for (Durability durability : {Durability::kGroup, Durability::kSync, Durability::kBuffered}) {
+    StoreOptions options;
+    options.durability = durability;
+    Reopen(options);
+    const uint64_t before = store_->Feed().newest;
+    Append({Reported(TestItemId(3 + uint32_t(durability)), {EventCode::kEMD, kEpoch2025, "UZTASA"})});
+    EXPECT_EQ(store_->Feed().newest, before + 1) << Name(durability);
+    EXPECT_EQ(store_->ReadFeed(before, 10)->at(0).cursor, before + 1);
+  }
+  EXPECT_EQ(store_->Verify()->problem_count, 0u);
+}
+
+// Writers under group commit and readers of the feed at once: every reader
+// sees every event once, in one order, with no gap and nothing it would see
+// differently later (under the tsan preset too).
+TEST_F(StoreTest, ConcurrentWritersAndReadersAgreeOnTheFeed) {
+  StoreOptions options;
+  options.durability = Durability::kGroup;
+  Reopen(options);
+  constexpr uint32_t kWriters = 4, kCalls = 50;
+  std::vector<std::thread> threads;
+  for (uint32_t w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (uint32_t i = 0; i < kCalls; ++i) {
+        Append({Reported(TestItemId(20'000 * (w + 1) + i), {EventCode::kEMD, kEpoch2025, "UZTASA"})});
+      }
+    });
+  }
+  std::vector<std::vector<std::string>> seen(2);
+  for (auto& lines : seen) {
+    threads.emplace_back([&] {
+      uint64_t after = 0;
+      while (lines.size() < kWriters * kCalls) {
+        absl::StatusOr<std::vector<FeedEntry>> entries = store_->ReadFeed(after, 7);
+        ASSERT_TRUE(entries.ok()) << entries.status();
+        for (const FeedEntry& e : *entries) {
+          ASSERT_EQ(e.cursor, after + 1);
+          after = e.cursor;
+          lines.push_back(fmt::format("{} {}", e.cursor, e.item.ToString()));
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  const absl::StatusOr<std::vector<FeedEntry>> feed = store_->ReadFeed(0, 1000);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  std::vector<std::string> all;
+  for (const FeedEntry& e : *feed) all.push_back(fmt::format("{} {}", e.cursor, e.item.ToString()));
+  EXPECT_EQ(all.size(), kWriters * kCalls);
+  EXPECT_EQ(seen[0], all);
+  EXPECT_EQ(seen[1], all);
+}
+
+TEST_F(StoreTest, ACursorBeforeTheTrimmedFeedOrPastItsEndIsOutOfRange) {
+  std::vector<ReportedEvent> events;
+  for (uint32_t i = 0; i < 10; ++i) {
+    ReportedEvent e = Reported(TestItemId(100 + i), {EventCode::kEMD, kEpoch2025, "UZTASA"});
+    e.received_at = kEpoch2025 + hours(i);
+    events.push_back(e);
+    Append({e});  // one call each: cursor i + 1
+  }
+  const absl::Status past = store_->ReadFeed(11, 10).status();
+  EXPECT_EQ(past.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(past.message(), "cursor 11 is past the newest entry of the feed, cursor 10: a cursor of another store?");
+
+  EXPECT_EQ(*store_->TrimFeed(kEpoch2025 + hours(4)), 4u);  // received at hours 0 to 3
+  EXPECT_EQ(*store_->TrimFeed(kEpoch2025 + hours(4)), 0u);
+  const absl::Status trimmed = store_->ReadFeed(3, 10).status();
+  EXPECT_EQ(trimmed.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(trimmed.message(), "cursor 3 is older than the feed keeps: it keeps the events after cursor 4");
+  EXPECT_EQ(store_->ReadFeed(4, 1)->at(0).cursor, 5u);
+
+  // The trimmed mark survives a reopen; trimming everything keeps the cursors going.
+  Reopen();
+  EXPECT_EQ(store_->Feed().trimmed, 4u);
+  EXPECT_EQ(store_->ReadFeed(0, 1).status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(*store_->TrimFeed(kEpoch2025 + hours(100)), 6u);
+  Reopen();
+  EXPECT_EQ(store_->Feed().trimmed, 10u);
+  EXPECT_EQ(FeedOf(store_->ReadFeed(10, 10)), std::vector<std::string>{});
+  Append({Reported(TestItemId(200), {EventCode::kEMD, kEpoch2025, "UZTASA"})});
+  EXPECT_EQ(store_->ReadFeed(10, 10)->at(0).cursor, 11u);
+  // The events themselves stay.
+  EXPECT_EQ(store_->Verify()->events, 11u);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ key=example-uz-staff-0123456789
 "$load" --target "$target" --key "$key" --mode report --clients 2 --count 3
 "$load" --target "$target" --key "$key" --mode watch-cost --clients 1 --duration 1 --rounds 1 --watchers 20 \
     --prepare 2000
+"$load" --target "$target" --key "$key" --mode feed-cost --clients 3 --duration 1 --rounds 1 --batch-size 100
 # Three seconds are all warm-up (memtables filling): memory flatness is the
 # soak's to check, not this smoke's.
 "$load" --target "$target" --key "$key" --mode mixed --threads 1 --clients 2 --streams 1 --watchers 2 \

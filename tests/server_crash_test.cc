@@ -1,7 +1,9 @@
 // Kills `pochta serve` with SIGKILL while two clients stream ReportEvents
 // under group commit, many times over. After every kill the store must hold
 // every batch the server acknowledged, and every item's state must match its
-// events (Verify).
+// events (Verify). And the event feed: a subscriber that disconnects and
+// resumes, through the kills, receives every acknowledged event of its
+// items exactly once after removing duplicates by cursor.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -19,6 +21,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "pochta/v1/intake.grpc.pb.h"
+#include "pochta/v1/tracking.grpc.pb.h"
 #include "storage/tracking_store.h"
 
 extern char** environ;
@@ -33,6 +36,7 @@ constexpr int kEventsPerBatch = 200;
 
 // Batch `b` of client `c`: one arrival-type event for each of 200 items, the
 // codes moving on with the batch number, so items gain history over batches.
+// Client 0 reports items of China, client 1 items of Latvia.
 v1::ReportEventsRequest Batch(int c, uint64_t b) {
   static const char* kCodes[] = {"EMD", "EDB", "EDC", "EMF", "EDD", "EDE", "EMG", "EDG", "EMI"};
   static const char* kOffices[] = {"UZTASA", "UZTASA", "UZTASA", "UZTASA", "SC-SKD",
@@ -42,7 +46,7 @@ v1::ReportEventsRequest Batch(int c, uint64_t b) {
   for (int i = 0; i < kEventsPerBatch; ++i) {
     const uint32_t serial = uint32_t(c) * 1'000'000 + uint32_t((b * 37 + uint64_t(i) * 11) % 5000);
     v1::TrackingEvent* e = request.add_events();
-    e->set_item_id(pochta::core::ItemId::Make("LP", serial, "CN")->ToString());
+    e->set_item_id(pochta::core::ItemId::Make("LP", serial, c == 0 ? "CN" : "LV")->ToString());
     e->set_code(kCodes[b % 9]);
     e->set_office(kOffices[b % 9]);
     e->mutable_occurred_at()->set_seconds(1'735'689'600 + int64_t(b) * 600 + i);
@@ -156,6 +160,145 @@ TEST(ServerCrashTest, AcknowledgedEventsSurviveKillingTheServerUnderLoad) {
     ASSERT_EQ(report.problem_count, 0u) << "round " << round << ": " << report.problems[0];
   }
   EXPECT_GT(acked[0] + acked[1], 2 * kKills) << "the clients hardly wrote anything";
+  std::filesystem::remove_all(dir);
+}
+
+// An event as the test names it: item, time, code.
+std::string EventName(const std::string& item, int64_t seconds, const std::string& code) {
+  return item + " " + std::to_string(seconds) + " " + code;
+}
+
+// What a China Post subscriber has recorded: the event under each cursor,
+// and the cursor to resume after.
+struct Subscriber {
+  std::mutex mu;
+  std::map<uint64_t, std::string> received;
+  uint64_t resume_after = 0;
+  int resumes = 0;
+};
+
+// Subscribes to `address` after the recorded cursor, again after each
+// disconnect it makes itself (every few batches), until the stream ends
+// otherwise (the server killed, or the deadline of `catch_up`).
+void Subscribe(const std::string& address, Subscriber& s, std::mt19937& rng,
+               std::optional<std::chrono::milliseconds> catch_up = std::nullopt) {
+  auto stub = v1::TrackingService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  while (true) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-api-key", "example-cn-0123456789abcdef");
+    if (catch_up) context.set_deadline(std::chrono::system_clock::now() + *catch_up);
+    v1::SubscribeEventsRequest request;
+    request.set_after_cursor(s.resume_after);
+    auto stream = stub->SubscribeEvents(&context, request);
+    const int disconnect_after = 1 + int(rng() % 6);
+    v1::EventBatch batch;
+    int batches = 0;
+    bool disconnected = false;
+    while (stream->Read(&batch)) {
+      std::lock_guard lock(s.mu);
+      uint64_t previous = s.resume_after;
+      for (const v1::FeedEvent& e : batch.events()) {
+        EXPECT_GT(e.cursor(), previous) << "out of order";
+        previous = e.cursor();
+        const std::string name = EventName(e.event().item_id(), e.event().occurred_at().seconds(), e.event().code());
+        const auto [it, added] = s.received.emplace(e.cursor(), name);
+        EXPECT_EQ(it->second, name) << "cursor " << e.cursor() << " named two events";
+      }
+      EXPECT_GE(batch.cursor(), previous);
+      s.resume_after = batch.cursor();
+      if (!catch_up && ++batches == disconnect_after) {
+        disconnected = true;
+        break;
+      }
+    }
+    if (disconnected) {
+      context.TryCancel();
+      stream->Finish().IgnoreError();
+      ++s.resumes;
+      continue;
+    }
+    const grpc::Status status = stream->Finish();
+    if (catch_up) {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+    }
+    return;
+  }
+}
+
+TEST(ServerCrashTest, TheFeedResumesThroughDisconnectsAndKillsWithEveryAcknowledgedEventOnce) {
+  std::string dir = testing::TempDir() + "pochta_feed_crash_XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  const std::string db = dir + "/db", out = dir + "/out";
+  std::mt19937 rng(11);
+  int64_t acked[2] = {-1, -1};
+  Subscriber subscriber;
+  constexpr int kKills = 4;
+  for (int round = 0; round <= kKills; ++round) {
+    const pid_t server = StartServer(db, out);
+    const std::string address = WaitForAddress(out);
+    ASSERT_FALSE(address.empty()) << "round " << round << ": the server did not start";
+    if (round == kKills) {  // the last start: catch up, then stop
+      Subscribe(address, subscriber, rng, std::chrono::milliseconds(3000));
+      kill(server, SIGTERM);
+      int status = 0;
+      waitpid(server, &status, 0);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the server's last run ended with status " << status;
+      break;
+    }
+    std::atomic<int64_t> done[2] = {acked[0], acked[1]};
+    std::thread clients[2];
+    for (int c = 0; c < 2; ++c) {
+      clients[c] = std::thread([&, c] { done[c] = Stream(address, c, acked[c] + 1); });
+    }
+    std::thread reader([&, seed = rng()] {
+      std::mt19937 own(seed);  // the main thread keeps drawing from rng
+      Subscribe(address, subscriber, own);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(400 + rng() % 600));
+    kill(server, SIGKILL);
+    int status = 0;
+    waitpid(server, &status, 0);
+    // Anything else means it ended by itself: a crash, or a sanitizer report.
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << "round " << round << ": the server ended before it was killed, status " << status;
+    for (std::thread& t : clients) t.join();
+    reader.join();
+    for (int c = 0; c < 2; ++c) acked[c] = done[c];
+  }
+
+  // Every acknowledged event of China's items was received...
+  std::set<std::string> received;
+  for (const auto& [cursor, name] : subscriber.received) {
+    EXPECT_TRUE(received.insert(name).second) << name << " came under two cursors";
+  }
+  uint64_t acknowledged = 0;
+  for (int64_t b = 0; b <= acked[0]; ++b) {
+    const v1::ReportEventsRequest batch = Batch(0, uint64_t(b));
+    for (const v1::TrackingEvent& e : batch.events()) {
+      ++acknowledged;
+      ASSERT_TRUE(received.contains(EventName(e.item_id(), e.occurred_at().seconds(), e.code())))
+          << "acknowledged event " << e.item_id() << " " << e.code() << " never came";
+    }
+  }
+  // ... and what came is exactly the store's feed of China's items, under
+  // the same cursors: nothing of Latvia's, nothing the store does not hold.
+  pochta::storage::StoreOptions options;
+  options.read_only = true;
+  absl::StatusOr<std::unique_ptr<TrackingStore>> store = TrackingStore::Open(db, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::StatusOr<std::vector<pochta::storage::FeedEntry>> feed = (*store)->ReadFeed(0, 10'000'000);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  std::map<uint64_t, std::string> expected;
+  for (const pochta::storage::FeedEntry& e : *feed) {
+    if (e.item.ToString().ends_with("CN")) {
+      expected.emplace(e.cursor, EventName(e.item.ToString(), e.event.event.time.time_since_epoch().count(),
+                                           std::string(pochta::core::Name(e.event.event.code))));
+    }
+  }
+  EXPECT_EQ(subscriber.received, expected);
+  EXPECT_GT(acknowledged, 0u);
+  EXPECT_GT(acked[1], 0) << "Latvia's client hardly wrote anything";
+  EXPECT_GT(subscriber.resumes, kKills) << "the subscriber hardly disconnected";
   std::filesystem::remove_all(dir);
 }
 

@@ -10,6 +10,9 @@
 //             ?dispatch_id=D[&unscanned_only=true]
 //             ?country=CN&posted=YYYY-MM-DD
 //             [&page_size=N][&page_token=T]
+//   GET  /v1/events[?after_cursor=C][&page_size=N]
+//                                     EventBatch                (the event feed, pulled: SubscribeEvents'
+//                                                               batches; 0 or none: from the oldest kept)
 //   GET  /healthz                     200 while serving, 503 once shutting down
 // An error is {"error": {"code": 404, "status": "NOT_FOUND", "message": ...}}:
 // 400 malformed, 401 no valid key, 403 not this caller's item, 404 unknown,

@@ -190,4 +190,14 @@ absl::StatusOr<DecodedDispatch> DecodeDispatch(std::string_view value, std::stri
   return out;
 }
 
+absl::StatusOr<FeedEntry> DecodeFeedEntry(std::string_view key, std::string_view value) {
+  const std::optional<FeedRecord> record = SplitFeedValue(value);
+  const std::optional<core::ItemId> item = record ? ItemFromHead(record->event_key) : std::nullopt;
+  const std::optional<core::TrackingEvent> event = record ? DecodeEventKey(record->event_key) : std::nullopt;
+  if (key.size() != 8 || !item || !event) return absl::DataLossError(fmt::format("feed {}: malformed entry", Hex(key)));
+  absl::StatusOr<StoredEvent> stored = DecodeEvent(*event, record->event_value, key);
+  if (!stored.ok()) return stored.status();
+  return FeedEntry{ReadBigEndian(key, 8), *item, *std::move(stored)};
+}
+
 }  // namespace pochta::storage::internal

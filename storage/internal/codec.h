@@ -25,6 +25,9 @@ std::string EncodeEvent(const ReportedEvent& event, core::Timestamp received_at)
 // `event` is what the key says; the value adds who reported it and when.
 absl::StatusOr<StoredEvent> DecodeEvent(const core::TrackingEvent& event, std::string_view value, std::string_view key);
 
+// The feed entry under `key` (see keys.h), decoded.
+absl::StatusOr<FeedEntry> DecodeFeedEntry(std::string_view key, std::string_view value);
+
 std::string EncodeDispatch(const DispatchDeclaration& dispatch, core::Timestamp declared_at);
 struct DecodedDispatch {
   DispatchDeclaration declaration;

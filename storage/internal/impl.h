@@ -2,6 +2,7 @@
 // (tracking_store.cc, bulk_load.cc). Not for use outside storage/.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -26,12 +27,18 @@ namespace internal {
 
 // The store's own record in the default column family: the on-disk format
 // version, a decimal number. Version 1: the layouts of keys.h, the codes of
-// codes.h and the values of records.proto, as of pochta 0.1. A change that an
-// older build would misread takes the next number; this build reads exactly
-// the versions in kReadableFormats and writes kFormatVersion into new stores.
+// codes.h and the values of records.proto, as of pochta 0.1. Version 2 adds
+// the feed family: a build of version 1 would store events without feed
+// entries. A change that an older build would misread takes the next number;
+// this build reads exactly the versions in kReadableFormats, writes
+// kFormatVersion into new stores, and stamps a store of version 1 it opens
+// for writing with version 2 (its feed starts empty: events stored before
+// are not in it).
 inline constexpr const char* kFormatKey = "pochta.schema";
-inline constexpr int kFormatVersion = 1;
-inline constexpr int kReadableFormats[] = {1};
+inline constexpr int kFormatVersion = 2;
+inline constexpr int kReadableFormats[] = {1, 2};
+// Every feed cursor up to this one (decimal) has been trimmed.
+inline constexpr const char* kFeedTrimmedKey = "pochta.feed_trimmed";
 
 // The absl status for a RocksDB status, with `what` in front of its text.
 inline absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
@@ -71,7 +78,9 @@ class TrackingStore::Impl {
       // After a write error the log writer must not be touched again (a
       // RocksDB built with assertions aborts): the log holds what was written.
       if (write_error.ok() && !options.read_only) db->SyncWAL().PermitUncheckedError();
-      for (rocksdb::ColumnFamilyHandle* h : cf) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      for (rocksdb::ColumnFamilyHandle* h : cf) {
+        if (h) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      }
       db->Close().PermitUncheckedError();
     }
   }
@@ -88,6 +97,15 @@ class TrackingStore::Impl {
       }
       rocks.db.info_log = std::make_shared<internal::StoreLogger>(path + "/LOG");
     }
+    if (options.read_only) {
+      // A store of format 1 has no feed family, and a store opened for
+      // reading gets none: the feed reads as empty.
+      std::vector<std::string> names;
+      if (rocksdb::DB::ListColumnFamilies(rocks.db, path, &names).ok() &&
+          std::find(names.begin(), names.end(), internal::FamilyName(internal::kFeed)) == names.end()) {
+        rocks.families.pop_back();
+      }
+    }
     rocksdb::DB* raw = nullptr;
     const rocksdb::Status opened = options.read_only
                                        ? rocksdb::DB::OpenForReadOnly(rocks.db, path, rocks.families, &cf, &raw)
@@ -96,8 +114,10 @@ class TrackingStore::Impl {
       return s;
     }
     db.reset(raw);
+    cf.resize(internal::kFamilyCount, nullptr);
 
     if (absl::Status s = CheckFormat(path); !s.ok()) return s;
+    if (absl::Status s = OpenFeed(); !s.ok()) return s;
     if (options.durability == Durability::kGroup && !options.read_only) syncer = std::thread([this] { SyncLoop(); });
     if (options.count_by_status) {
       // Every write from here on adds its change to the count; the thread
@@ -161,17 +181,60 @@ class TrackingStore::Impl {
     if (!got.ok())
       return internal::FromRocks(got, fmt::format("tracking store {}: cannot read the format version", path));
     for (int readable : internal::kReadableFormats) {
-      if (found == std::to_string(readable)) return absl::OkStatus();
+      if (found != std::to_string(readable)) continue;
+      if (readable == internal::kFormatVersion || options.read_only) return absl::OkStatus();
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      return internal::FromRocks(
+          db->Put(sync, cf[internal::kDefault], internal::kFormatKey, std::to_string(internal::kFormatVersion)),
+          fmt::format("tracking store {}: cannot write the format version", path));
     }
     return absl::FailedPreconditionError(
         fmt::format("tracking store {} has format version \"{}\"; this build of pochta reads format versions {}", path,
                     absl::CEscape(found), fmt::join(internal::kReadableFormats, ", ")));
   }
 
-  // Writes `batch`, which changes the items by status by `delta`, then
-  // releases `lock` (the writer lock) and waits until the batch is as
-  // durable as the options promise.
-  absl::Status Commit(rocksdb::WriteBatch& batch, std::unique_lock<std::mutex>& lock, const StatusDelta& delta = {}) {
+  // Where the feed stands: the first free cursor follows the newest entry,
+  // or the trimmed ones when none is left.
+  absl::Status OpenFeed() {
+    std::string trimmed;
+    const rocksdb::Status got = db->Get({}, cf[internal::kDefault], internal::kFeedTrimmedKey, &trimmed);
+    if (got.ok()) {
+      feed_trimmed.store(std::strtoull(trimmed.c_str(), nullptr, 10));
+    } else if (!got.IsNotFound()) {
+      return internal::FromRocks(got, "cannot read where the feed was trimmed");
+    }
+    next_cursor = feed_trimmed.load() + 1;
+    if (cf[internal::kFeed]) {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, cf[internal::kFeed]));
+      it->SeekToLast();
+      if (absl::Status s = internal::FromRocks(it->status(), "cannot read the feed"); !s.ok()) return s;
+      if (it->Valid()) {
+        if (it->key().size() != 8) {
+          return absl::DataLossError(fmt::format("feed {}: malformed key", internal::Hex(it->key().ToStringView())));
+        }
+        next_cursor = internal::ReadBigEndian(it->key().ToStringView(), 8) + 1;
+      }
+    }
+    durable_cursor.store(next_cursor - 1);  // what recovery found is on disk
+    return absl::OkStatus();
+  }
+
+  // Adds to `batch` the feed entry of an event being stored, under the next
+  // cursor of this write. REQUIRES: write_mu held.
+  void PutFeedEntry(rocksdb::WriteBatch& batch, uint64_t& cursor, std::string_view event_key,
+                    std::string_view event_value) {
+    if (cursor == 0) cursor = next_cursor;
+    batch.Put(cf[internal::kFeed], internal::FeedKey(cursor), internal::FeedValue(event_key, event_value));
+    ++cursor;
+  }
+
+  // Writes `batch`, which changes the items by status by `delta` and holds
+  // feed entries before cursor `feed_end` (0: none), then releases `lock`
+  // (the writer lock) and waits until the batch is as durable as the
+  // options promise; then its feed entries may be read.
+  absl::Status Commit(rocksdb::WriteBatch& batch, std::unique_lock<std::mutex>& lock, const StatusDelta& delta = {},
+                      uint64_t feed_end = 0) {
     rocksdb::WriteOptions write;
     write.sync = options.durability == Durability::kSync;
     if (!write_error.ok()) return write_error;
@@ -192,7 +255,11 @@ class TrackingStore::Impl {
     for (size_t s = 0; s < delta.size(); ++s) {
       if (delta[s] != 0) status_counts[s].fetch_add(delta[s], std::memory_order_relaxed);
     }
-    if (options.durability != Durability::kGroup) return absl::OkStatus();
+    if (feed_end != 0) next_cursor = feed_end;
+    if (options.durability != Durability::kGroup) {
+      MarkDurable(feed_end);
+      return absl::OkStatus();
+    }
     uint64_t ticket;
     {
       std::lock_guard guard(sync_mu);
@@ -202,7 +269,18 @@ class TrackingStore::Impl {
     lock.unlock();
     std::unique_lock guard(sync_mu);
     sync_cv.wait(guard, [&] { return synced >= ticket || !sync_error.ok(); });
+    if (sync_error.ok()) MarkDurable(feed_end);
     return sync_error;
+  }
+
+  // The feed entries before `feed_end` are durable, and so every earlier
+  // one: the log is written and synced in commit order.
+  void MarkDurable(uint64_t feed_end) {
+    if (feed_end == 0) return;
+    uint64_t seen = durable_cursor.load();
+    while (seen < feed_end - 1 && !durable_cursor.compare_exchange_weak(seen, feed_end - 1)) {
+    }
+    if (options.feed_observer) options.feed_observer->OnFeed(durable_cursor.load());
   }
 
   // Group commit: after the first unsynced write, wait up to the delay for
@@ -283,6 +361,13 @@ class TrackingStore::Impl {
   std::array<std::atomic<int64_t>, core::kItemStatusCount> status_counts{};
   std::atomic<bool> status_counted{false};
   std::jthread counter;
+
+  // The feed: the cursor the next entry takes (guarded by write_mu), the
+  // newest whose write is as durable as promised (readers see no further),
+  // and the newest trimmed.
+  uint64_t next_cursor = 1;
+  std::atomic<uint64_t> durable_cursor{0};
+  std::atomic<uint64_t> feed_trimmed{0};
 };
 
 }  // namespace pochta::storage

@@ -6,7 +6,7 @@ namespace pochta::storage::internal {
 
 const char* FamilyName(Family family) {
   static constexpr const char* kNames[kFamilyCount] = {"default",    "items",        "events",       "state",
-                                                       "dispatches", "idx_facility", "idx_dispatch", "idx_country"};
+                                                       "dispatches", "idx_facility", "idx_dispatch", "idx_country",  "feed"};
   return kNames[family];
 }
 
@@ -49,6 +49,25 @@ std::string EventKey(core::ItemId id, const core::TrackingEvent& event) {
   key.push_back(char(event.measure));
   key += event.office;
   return key;
+}
+
+std::string FeedKey(uint64_t cursor) {
+  std::string key;
+  AppendBigEndian(&key, cursor, 8);
+  return key;
+}
+
+std::string FeedValue(std::string_view event_key, std::string_view event_value) {
+  std::string value(1, char(event_key.size()));
+  value += event_key;
+  value += event_value;
+  return value;
+}
+
+std::optional<FeedRecord> SplitFeedValue(std::string_view value) {
+  if (value.empty() || value.size() < 1 + size_t(uint8_t(value[0]))) return std::nullopt;
+  const size_t n = uint8_t(value[0]);
+  return FeedRecord{value.substr(1, n), value.substr(1 + n)};
 }
 
 std::optional<core::TrackingEvent> DecodeEventKey(std::string_view key) {

@@ -11,6 +11,7 @@
 //   idx_facility  len(1) facility status(1) since(8) item(8)
 //   idx_dispatch  dispatch(20) receptacle(2) item(8)
 //   idx_country   country(2) day(4) item(8)
+//   feed          cursor(8)            value: len(1) event key, event value
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,7 @@ enum Family : size_t {
   kIdxFacility,
   kIdxDispatch,
   kIdxCountry,
+  kFeed,  // since format 2
   kFamilyCount,
 };
 const char* FamilyName(Family family);
@@ -63,6 +65,17 @@ std::string CountryDayKey(std::string_view country, int32_t day, core::ItemId id
 // The smallest key greater than every key starting with `prefix`; empty when
 // there is none (a prefix of 0xff bytes only).
 std::string PrefixEnd(std::string prefix);
+
+// A feed entry: its key, and its value holding the event's key and value
+// in the events family.
+std::string FeedKey(uint64_t cursor);
+std::string FeedValue(std::string_view event_key, std::string_view event_value);
+struct FeedRecord {
+  std::string_view event_key;
+  std::string_view event_value;
+};
+// Nothing when the value is malformed.
+std::optional<FeedRecord> SplitFeedValue(std::string_view value);
 
 std::string Hex(std::string_view bytes);
 

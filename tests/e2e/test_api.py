@@ -70,6 +70,20 @@ def s10(serial, country="CN", indicator="LP"):
     return "%s%08d%d%s" % (indicator, serial, check_digit(serial), country)
 
 
+def into_queue(call):
+    """A queue that a thread fills with a streaming call's messages, then its error if it ends with one."""
+    messages = queue.Queue()
+
+    def read():
+        try:
+            for message in call:
+                messages.put(message)
+        except grpc.RpcError as e:
+            messages.put(e)
+    threading.Thread(target=read, daemon=True).start()
+    return messages
+
+
 class PochtaApiTest(unittest.TestCase):
     server = None
 
@@ -548,17 +562,9 @@ class PochtaApiTest(unittest.TestCase):
         from pochta.v1 import tracking_pb2
         item_id = s10(3400)
         self.submit("CN", [self.item(item_id)])
-        updates = queue.Queue()
         call = self.tracking.WatchItem(tracking_pb2.WatchItemRequest(item_id=item_id), metadata=self.md("reader"),
                                        timeout=20)
-
-        def read():
-            try:
-                for update in call:
-                    updates.put(update)
-            except grpc.RpcError as e:
-                updates.put(e)
-        threading.Thread(target=read, daemon=True).start()
+        updates = into_queue(call)
         first = updates.get(timeout=5)
         self.assertEqual(first.item.status, pb.INFO_RECEIVED)
         self.assertFalse(first.HasField("event"))
@@ -573,6 +579,54 @@ class PochtaApiTest(unittest.TestCase):
             tracking_pb2.WatchItemRequest(item_id=item_id), metadata=self.md("LV"), timeout=5)))
         self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: next(self.tracking.WatchItem(
             tracking_pb2.WatchItemRequest(item_id="nope"), metadata=self.md("staff"), timeout=5)))
+
+    def subscribe(self, who, **request):
+        """Starts a SubscribeEvents call; its batches (or its error) arrive in the queue returned."""
+        from pochta.v1 import tracking_pb2
+        call = self.tracking.SubscribeEvents(tracking_pb2.SubscribeEventsRequest(**request), metadata=self.md(who),
+                                             timeout=30)
+        return call, into_queue(call)
+
+    def feed_until(self, batches, items, count):
+        """The feed's events of `items` until `count` have come: (cursor, item, code) in order."""
+        got = []
+        while len(got) < count:
+            batch = batches.get(timeout=10)
+            self.assertNotIsInstance(batch, grpc.RpcError)
+            got += [(e.cursor, e.event.item_id, e.event.code) for e in batch.events if e.event.item_id in items]
+        return got
+
+    def test_subscribe_events_gives_each_operator_its_items_in_store_order(self):
+        from pochta.v1 import tracking_pb2
+        cn, lv = s10(3500), s10(3501, "LV")
+        self.submit("CN", [self.item(cn)])
+        self.submit("LV", [self.item(lv)])
+        subscribers = {who: self.subscribe(who, after_cursor=0) for who in ("CN", "LV", "staff")}
+        self.report("staff", [[self.event(cn, "EMD", 60, "UZTASA")],
+                              [self.event(lv, "EDB", 61, "UZTASA"), self.event(lv, "EMD", 60, "UZTASA")],
+                              [self.event(cn, "EDB", 61, "UZTASA"), self.event(cn, "EMD", 60, "UZTASA")]])
+        staff = self.feed_until(subscribers["staff"][1], {cn, lv}, 4)
+        self.assertEqual([(item, code) for _, item, code in staff],
+                         [(cn, "EMD"), (lv, "EMD"), (lv, "EDB"), (cn, "EDB")])
+        self.assertEqual([c for c, _, _ in staff], sorted(c for c, _, _ in staff))
+        self.assertEqual(self.feed_until(subscribers["CN"][1], {cn, lv}, 2), [staff[0], staff[3]])
+        self.assertEqual(self.feed_until(subscribers["LV"][1], {cn, lv}, 2), staff[1:3])
+        for call, _ in subscribers.values():
+            call.cancel()
+        # From now: the first batch says where that is, and only what follows comes.
+        _, later = self.subscribe("staff", from_now=True)
+        start = later.get(timeout=5)
+        self.assertEqual((list(start.events), start.cursor >= staff[3][0]), ([], True))
+        self.report("staff", [[self.event(cn, "EDC", 62, "UZTASA")]])
+        self.assertEqual([(i, c) for _, i, c in self.feed_until(later, {cn, lv}, 1)], [(cn, "EDC")])
+        # Resumed from a cursor: what followed it, again.
+        _, again = self.subscribe("CN", after_cursor=staff[0][0])
+        self.assertEqual(self.feed_until(again, {cn, lv}, 1)[0], staff[3])
+        self.assert_code(grpc.StatusCode.OUT_OF_RANGE, lambda: next(self.tracking.SubscribeEvents(
+            tracking_pb2.SubscribeEventsRequest(after_cursor=10**12), metadata=self.md("staff"), timeout=5)),
+            "after_cursor 1000000000000: cursor 1000000000000 is past the newest entry of the feed")
+        self.assert_code(grpc.StatusCode.UNAUTHENTICATED, lambda: next(self.tracking.SubscribeEvents(
+            tracking_pb2.SubscribeEventsRequest(), timeout=5)))
 
     def test_bad_input_sweep(self):
         """Every kind of malformed or forbidden request: its status code, its
@@ -701,11 +755,18 @@ class PochtaApiTest(unittest.TestCase):
         watch = self.tracking.WatchItem(tracking_pb2.WatchItemRequest(item_id=s10(2000)), metadata=self.md("staff"),
                                         timeout=30)
         next(watch)
+        _, feed = self.subscribe("staff", after_cursor=0)
+        self.assertGreater(len(feed.get(timeout=5).events), 0)  # the other tests' events: the call is open
         self.server.send_signal(signal.SIGTERM)
         self.assertEqual(self.server.wait(timeout=20), 0, self.server.stderr.read())
         self.assertIn("stopped", self.server.stdout.read())
         with self.assertRaises(StopIteration):
             next(watch)  # the watch ended with the server
+        ended = feed.get(timeout=5)  # and the feed, telling where to resume
+        while not isinstance(ended, grpc.RpcError):
+            ended = feed.get(timeout=5)
+        self.assertEqual(ended.code(), grpc.StatusCode.UNAVAILABLE)
+        self.assertIn("the server is shutting down; subscribe again after cursor", ended.details())
         verify = subprocess.run([ARGS.pochta, "store", "verify", self.db], capture_output=True, text=True)
         self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
         self.assertIn(" 0 problems", verify.stdout)

@@ -196,6 +196,41 @@ class GatewayTest(unittest.TestCase):
                                json.dumps({"itemIds": [PARCEL] * 1001}).encode())
         self.assertEqual((status, body["error"]["status"]), (413, "RESOURCE_EXHAUSTED"), body)
 
+    def test_the_event_feed_pulled_a_page_at_a_time(self):
+        events, after = [], 0
+        while True:
+            status, _, page = call(self.base, f"/v1/events?after_cursor={after}&page_size=10", KEYS["CN"])
+            self.assertEqual(status, 200, page)
+            self.assertLessEqual(len(page["events"]), 10)
+            if not page["events"]:
+                self.assertEqual(int(page["cursor"]), after)
+                break
+            self.assertEqual(int(page["cursor"]), int(page["events"][-1]["cursor"]))
+            events += page["events"]
+            after = int(page["cursor"])
+        # Gapless cursors in store order: the origin events, then the destination ones, then the 25 scans.
+        self.assertEqual([int(e["cursor"]) for e in events], list(range(1, len(events) + 1)))
+        self.assertEqual([e["event"]["code"] for e in events[:9]], [c for c, _, _ in ORIGIN + DESTINATION])
+        self.assertEqual([e["reportedBy"] for e in events[:4]], ["CN", "CN", "CN", "UZ"])
+        self.assertEqual(sorted(e["event"]["itemId"] for e in events[9:34]), sorted(AT_UZTASA))
+        # Latvia's operator has none of these items: no events, and the cursor moves past them.
+        status, _, page = call(self.base, "/v1/events", KEYS["LV"])
+        self.assertEqual((status, page["events"], int(page["cursor"]) >= 34), (200, [], True), page)
+        cases = [
+            ("/v1/events?after_cursor=abc", KEYS["CN"], 400, 'after_cursor "abc" is not a cursor'),
+            ("/v1/events?page_size=0", KEYS["CN"], 400, 'page_size "0" is not a number from 1 to 1000'),
+            ("/v1/events?colour=red", KEYS["CN"], 400, '"colour" is not one of after_cursor, page_size'),
+            ("/v1/events?after_cursor=999999", KEYS["CN"], 400, "is past the newest entry of the feed"),
+            ("/v1/events", None, 401, "missing API key"),
+        ]
+        for path, key, code, fragment in cases:
+            with self.subTest(path=path):
+                status, _, body = call(self.base, path, key)
+                self.assertEqual(status, code, body)
+                self.assertIn(fragment, body["error"]["message"])
+        status, headers, _ = call(self.base, "/v1/events", KEYS["CN"], method="POST", body=b"")
+        self.assertEqual((status, headers["Allow"]), (405, "GET"))
+
     def test_a_work_list_oldest_first_a_page_at_a_time(self):
         seen, token = [], ""
         while True:
