@@ -80,6 +80,16 @@ std::string WaitForAddress(const std::string& out) {
   return "";
 }
 
+// SIGKILLs the server and checks that this is how it ended: anything else
+// means it ended by itself, a crash or a sanitizer report.
+void KillServer(pid_t server, int round) {
+  kill(server, SIGKILL);
+  int status = 0;
+  waitpid(server, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "round " << round << ": the server ended before it was killed, status " << status;
+}
+
 // Streams batches from `first` until the stream breaks; returns the last
 // batch the server acknowledged (first - 1 when none).
 int64_t Stream(const std::string& address, int client, int64_t first) {
@@ -117,12 +127,7 @@ TEST(ServerCrashTest, AcknowledgedEventsSurviveKillingTheServerUnderLoad) {
       clients[c] = std::thread([&, c] { done[c] = Stream(address, c, acked[c] + 1); });
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
-    kill(server, SIGKILL);
-    int status = 0;
-    waitpid(server, &status, 0);
-    // Anything else means it ended by itself: a crash, or a sanitizer report.
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-        << "round " << round << ": the server ended before it was killed, status " << status;
+    KillServer(server, round);
     for (std::thread& t : clients) t.join();
     const int64_t before[2] = {acked[0], acked[1]};
     for (int c = 0; c < 2; ++c) acked[c] = done[c];
@@ -255,12 +260,7 @@ TEST(ServerCrashTest, TheFeedResumesThroughDisconnectsAndKillsWithEveryAcknowled
       Subscribe(address, subscriber, own);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(400 + rng() % 600));
-    kill(server, SIGKILL);
-    int status = 0;
-    waitpid(server, &status, 0);
-    // Anything else means it ended by itself: a crash, or a sanitizer report.
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-        << "round " << round << ": the server ended before it was killed, status " << status;
+    KillServer(server, round);
     for (std::thread& t : clients) t.join();
     reader.join();
     for (int c = 0; c < 2; ++c) acked[c] = done[c];
