@@ -64,6 +64,10 @@ struct ServeOptions {
   std::string http_listen;
   double rate_limit = services::kDefaultRateLimit;
   int feed_retention_days = 30;
+  double alert_unscanned_hours = 24;
+  double alert_late_hours = 24;
+  double alert_low_volume_ratio = 0.5;
+  int alert_check_seconds = 60;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options);
 int RunServe(const ServeOptions& options);

@@ -38,6 +38,23 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
                   "How long the event feed (SubscribeEvents) keeps an event, by when it was received (0: for good)")
       ->capture_default_str()
       ->check(CLI::Range(0, 36500));
+  cmd->add_option("--alert-unscanned-hours", options.alert_unscanned_hours,
+                  "Alert on an item of an arrived dispatch not scanned this long after the dispatch's first scan")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 8760.0));
+  cmd->add_option("--alert-late-hours", options.alert_late_hours,
+                  "Alert on an event received this long after it happened")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 8760.0));
+  cmd->add_option("--alert-low-volume-ratio", options.alert_low_volume_ratio,
+                  "Alert when an operator's events of the last 24 hours fall below this share of its daily mean "
+                  "over the 7 days before")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--alert-check-seconds", options.alert_check_seconds,
+                  "How often the alerts that time alone raises are checked")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--metrics-listen", options.metrics_listen,
                   "Serve Prometheus metrics at http://ADDRESS/metrics (port 0 picks a free port)");
   cmd->add_option("--http", options.http_listen,
@@ -78,6 +95,11 @@ int RunServe(const ServeOptions& options) {
   config.http_listen = options.http_listen;
   config.rate_limit = options.rate_limit;
   config.feed_retention = std::chrono::hours(24 * options.feed_retention_days);
+  const auto hours = [](double h) { return std::chrono::seconds(int64_t(h * 3600)); };
+  config.alerts.unscanned_after = hours(options.alert_unscanned_hours);
+  config.alerts.late_after = hours(options.alert_late_hours);
+  config.alerts.low_volume_ratio = options.alert_low_volume_ratio;
+  config.alerts.check_every = std::chrono::seconds(options.alert_check_seconds);
   config.store.durability = *durability;
   config.store.block_cache_bytes = size_t(options.block_cache_mib) << 20;
   config.store.write_buffer_bytes = size_t(options.write_buffer_mib) << 20;

@@ -287,6 +287,16 @@ void ToProto(core::ItemId id, const storage::StoredEvent& e, v1::TrackingEvent* 
 
 // Each enum is mapped value by value: the numbers of pochta.v1 and of core
 // are independent, and neither is ever derived from the other.
+v1::AlertKind ToProto(AlertKind kind) {
+  switch (kind) {
+    case AlertKind::kUnscannedOnArrival: return v1::ALERT_KIND_UNSCANNED_ON_ARRIVAL;
+    case AlertKind::kNoPreAdvice: return v1::ALERT_KIND_NO_PRE_ADVICE;
+    case AlertKind::kLowVolume: return v1::ALERT_KIND_LOW_VOLUME;
+    case AlertKind::kLateEvent: return v1::ALERT_KIND_LATE_EVENT;
+  }
+  return v1::ALERT_KIND_UNSPECIFIED;
+}
+
 v1::ItemStatus ToProto(core::ItemStatus status) {
   switch (status) {
     case core::ItemStatus::kInfoReceived: return v1::INFO_RECEIVED;

@@ -12,6 +12,7 @@
 #include "core/operators.h"
 #include "core/item.h"
 #include "core/routing.h"
+#include "services/alert_monitor.h"
 #include "pochta/v1/tracking.pb.h"
 #include "pochta/v1/types.pb.h"
 #include "storage/tracking_store.h"
@@ -53,6 +54,7 @@ void ToProto(const storage::ItemState& state, const core::Item* pre_advice, bool
 // domain meaning (UNSPECIFIED, or a number this build does not know); an
 // unspecified measure is kNone.
 v1::ItemStatus ToProto(core::ItemStatus status);
+v1::AlertKind ToProto(AlertKind kind);
 std::optional<core::ItemStatus> FromProto(v1::ItemStatus status);
 v1::NonDeliveryMeasure ToProto(core::NonDeliveryMeasure measure);
 std::optional<core::NonDeliveryMeasure> FromProto(v1::NonDeliveryMeasure measure);

@@ -99,6 +99,23 @@ int HttpStatus(absl::StatusCode code) {
   }
 }
 
+namespace {
+
+// page_size and page_token of a paged request.
+template <typename Request>
+absl::Status SetPage(const Form& form, Request& request) {
+  if (const std::optional<std::string_view> size = Field(form, "page_size"); size && !size->empty()) {
+    absl::StatusOr<int> n = ParseNumber<int>("page_size", *size);
+    if (!n.ok()) return n.status();
+    if (*n < 1 || *n > 1000) return Invalid("page_size", *size, "must be 1 to 1000");
+    request.set_page_size(*n);
+  }
+  request.set_page_token(std::string(Field(form, "page_token").value_or("")));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<v1::ListItemsRequest> WorkListRequest(const Form& form) {
   v1::ListItemsRequest request;
   const std::optional<std::string_view> facility = Field(form, "facility");
@@ -147,13 +164,29 @@ absl::StatusOr<v1::ListItemsRequest> WorkListRequest(const Form& form) {
     p->set_month(month);
     p->set_day(day);
   }
-  if (const std::optional<std::string_view> size = Field(form, "page_size"); size && !size->empty()) {
-    absl::StatusOr<int> n = ParseNumber<int>("page_size", *size);
-    if (!n.ok()) return n.status();
-    if (*n < 1 || *n > 1000) return Invalid("page_size", *size, "must be 1 to 1000");
-    request.set_page_size(*n);
+  if (absl::Status s = SetPage(form, request); !s.ok()) return s;
+  return request;
+}
+
+absl::StatusOr<v1::ListAlertsRequest> AlertsRequest(const Form& form) {
+  for (const auto& [name, value] : form) {
+    if (name != "kind" && name != "operator" && name != "page_size" && name != "page_token") {
+      return Invalid(name, value, "is not a parameter of the alerts (kind, operator, page_size, page_token)");
+    }
   }
-  request.set_page_token(std::string(Field(form, "page_token").value_or("")));
+  v1::ListAlertsRequest request;
+  if (const std::optional<std::string_view> kind = Field(form, "kind"); kind && !kind->empty()) {
+    v1::AlertKind wire = v1::ALERT_KIND_UNSPECIFIED;
+    if (const std::optional<AlertKind> domain = ParseAlertKind(*kind)) {
+      wire = ToProto(*domain);
+    } else if (!v1::AlertKind_Parse(std::string(*kind), &wire) || wire == v1::ALERT_KIND_UNSPECIFIED) {
+      return Invalid("kind", *kind,
+                     "is not an alert kind (unscanned-on-arrival, no-pre-advice, low-volume, late-event)");
+    }
+    request.set_kind(wire);
+  }
+  request.set_operator_(std::string(Field(form, "operator").value_or("")));
+  if (absl::Status s = SetPage(form, request); !s.ok()) return s;
   return request;
 }
 

@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::string_view kItemsPath = "/v1/items";
 constexpr std::string_view kEventsPath = "/v1/events";
+constexpr std::string_view kAlertsPath = "/v1/alerts";
 constexpr std::array<std::string_view, 9> kWorkListFields = {"facility",    "status",         "older_than_hours",
                                                              "dispatch_id", "unscanned_only", "country",
                                                              "posted",      "page_size",      "page_token"};
@@ -103,7 +104,7 @@ HttpResponse Gateway::Route(const HttpRequest& request, const char*& route) cons
     route = "staff_page";
     return StaffPage(request);
   }
-  if (!path.starts_with(kItemsPath) && path != kEventsPath) {
+  if (!path.starts_with(kItemsPath) && path != kEventsPath && path != kAlertsPath) {
     return ApiError(absl::NotFoundError(fmt::format("no such path: {}", path)));
   }
 
@@ -134,6 +135,18 @@ HttpResponse Gateway::Route(const HttpRequest& request, const char*& route) cons
     v1::EventBatch batch;
     absl::Status s = tracking_.ReadChanges(*who, after, int(page_size), &batch);
     return s.ok() ? Json(batch) : ApiError(s);
+  }
+
+  if (path == kAlertsPath) {
+    route = "alerts";
+    if (!get) return MethodNotAllowed("GET");
+    absl::StatusOr<Principal> who = caller();
+    if (!who.ok()) return ApiError(who.status());
+    absl::StatusOr<v1::ListAlertsRequest> list = AlertsRequest(*form);
+    if (!list.ok()) return ApiError(list.status());
+    v1::ListAlertsResponse response;
+    absl::Status s = tracking_.ReadAlerts(*who, *list, &response);
+    return s.ok() ? Json(response) : ApiError(s);
   }
 
   if (path == kItemsPath) {

@@ -12,6 +12,7 @@
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
+#include "services/alert_monitor.h"
 #include "services/internal/http_server.h"
 #include "services/internal/watch_hub.h"
 
@@ -127,10 +128,11 @@ struct Metrics::Families {
 // The figures read at scrape time: the store's and the watch hub's.
 class Metrics::StoreCollector final : public prometheus::Collectable {
  public:
-  void Watch(const storage::TrackingStore* store, const WatchHub* hub) {
+  void Watch(const storage::TrackingStore* store, const WatchHub* hub, const AlertMonitor* alerts) {
     std::lock_guard lock(mu_);
     store_ = store;
     hub_ = hub;
+    alerts_ = alerts;
   }
 
   std::vector<MetricFamily> Collect() const override {
@@ -170,6 +172,15 @@ class Metrics::StoreCollector final : public prometheus::Collectable {
     add("pochta_feed_newest_cursor", "The event feed's newest cursor", MetricType::Gauge, double(feed.newest));
     add("pochta_feed_trimmed_cursor", "The event feed's newest trimmed cursor (kept: the ones after it)",
         MetricType::Gauge, double(feed.trimmed));
+    std::vector<ClientMetric> open;
+    for (const AlertCount& c : alerts_->Counts()) {
+      open.push_back(Sample(double(c.open), MetricType::Gauge,
+                            {{"kind", std::string(Name(c.kind))}, {"operator", std::string(core::Code(c.op))}}));
+    }
+    out.push_back(Family("pochta_alerts", "Open feed-quality alerts (ListAlerts), by kind and operator",
+                         MetricType::Gauge, std::move(open)));
+    add("pochta_alerts_evaluated_cursor", "The event feed's cursor up to which the alerts are evaluated",
+        MetricType::Gauge, double(alerts_->cursor()));
     if (!m.items_by_status.empty()) {  // once the store's count at its open is done
       std::vector<ClientMetric> samples;
       for (size_t s = 0; s < m.items_by_status.size(); ++s) {
@@ -185,6 +196,7 @@ class Metrics::StoreCollector final : public prometheus::Collectable {
   mutable std::mutex mu_;
   const storage::TrackingStore* store_ = nullptr;
   const WatchHub* hub_ = nullptr;
+  const AlertMonitor* alerts_ = nullptr;
 };
 
 // One gRPC method's series, made once per method.
@@ -305,8 +317,10 @@ std::unique_ptr<gx::ServerInterceptorFactoryInterface> Metrics::Interceptors() {
   return std::make_unique<InterceptorFactory>(*families_);
 }
 
-void Metrics::Watch(const storage::TrackingStore& store, const WatchHub& hub) { store_collector_->Watch(&store, &hub); }
-void Metrics::Unwatch() { store_collector_->Watch(nullptr, nullptr); }
+void Metrics::Watch(const storage::TrackingStore& store, const WatchHub& hub, const AlertMonitor& alerts) {
+  store_collector_->Watch(&store, &hub, &alerts);
+}
+void Metrics::Unwatch() { store_collector_->Watch(nullptr, nullptr, nullptr); }
 
 void Metrics::CountEvents(core::Operator by, storage::WriteOutcome outcome, uint64_t n) {
   if (n == 0) return;

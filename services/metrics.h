@@ -16,6 +16,8 @@
 //   pochta_http_request_seconds{route}         histogram, request read to answer
 //   pochta_watches                             WatchItem subscriptions now
 //   pochta_feed_newest_cursor, _trimmed_cursor the event feed's bounds
+//   pochta_alerts{kind,operator}               open feed-quality alerts (ListAlerts)
+//   pochta_alerts_evaluated_cursor             the feed cursor the alerts are as of
 //   pochta_items{status}                       items by status (kept by the store)
 //   pochta_store_*                             RocksDB: stalls, compaction debt,
 //                                              level-0 files, block cache, memtables
@@ -39,6 +41,7 @@ class Registry;
 
 namespace pochta::services {
 
+class AlertMonitor;
 class WatchHub;
 
 class Metrics final : public storage::SyncObserver {
@@ -57,9 +60,9 @@ class Metrics final : public storage::SyncObserver {
   // ServerBuilder::experimental().SetInterceptorCreators.
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> Interceptors();
 
-  // Reads the store's and the hub's figures at every scrape, until
-  // Unwatch. REQUIRES: both outlive the watch.
-  void Watch(const storage::TrackingStore& store, const WatchHub& hub);
+  // Reads the store's, the hub's and the alerts' figures at every scrape,
+  // until Unwatch. REQUIRES: all three outlive the watch.
+  void Watch(const storage::TrackingStore& store, const WatchHub& hub, const AlertMonitor& alerts);
   void Unwatch();
 
   void CountEvents(core::Operator by, storage::WriteOutcome outcome, uint64_t n);

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "services/alert_monitor.h"
 #include "services/internal/watch_hub.h"
 
 namespace pochta::services {
@@ -42,7 +43,8 @@ TEST(MetricsTest, TheWatchedStoreIsReadAtEachScrapeUntilUnwatched) {
     options.count_by_status = true;
     std::unique_ptr<storage::TrackingStore> store = *storage::TrackingStore::Open(dir, options);
     WatchHub hub;
-    metrics.Watch(*store, hub);
+    AlertMonitor alerts(*store, core::Clock::Real(), AlertOptions{});
+    metrics.Watch(*store, hub, alerts);
     const core::ItemId id = *core::ItemId::TryParse("RR473124829CN");
     const storage::ReportedEvent event{id, {core::EventCode::kEMD, core::Timestamp(std::chrono::hours(480000)),
                                             "UZTASA"}};
@@ -58,6 +60,14 @@ TEST(MetricsTest, TheWatchedStoreIsReadAtEachScrapeUntilUnwatched) {
     EXPECT_TRUE(Has(text, "pochta_store_sync_batches_sum 1"));
     EXPECT_TRUE(Has(text, "pochta_store_writes_stopped 0"));
     EXPECT_TRUE(Has(text, "pochta_watches 0"));
+    // An item of China Post scanned in Tashkent without pre-advice, years
+    // after the scan: two alerts, once the monitor has read the feed.
+    EXPECT_TRUE(Has(text, "pochta_alerts_evaluated_cursor 0"));
+    ASSERT_TRUE(alerts.Poll().ok());
+    text = metrics.Scrape();
+    EXPECT_TRUE(Has(text, R"(pochta_alerts{kind="no-pre-advice",operator="CN"} 1)")) << text;
+    EXPECT_TRUE(Has(text, R"(pochta_alerts{kind="late-event",operator="UZ"} 1)"));
+    EXPECT_TRUE(Has(text, "pochta_alerts_evaluated_cursor 1"));
     metrics.Unwatch();
     EXPECT_EQ(metrics.Scrape().find("pochta_items"), std::string::npos);
   }

@@ -55,6 +55,7 @@ struct Server::State {
   std::unique_ptr<storage::TrackingStore> store;
   WatchHub hub;
   std::jthread feed_trimmer;  // while the store is open
+  std::unique_ptr<AlertMonitor> alerts;
   std::unique_ptr<IntakeServiceImpl> intake;
   std::unique_ptr<TrackingServiceImpl> tracking;
   std::unique_ptr<grpc::Server> server;
@@ -96,9 +97,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   state->store = *std::move(store);
   state->intake = std::make_unique<IntakeServiceImpl>(*state->store, *state->router, state->operators, state->keys,
                                                       state->hub, state->metrics, *options.clock);
-  state->tracking =
-      std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub, state->feed_hub,
-                                            *options.clock);
+  state->alerts = std::make_unique<AlertMonitor>(*state->store, *options.clock, config.alerts);
+  state->alerts->Start(state->feed_hub);
+  state->tracking = std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub,
+                                                          state->feed_hub, *state->alerts, *options.clock);
   if (config.feed_retention.count() > 0) {
     state->feed_trimmer = std::jthread([store = state->store.get(), clock = options.clock,
                                         retention = config.feed_retention](std::stop_token stop) {
@@ -147,7 +149,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   if (!state->server || state->port == 0) {
     return absl::UnavailableError(fmt::format("cannot listen on {}", config.listen));
   }
-  state->metrics.Watch(*state->store, state->hub);
+  state->metrics.Watch(*state->store, state->hub, *state->alerts);
   state->server->GetHealthCheckService()->SetServingStatus(true);
   return std::unique_ptr<Server>(new Server(std::move(state)));
 }
@@ -172,6 +174,7 @@ void Server::Shutdown() {
   state_->http.reset();  // its requests read the store
   state_->metrics.Unwatch();
   state_->feed_trimmer = {};  // asks it to stop, and waits
+  state_->alerts->Stop();
   state_->store.reset();  // fsyncs the write-ahead log
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/alert_monitor.h"
 #include "services/auth.h"
 #include "storage/tracking_store.h"
 
@@ -35,6 +36,8 @@ struct ServerConfig {
   // How long the event feed keeps an event (by when it was received):
   // trimmed at the start and hourly. 0: kept for good. Default: 30 days.
   std::chrono::hours feed_retention{24 * 30};
+  // The feed-quality alerts' thresholds (ListAlerts).
+  AlertOptions alerts;
   // Durability, memory budgets and the clock (which the services use too);
   // the server sets the route predictor.
   storage::StoreOptions store;

@@ -396,6 +396,64 @@ grpc::ServerUnaryReactor* TrackingServiceImpl::ListItems(grpc::CallbackServerCon
   return Unary(context, keys_, [&](const Principal& caller) { return ReadWorkList(caller, *request, response); });
 }
 
+absl::Status TrackingServiceImpl::ReadAlerts(const Principal& caller, const v1::ListAlertsRequest& request,
+                                             v1::ListAlertsResponse* response) const {
+  if (caller.role == Role::kReader) {
+    return absl::PermissionDeniedError(fmt::format("{} is a reader: alerts are for staff and operators", caller.name));
+  }
+  AlertMonitor::Query q;
+  if (request.kind() != v1::ALERT_KIND_UNSPECIFIED) {
+    for (AlertKind kind : kAlertKinds) {
+      if (ToProto(kind) == request.kind()) q.kind = kind;
+    }
+    if (!q.kind) return absl::InvalidArgumentError(fmt::format("kind {} is not an alert kind", int(request.kind())));
+  }
+  if (!request.operator_().empty()) {
+    q.op = core::Operator::Parse(request.operator_());
+    if (!q.op) {
+      return absl::InvalidArgumentError(
+          fmt::format("operator \"{}\" is not an ISO 3166-1 country code", request.operator_()));
+    }
+  }
+  if (caller.role == Role::kOperator) {
+    if (q.op && *q.op != caller.op) {
+      return absl::PermissionDeniedError(fmt::format("operator \"{}\": {} reads only the alerts about {}",
+                                                     request.operator_(), caller.name, core::Code(caller.op)));
+    }
+    q.op = caller.op;
+  }
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError(fmt::format("page_size {} must be 1 to 1000", request.page_size()));
+  }
+  q.page_size = request.page_size() == 0 ? 100 : size_t(request.page_size());
+  q.page_token = request.page_token();
+  response->set_evaluated_cursor(alerts_.cursor());  // before the list: the alerts are at least as new
+  absl::StatusOr<AlertMonitor::Page> page = alerts_.List(q);
+  if (!page.ok()) return page.status();
+  for (const Alert& a : page->alerts) {
+    v1::Alert* out = response->add_alerts();
+    out->set_kind(ToProto(a.kind));
+    out->set_operator_(std::string(core::Code(a.op)));
+    ToProto(a.raised_at, out->mutable_raised_at());
+    if (a.item) out->set_item_id(a.item->ToString());
+    out->set_dispatch_id(a.dispatch_id);
+    if (a.event) {
+      ToProto(*a.item, *a.event, out->mutable_event());
+      ToProto(a.event->received_at, out->mutable_event_received_at());
+    }
+    out->set_last_day_events(a.last_day_events);
+    out->set_trailing_daily_mean(a.trailing_daily_mean);
+  }
+  response->set_next_page_token(page->next_page_token);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* TrackingServiceImpl::ListAlerts(grpc::CallbackServerContext* context,
+                                                          const v1::ListAlertsRequest* request,
+                                                          v1::ListAlertsResponse* response) {
+  return Unary(context, keys_, [&](const Principal& caller) { return ReadAlerts(caller, *request, response); });
+}
+
 grpc::ServerWriteReactor<v1::ItemUpdate>* TrackingServiceImpl::WatchItem(grpc::CallbackServerContext* context,
                                                                          const v1::WatchItemRequest* request) {
   absl::StatusOr<std::pair<Principal, core::ItemId>> read = ReadableItem(*context, request->item_id());

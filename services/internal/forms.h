@@ -37,4 +37,8 @@ int HttpStatus(absl::StatusCode code);
 // InvalidArgument naming the field and its value.
 absl::StatusOr<v1::ListItemsRequest> WorkListRequest(const Form& form);
 
+// The alerts' query: [kind=K] (low-volume or ALERT_KIND_LOW_VOLUME...)
+// [operator=CC] [page_size=N] [page_token=T]; any other field is refused.
+absl::StatusOr<v1::ListAlertsRequest> AlertsRequest(const Form& form);
+
 }  // namespace pochta::services

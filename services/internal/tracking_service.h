@@ -3,7 +3,7 @@
 // API: reads are answered inline (a few RocksDB reads from cache), each
 // WatchItem call is a reactor that the WatchHub feeds, and each
 // SubscribeEvents call a reactor that reads the store's feed when the
-// FeedHub wakes it.
+// FeedHub wakes it; ListAlerts reads the AlertMonitor.
 //
 // Thread-safety: calls run concurrently.
 #pragma once
@@ -12,6 +12,7 @@
 #include "core/routing.h"
 #include "pochta/v1/tracking.grpc.pb.h"
 #include "services/auth.h"
+#include "services/alert_monitor.h"
 #include "services/internal/feed_hub.h"
 #include "services/internal/watch_hub.h"
 #include "storage/tracking_store.h"
@@ -22,8 +23,8 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
  public:
   // REQUIRES: all outlive the service.
   TrackingServiceImpl(storage::TrackingStore& store, const core::Router& router, const KeyRing& keys, WatchHub& hub,
-                      FeedHub& feed_hub, const core::Clock& clock)
-      : store_(store), router_(router), keys_(keys), hub_(hub), feed_hub_(feed_hub), clock_(clock) {}
+                      FeedHub& feed_hub, const AlertMonitor& alerts, const core::Clock& clock)
+      : store_(store), router_(router), keys_(keys), hub_(hub), feed_hub_(feed_hub), alerts_(alerts), clock_(clock) {}
 
   grpc::ServerUnaryReactor* GetItem(grpc::CallbackServerContext* context, const v1::GetItemRequest* request,
                                     v1::ItemView* response) override;
@@ -37,6 +38,8 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
                                                       const v1::WatchItemRequest* request) override;
   grpc::ServerWriteReactor<v1::EventBatch>* SubscribeEvents(grpc::CallbackServerContext* context,
                                                             const v1::SubscribeEventsRequest* request) override;
+  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* context, const v1::ListAlertsRequest* request,
+                                       v1::ListAlertsResponse* response) override;
 
   // The reads behind the unary methods, for a caller already authenticated;
   // the JSON gateway answers with them too, so both speak the same rules
@@ -48,6 +51,8 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
                           v1::ListEventsResponse* response) const;
   absl::Status ReadWorkList(const Principal& caller, const v1::ListItemsRequest& request,
                             v1::ListItemsResponse* response) const;
+  absl::Status ReadAlerts(const Principal& caller, const v1::ListAlertsRequest& request,
+                          v1::ListAlertsResponse* response) const;
   // The caller's events of the feed after cursor `after`: up to
   // `max_events`, stopping early once caught up or after kMaxFeedSkipped
   // events of others; out->cursor() is the last entry read (`after` when
@@ -79,6 +84,7 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
   const KeyRing& keys_;
   WatchHub& hub_;
   FeedHub& feed_hub_;
+  const AlertMonitor& alerts_;
   const core::Clock& clock_;
 };
 

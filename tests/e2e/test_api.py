@@ -100,7 +100,8 @@ class PochtaApiTest(unittest.TestCase):
         cls.db = os.path.join(cls.tmp, "db")
         cls.server = subprocess.Popen(
             [ARGS.pochta, "serve", "--db", cls.db, "--keys", os.path.join(REPO, "data", "example-keys.txt"),
-             "--listen", "127.0.0.1:0", "--durability", "group"],
+             "--listen", "127.0.0.1:0", "--durability", "group", "--alert-unscanned-hours", "0",
+             "--alert-check-seconds", "1"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = cls.server.stdout.readline()
         if "listening on" not in line:
@@ -569,10 +570,13 @@ class PochtaApiTest(unittest.TestCase):
         self.assertEqual(first.item.status, pb.INFO_RECEIVED)
         self.assertFalse(first.HasField("event"))
         self.assertEqual(first.item.pre_advice.recipient.name, "")  # a reader
+        # An update shows the item as it is when the update is made: the next
+        # event is reported once it has come.
         self.report("staff", [[self.event(item_id, "EMD", 60, "UZTASA")]])
-        self.report("staff", [[self.event(item_id, "EDB", 61, "UZTASA")]])
-        second, third = updates.get(timeout=5), updates.get(timeout=5)
+        second = updates.get(timeout=5)
         self.assertEqual((second.event.code, second.item.status), ("EMD", pb.IN_TRANSIT))
+        self.report("staff", [[self.event(item_id, "EDB", 61, "UZTASA")]])
+        third = updates.get(timeout=5)
         self.assertEqual((third.event.code, third.item.status), ("EDB", pb.AT_CUSTOMS))
         call.cancel()
         self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: next(self.tracking.WatchItem(
@@ -627,6 +631,60 @@ class PochtaApiTest(unittest.TestCase):
             "after_cursor 1000000000000: cursor 1000000000000 is past the newest entry of the feed")
         self.assert_code(grpc.StatusCode.UNAUTHENTICATED, lambda: next(self.tracking.SubscribeEvents(
             tracking_pb2.SubscribeEventsRequest(), timeout=5)))
+
+    def alerts_about(self, who, items, want, **request):
+        """The (kind, item) alerts about `items` that `who` lists, once they are `want` (10 s at most)."""
+        from pochta.v1 import tracking_pb2
+        deadline = time.time() + 10
+        while True:
+            listed, token = [], ""
+            while True:
+                page = self.tracking.ListAlerts(tracking_pb2.ListAlertsRequest(page_token=token, **request),
+                                                metadata=self.md(who), timeout=5)
+                listed += [(tracking_pb2.AlertKind.Name(a.kind), a.item_id) for a in page.alerts
+                           if a.item_id in items and a.kind != tracking_pb2.ALERT_KIND_LATE_EVENT]
+                token = page.next_page_token
+                if not token:
+                    break
+            if sorted(listed) == sorted(want) or time.time() > deadline:
+                return sorted(listed)
+            time.sleep(0.1)
+
+    def test_alerts_name_items_without_pre_advice_and_items_missing_from_an_arrived_dispatch(self):
+        from pochta.v1 import tracking_pb2
+        dispatch = "CNSHAAUZTASAAUN50777"
+        first, missing, bare = s10(3600), s10(3601), s10(3602)
+        self.submit("CN", [self.item(first, dispatch_id=dispatch, receptacle_id=dispatch + "001000150"),
+                           self.item(missing, dispatch_id=dispatch, receptacle_id=dispatch + "002000150")])
+        # The dispatch arrives (the server waits 0 hours here); one item came without pre-advice.
+        self.report("staff", [[self.event(first, "EMD", 60, "UZTASA"), self.event(bare, "EMD", 60, "UZTASA")]])
+        items = {first, missing, bare}
+        both = [("ALERT_KIND_NO_PRE_ADVICE", bare), ("ALERT_KIND_UNSCANNED_ON_ARRIVAL", missing)]
+        self.assertEqual(self.alerts_about("staff", items, both), both)
+        self.assertEqual(self.alerts_about("CN", items, both), both)
+        self.assertEqual(self.alerts_about("CN", items, both[1:], kind=tracking_pb2.ALERT_KIND_UNSCANNED_ON_ARRIVAL),
+                         both[1:])
+        self.assertEqual(self.alerts_about("LV", items, []), [])
+        page = self.tracking.ListAlerts(tracking_pb2.ListAlertsRequest(kind=tracking_pb2.ALERT_KIND_UNSCANNED_ON_ARRIVAL,
+                                                                       operator="CN", page_size=1000),
+                                        metadata=self.md("staff"), timeout=5)
+        alert = next(a for a in page.alerts if a.item_id == missing)
+        self.assertEqual((alert.operator, alert.dispatch_id), ("CN", dispatch))
+        self.assertGreater(page.evaluated_cursor, 0)
+        # The scan and the pre-advice resolve them.
+        self.report("staff", [[self.event(missing, "EMD", 61, "UZTASA")]])
+        self.submit("CN", [self.item(bare)])
+        self.assertEqual(self.alerts_about("staff", items, []), [])
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.tracking.ListAlerts(
+            tracking_pb2.ListAlertsRequest(operator="CN"), metadata=self.md("LV"), timeout=5), 'operator "CN"')
+        self.assert_code(grpc.StatusCode.PERMISSION_DENIED, lambda: self.tracking.ListAlerts(
+            tracking_pb2.ListAlertsRequest(), metadata=self.md("reader"), timeout=5), "reader")
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: self.tracking.ListAlerts(
+            tracking_pb2.ListAlertsRequest(operator="C1"), metadata=self.md("staff"), timeout=5), 'operator "C1"')
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: self.tracking.ListAlerts(
+            tracking_pb2.ListAlertsRequest(kind=9), metadata=self.md("staff"), timeout=5), "kind 9")
+        self.assert_code(grpc.StatusCode.INVALID_ARGUMENT, lambda: self.tracking.ListAlerts(
+            tracking_pb2.ListAlertsRequest(page_token="00"), metadata=self.md("staff"), timeout=5), "page_token")
 
     def test_bad_input_sweep(self):
         """Every kind of malformed or forbidden request: its status code, its

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.parse
@@ -230,6 +231,45 @@ class GatewayTest(unittest.TestCase):
                 self.assertIn(fragment, body["error"]["message"])
         status, headers, _ = call(self.base, "/v1/events", KEYS["CN"], method="POST", body=b"")
         self.assertEqual((status, headers["Allow"]), (405, "GET"))
+
+    def test_the_alerts_a_page_at_a_time(self):
+        def alerts(query, key):
+            listed, token = [], ""
+            while True:
+                status, _, page = call(self.base, f"/v1/alerts?{query}&page_size=10&page_token={token}", key)
+                self.assertEqual(status, 200, page)
+                self.assertLessEqual(len(page.get("alerts", [])), 10)
+                listed += page.get("alerts", [])
+                token = page.get("nextPageToken", "")
+                if not token:
+                    return listed
+        # The 25 items scanned in at UZTASA came without pre-advice.
+        deadline = time.time() + 10
+        while len(unadvised := alerts("kind=no-pre-advice", KEYS["staff"])) < 25 and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(sorted(a["itemId"] for a in unadvised), sorted(AT_UZTASA))
+        self.assertEqual({(a["kind"], a["operator"], a["event"]["code"]) for a in unadvised},
+                         {("ALERT_KIND_NO_PRE_ADVICE", "CN", "EMD")})
+        self.assertEqual(alerts("kind=ALERT_KIND_NO_PRE_ADVICE", KEYS["CN"]), unadvised)
+        self.assertEqual(alerts("kind=no-pre-advice", KEYS["LV"]), [])
+        # China Post's origin events came days after they happened.
+        late = alerts("kind=late-event&operator=CN", KEYS["staff"])
+        self.assertEqual(sorted(a["event"]["code"] for a in late if a["itemId"] == PARCEL), ["EMA", "EMB", "EMC"])
+        with urllib.request.urlopen(self.metrics, timeout=10) as response:
+            self.assertIn('pochta_alerts{kind="no-pre-advice",operator="CN"} 25\n', response.read().decode())
+        cases = [
+            ("/v1/alerts?kind=bogus", KEYS["staff"], 400, 'kind "bogus": is not an alert kind'),
+            ("/v1/alerts?colour=red", KEYS["staff"], 400, 'colour "red": is not a parameter of the alerts'),
+            ("/v1/alerts?page_token=zz", KEYS["staff"], 400, 'page_token "zz"'),
+            ("/v1/alerts?operator=CN", KEYS["LV"], 403, 'operator "CN"'),
+            ("/v1/alerts", KEYS["reader"], 403, "reader"),
+            ("/v1/alerts", None, 401, "missing API key"),
+        ]
+        for path, key, code, fragment in cases:
+            with self.subTest(path=path):
+                status, _, body = call(self.base, path, key)
+                self.assertEqual(status, code, body)
+                self.assertIn(fragment, body["error"]["message"])
 
     def test_a_work_list_oldest_first_a_page_at_a_time(self):
         seen, token = [], ""

@@ -166,6 +166,9 @@ class MetricsTest(unittest.TestCase):
         self.scalar_once('grpc_server_open_streams{grpc_method="WatchItem"}', 1)
         self.scalar_once('pochta_watches', 1)
         self.scalar_once('pochta_items{status="in-transit"}', 20)
+        # The postings reached the server days after they happened: late events.
+        self.scalar_once('pochta_alerts{kind="late-event",operator="CN"}', 20)
+        self.scalar_once('pochta_alerts_evaluated_cursor', 20)
         # Group commit: every write batch was made durable by exactly one fsync.
         self.scalar_once('pochta_store_write_batches_total', 2)  # the pre-advice, the first events
         self.scalar_once('pochta_store_sync_batches_sum', 2)
