@@ -17,6 +17,7 @@ packages=(
   libjs-chart.js chromium chromium-driver python3-selenium
   openmpi-bin libopenmpi-dev
   prometheus-cpp-dev prometheus libssl-dev
+  wrk
 )
 
 missing=()

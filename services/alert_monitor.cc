@@ -274,7 +274,7 @@ absl::Status AlertMonitor::Check() {
   for (auto it = item_keys_.begin(); it != item_keys_.end();) {
     const auto alert = alerts_.find(it->second);
     if (it->first.first != AlertKind::kLowVolume && alert->second.raised_at < expired) {
-      alerts_.erase(alert);
+      Drop(alert);
       it = item_keys_.erase(it);
     } else {
       ++it;
@@ -321,7 +321,8 @@ absl::Status AlertMonitor::Check() {
 
 void AlertMonitor::Raise(Alert alert, uint64_t tiebreak) {
   const std::pair<AlertKind, uint64_t> slot{alert.kind, tiebreak};
-  if (const auto old = item_keys_.find(slot); old != item_keys_.end()) alerts_.erase(old->second);
+  if (const auto old = item_keys_.find(slot); old != item_keys_.end()) Drop(alerts_.find(old->second));
+  ++open_[{alert.kind, alert.op}];
   std::string key = AlertKey(alert, tiebreak);
   alerts_[key] = std::move(alert);
   item_keys_[slot] = std::move(key);
@@ -330,19 +331,20 @@ void AlertMonitor::Raise(Alert alert, uint64_t tiebreak) {
 void AlertMonitor::Resolve(AlertKind kind, uint64_t slot) {
   const auto it = item_keys_.find({kind, slot});
   if (it == item_keys_.end()) return;
-  alerts_.erase(it->second);
+  Drop(alerts_.find(it->second));
   item_keys_.erase(it);
 }
 
+void AlertMonitor::Drop(std::map<std::string, Alert>::iterator alert) {
+  --open_[{alert->second.kind, alert->second.op}];
+  alerts_.erase(alert);
+}
+
 void AlertMonitor::Publish() {
-  std::map<std::pair<AlertKind, core::Operator>, uint64_t> open;
-  for (const auto& [key, alert] : alerts_) {
-    if (alert.kind != AlertKind::kLateEvent) ++open[{alert.kind, alert.op}];
-  }
-  const int64_t from = HourOf(clock_.Now() - options_.keep);
-  for (const auto& [op, hours] : late_) open[{AlertKind::kLateEvent, op}] = Sum(hours, from, INT64_MAX);
   counts_.clear();
-  for (const auto& [kind_op, n] : open) counts_.push_back({kind_op.first, kind_op.second, n});
+  for (const auto& [kind_op, n] : open_) counts_.push_back({kind_op.first, kind_op.second, n});
+  const int64_t from = HourOf(clock_.Now() - options_.keep);
+  for (const auto& [op, hours] : late_) counts_.push_back({AlertKind::kLateEvent, op, Sum(hours, from, INT64_MAX)});
 }
 
 std::vector<AlertCount> AlertMonitor::Counts() const {

@@ -102,7 +102,8 @@ struct Alert {
 };
 
 // Open alerts of one kind about one operator; late-event: those received
-// within `keep`, listed or not.
+// within `keep`, listed or not. Once raised, a kind and operator stays
+// counted, at 0 when nothing is open.
 struct AlertCount {
   AlertKind kind;
   core::Operator op;
@@ -161,6 +162,8 @@ class AlertMonitor {
   // index, a late event's cursor. REQUIRES: mu_ held, for all three.
   void Raise(Alert alert, uint64_t tiebreak);
   void Resolve(AlertKind kind, uint64_t slot);
+  // An alert but a late event, out of the list and the count.
+  void Drop(std::map<std::string, Alert>::iterator alert);
   void Publish();
 
   const storage::TrackingStore& store_;
@@ -178,6 +181,7 @@ class AlertMonitor {
   std::map<std::string, Alert> alerts_;                              // by key: kind, operator, raised_at, tiebreak
   std::map<std::pair<AlertKind, uint64_t>, std::string> item_keys_;  // but late events, by slot
   std::map<core::Operator, std::deque<std::string>> late_keys_;      // listed late events, oldest first
+  std::map<std::pair<AlertKind, core::Operator>, uint64_t> open_;    // but late events; kept at 0 once seen
   std::vector<AlertCount> counts_;
   std::atomic<uint64_t> cursor_{0};
 

@@ -125,7 +125,8 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Histogram>& http_seconds;
 };
 
-// The figures read at scrape time: the store's and the watch hub's.
+// The figures read at scrape time: the store's, the watch hub's and the
+// alert monitor's.
 class Metrics::StoreCollector final : public prometheus::Collectable {
  public:
   void Watch(const storage::TrackingStore* store, const WatchHub* hub, const AlertMonitor* alerts) {

@@ -22,3 +22,7 @@ key=example-uz-staff-0123456789
     --items 2000 --batch-size 100 --duration 3 --report-every 1 --server-pid $server --max-rss-growth 1000
 kill -TERM $server
 wait $server
+# The gateway against gRPC (bench/gateway_vs_grpc.sh, its own server): every HTTP read found its item.
+gateway=$("$(dirname "$0")/../bench/gateway_vs_grpc.sh" "$(dirname "$pochta")" 1 1 2000)
+echo "$gateway"
+grep -q "non-2xx: 0)" <<< "$gateway"
