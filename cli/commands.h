@@ -95,6 +95,7 @@ struct SimulateOptions {
   std::string sweep;  // "SECTION.NAME=V1,V2,..."
   std::optional<int> replication_index;  // run only this replication, for pochta merge
   std::string trace;  // also write the events to this trace file
+  std::optional<int> until;  // stop at the start of this day of the run
 };
 CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options);
 int RunSimulate(const SimulateOptions& options);
@@ -116,6 +117,24 @@ struct PlanOptions {
 };
 CLI::App* AddPlanCommand(CLI::App& app, PlanOptions& options);
 int RunPlan(const PlanOptions& options);
+
+struct ForecastOptions {
+  std::string db;
+  int days = 14;
+  std::string scenario = "h1-2025";
+  int replications = 10;
+  int jobs = 2;
+  std::optional<uint64_t> seed;
+  std::string at;                        // RFC 3339, "latest", or empty: now
+  std::vector<std::string> close_links;  // FROM:TO[:START_DAY:DAYS]
+  std::vector<std::string> set;          // SECTION.NAME=VALUE
+  std::string json;
+  int show = 10;
+  std::string network_file = DefaultNetworkFile();
+  std::string operators_file = DefaultOperatorsFile();
+};
+CLI::App* AddForecastCommand(CLI::App& app, ForecastOptions& options);
+int RunForecast(const ForecastOptions& options);
 
 struct MergeOptions {
   std::vector<std::string> parts;  // simulate --replication-index --json outputs

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   pochta::cli::ReplayOptions replay;
   pochta::cli::CompareOptions compare;
   pochta::cli::PlanOptions plan;
+  pochta::cli::ForecastOptions forecast;
   pochta::cli::MergeOptions merge;
   CLI::App* network_command = pochta::cli::AddNetworkCommand(app, network);
   CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   CLI::App* replay_command = pochta::cli::AddReplayCommand(app, replay);
   CLI::App* compare_command = pochta::cli::AddCompareCommand(app, compare);
   CLI::App* plan_command = pochta::cli::AddPlanCommand(app, plan);
+  CLI::App* forecast_command = pochta::cli::AddForecastCommand(app, forecast);
   CLI::App* merge_command = pochta::cli::AddMergeCommand(app, merge);
   try {
     app.parse(argc, argv);
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   if (replay_command->parsed()) return pochta::cli::RunReplay(replay);
   if (compare_command->parsed()) return pochta::cli::RunCompare(compare);
   if (plan_command->parsed()) return pochta::cli::RunPlan(plan);
+  if (forecast_command->parsed()) return pochta::cli::RunForecast(forecast);
   if (merge_command->parsed()) return pochta::cli::RunMerge(merge);
   return pochta::cli::kExitUsage;
 }

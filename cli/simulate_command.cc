@@ -15,6 +15,7 @@
 #include "fmt/chrono.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
+#include "sim/local_time.h"
 #include "sim/postal/model.h"
 #include "sim/postal/replications.h"
 #include "sim/trace.h"
@@ -23,9 +24,11 @@
 namespace pochta::cli {
 namespace {
 
-// Hands every record to each of its sinks.
+// Hands every record to each of its sinks; with --until, not the events
+// reported after it.
 class TeeSink final : public sim::EventSink {
  public:
+  explicit TeeSink(std::optional<core::Timestamp> until) : until_(until) {}
   void Add(sim::EventSink* sink) { sinks_.push_back(sink); }
   bool empty() const { return sinks_.empty(); }
   void PreAdvice(const core::Item& item) override {
@@ -36,10 +39,12 @@ class TeeSink final : public sim::EventSink {
   }
   void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
              core::Timestamp reported_at) override {
+    if (until_ && reported_at > *until_) return;
     for (sim::EventSink* s : sinks_) s->Event(item, event, by, reported_at);
   }
 
  private:
+  std::optional<core::Timestamp> until_;
   std::vector<sim::EventSink*> sinks_;
 };
 
@@ -249,6 +254,10 @@ CLI::App* AddSimulateCommand(CLI::App& app, SimulateOptions& options) {
   cmd->add_option("--operators", options.operators_file,
                   "Operators file: partners, transit operators and their offices")
       ->capture_default_str();
+  cmd->add_option("--until", options.until,
+                  "Stop at the start of this day of the run (Tashkent midnight): the store holds what was reported "
+                  "by then, a network in mid-flow to forecast from")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--replications", options.replications,
                   "Run this many seeds (from the scenario's) in memory and report means with 95% confidence intervals")
       ->check(CLI::Range(1, 10000));
@@ -293,8 +302,14 @@ int RunSimulate(const SimulateOptions& options) {
   // The store's clock stands at the end of the simulated time: nothing it
   // stamps depends on when the simulation ran, so the same scenario and seed
   // give the same store.
-  const core::ManualClock simulated_end(
-      core::Timestamp(std::chrono::seconds(scenario->start + int64_t(scenario->days + scenario->drain_days) * 86400)));
+  // --until: the run stops at the midnight that starts that day, in Tashkent.
+  std::optional<sim::Time> until;
+  if (options.until) {
+    const sim::LocalTime uz = sim::LocalTime::Load(scenario->time_zone).value();
+    until = uz.Midnight(scenario->start / 86400 + *options.until);
+  }
+  const core::ManualClock simulated_end(core::Timestamp(
+      std::chrono::seconds(until.value_or(scenario->start + int64_t(scenario->days + scenario->drain_days) * 86400))));
   if (!options.no_store) {
     storage::StoreOptions store_options;
     store_options.durability = storage::Durability::kBuffered;
@@ -317,15 +332,15 @@ int RunSimulate(const SimulateOptions& options) {
     }
     trace = *std::move(created);
   }
-  TeeSink tee;
+  TeeSink tee(until ? std::optional(simulated_end.Now()) : std::nullopt);
   if (sink) tee.Add(sink.get());
   if (trace) tee.Add(trace.get());
 
   const auto start = std::chrono::steady_clock::now();
   Progress progress("simulate", "days");
-  progress.Expect(size_t(scenario->days + scenario->drain_days));
+  progress.Expect(size_t(options.until.value_or(scenario->days + scenario->drain_days)));
   sim::PostalModel model(*scenario, *network, tee.empty() ? nullptr : &tee);
-  const sim::RunSummary summary = model.Run([&progress](int, int) { progress.Done(); });
+  const sim::RunSummary summary = model.Run([&progress](int, int) { progress.Done(); }, until);
   progress.Finish();
   if (trace) {
     if (absl::Status s = trace->Close(); !s.ok()) {
@@ -345,8 +360,9 @@ int RunSimulate(const SimulateOptions& options) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const auto started = std::chrono::sys_seconds(std::chrono::seconds(scenario->start));
-  fmt::print("pochta simulate {} (seed {}): {} days of postings from {:%Y-%m-%d}, then {} days to drain\n",
-             scenario->name, scenario->seed, scenario->days, started, scenario->drain_days);
+  fmt::print("pochta simulate {} (seed {}): {} days of postings from {:%Y-%m-%d}, then {} days to drain{}\n",
+             scenario->name, scenario->seed, scenario->days, started, scenario->drain_days,
+             options.until ? fmt::format("; stopped at the start of day {}", *options.until) : "");
   uint64_t items = 0;
   for (const sim::OperatorFlow& f : scenario->operators) items += summary.operators.at(sim::Label(f)).posted;
   fmt::print("  {} items, {} tracking events, {} kernel events in {:.1f} s\n", Thousands(items),

@@ -1,5 +1,8 @@
 #include "sim/random.h"
 
+#include <algorithm>
+
+#include "boost/math/special_functions/erf.hpp"
 #include "core/hash.h"
 
 namespace pochta::sim {
@@ -65,6 +68,38 @@ double Rng::Normal(double mean, double sd) {
 double Rng::LogNormal(double mean, double cv) {
   const double sigma2 = std::log1p(cv * cv);
   return std::exp(Normal(std::log(mean) - sigma2 / 2, std::sqrt(sigma2)));
+}
+
+namespace {
+
+struct LogNormalParameters {
+  double mu, sigma;
+};
+
+LogNormalParameters Parameters(double mean, double cv) {
+  const double sigma2 = std::log1p(cv * cv);
+  return {std::log(mean) - sigma2 / 2, std::sqrt(sigma2)};
+}
+
+// The standard normal's distribution function at z.
+double Phi(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+}  // namespace
+
+double LogNormalSurvival(double mean, double cv, double x) {
+  if (x <= 0) return 1;
+  const LogNormalParameters p = Parameters(mean, cv);
+  return 1 - Phi((std::log(x) - p.mu) / p.sigma);
+}
+
+double Rng::LogNormalAbove(double mean, double cv, double floor) {
+  const LogNormalParameters p = Parameters(mean, cv);
+  const double below = floor > 0 ? Phi((std::log(floor) - p.mu) / p.sigma) : 0;
+  const double u = below + Uniform() * (1 - below);
+  if (u <= 0 || u >= 1 - 1e-12) return std::max(floor, 0.0);
+  // Phi^-1(u) = -sqrt(2) erfc^-1(2u).
+  const double z = -std::sqrt(2.0) * boost::math::erfc_inv(2 * u);
+  return std::max(floor, std::exp(p.mu + p.sigma * z));
 }
 
 Rng RandomStreams::Stream(std::string_view purpose) const {

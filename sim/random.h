@@ -52,6 +52,10 @@ class Rng {
   double Normal(double mean, double sd);
   // Log-normal with the given mean and coefficient of variation.
   double LogNormal(double mean, double cv);
+  // The same, given that it is above `floor`: what is left of a duration
+  // that has lasted `floor` so far, plus `floor` (inverse transform of the
+  // distribution's tail). `floor` itself where the tail is too thin to draw.
+  double LogNormalAbove(double mean, double cv, double floor);
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -66,6 +70,10 @@ class Rng {
   static const Ziggurat kZiggurat;
   uint64_t s_[4];
 };
+
+// The probability that a log-normal with this mean and coefficient of
+// variation exceeds x.
+double LogNormalSurvival(double mean, double cv, double x);
 
 class RandomStreams {
  public:

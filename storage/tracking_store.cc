@@ -13,6 +13,7 @@
 #include "core/hash.h"
 #include "fmt/format.h"
 #include "rocksdb/db.h"
+#include "rocksdb/snapshot.h"
 #include "rocksdb/statistics.h"
 #include "rocksdb/write_batch.h"
 #include "storage/internal/codec.h"
@@ -550,6 +551,37 @@ absl::StatusOr<VerifyReport> TrackingStore::Verify() const {
   }
   d.db->ReleaseSnapshot(snapshot);
   return report;
+}
+
+absl::Status TrackingStore::ForEachInFlow(
+    const std::function<bool(const ItemState& state, const core::Item* item)>& visit) const {
+  const Impl& d = *impl_;
+  rocksdb::ManagedSnapshot snapshot(d.db.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  read.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> states(d.db->NewIterator(read, d.cf[internal::kState]));
+  std::unique_ptr<rocksdb::Iterator> items(d.db->NewIterator(read, d.cf[internal::kItems]));
+  items->SeekToFirst();
+  // Both families are keyed by item: walk them side by side.
+  for (states->SeekToFirst(); states->Valid(); states->Next()) {
+    const std::string_view key = states->key().ToStringView();
+    const std::optional<core::ItemId> id = internal::ItemFromHead(key);
+    if (!id) return absl::DataLossError(fmt::format("state {}: not an S10 item key", internal::Hex(key)));
+    absl::StatusOr<ItemState> state = internal::DecodeState(*id, states->value().ToStringView(), key);
+    if (!state.ok()) return state.status();
+    if (state->status == core::ItemStatus::kDelivered || state->status == core::ItemStatus::kReturned) continue;
+    while (items->Valid() && items->key().ToStringView() < key) items->Next();
+    std::optional<core::Item> item;
+    if (state->has_preadvice && items->Valid() && items->key().ToStringView() == key) {
+      absl::StatusOr<core::Item> decoded = internal::DecodeItem(*id, items->value().ToStringView(), key);
+      if (!decoded.ok()) return decoded.status();
+      item = *std::move(decoded);
+    }
+    if (!visit(*state, item ? &*item : nullptr)) return absl::OkStatus();
+  }
+  if (absl::Status s = FromRocks(states->status(), "cannot read states"); !s.ok()) return s;
+  return FromRocks(items->status(), "cannot read pre-advice");
 }
 
 absl::StatusOr<StoreStats> TrackingStore::Stats() const {

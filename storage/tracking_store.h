@@ -371,6 +371,12 @@ class TrackingStore {
   // how many entries it deleted.
   absl::StatusOr<uint64_t> TrimFeed(core::Timestamp before);
 
+  // Every item still in flow (neither delivered nor returned), in key
+  // order, with its pre-advice when it has one (else null), from one
+  // snapshot: what a forecast starts from. Writes go on meanwhile and are
+  // not seen. `visit` returns false to stop early.
+  absl::Status ForEachInFlow(const std::function<bool(const ItemState& state, const core::Item* item)>& visit) const;
+
   // Recomputes every item's state from its events and pre-advice and checks
   // it, and every index entry, against what is stored.
   absl::StatusOr<VerifyReport> Verify() const;

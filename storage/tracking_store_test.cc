@@ -591,6 +591,33 @@ TEST_F(StoreTest, StatsCountItemsAndEvents) {
   EXPECT_EQ(stats.by_country, (std::vector<std::pair<std::string, uint64_t>>{{"CN", 2}, {"LV", 1}}));
 }
 
+TEST_F(StoreTest, ForEachInFlowGivesTheItemsNotYetDeliveredWithTheirPreAdvice) {
+  Append(Events(TestItemId(1), TestHistory(kEpoch2025)));  // delivered
+  Append({Reported(TestItemId(2), {EventCode::kEMD, kEpoch2025, "UZTASA"})});
+  const core::Item lv = TestPreAdvice(TestItemId(3, "LV"), kEpoch2025);
+  ASSERT_TRUE(store_->PutItems({&lv, 1}).ok());
+  Append({Reported(TestItemId(4), {EventCode::kEMH, kEpoch2025, "140105", core::NonDeliveryMeasure::kReturnToSender})});
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store_
+                  ->ForEachInFlow([&](const ItemState& state, const core::Item* item) {
+                    seen.push_back(state.id.ToString() + (item ? " pre-advised" : ""));
+                    if (item) EXPECT_EQ(*item, lv);
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{TestItemId(2).ToString(), TestItemId(3, "LV").ToString() + " pre-advised"}));
+  // Stopping early stops.
+  seen.clear();
+  ASSERT_TRUE(store_
+                  ->ForEachInFlow([&](const ItemState& state, const core::Item*) {
+                    seen.push_back(state.id.ToString());
+                    return false;
+                  })
+                  .ok());
+  EXPECT_EQ(seen.size(), 1u);
+}
+
 void Tamper(const std::string& dir, internal::Family family, const std::string& key, const std::string* value) {
   ASSERT_TRUE(testing::Tamper(dir, family, key, value));
 }

@@ -300,6 +300,64 @@ TEST(CliTest, ASimulatedStoreListsEveryItemOfADispatchAndThoseNotScanned) {
   EXPECT_GT(missing, 50u) << "missent receptacles 200 days late are still missing at the end of the run";
 }
 
+TEST(CliTest, ForecastRunsOnFromAStoreStoppedMidFlow) {
+  const std::string base = testing::TempDir() + "forecast-" + std::to_string(getpid());
+  std::filesystem::remove_all(base + ".db");
+  const Result sim = Pochta("simulate " + SmallScenario() + " --until 8 --db " + base + ".db");
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  EXPECT_TRUE(Contains(sim.out, "stopped at the start of day 8")) << sim.out;
+  const Result stats = Pochta("store stats " + base + ".db");
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_TRUE(Contains(stats.out, "in-transit")) << stats.out;  // a network in mid-flow
+
+  const Result run = Pochta("forecast --db " + base + ".db --scenario " + SmallScenario() +
+                            " --at latest --days 14 --replications 3 --json " + base + ".json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Contains(run.out, "items in flow in " + base + ".db at 2025-01-08")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "UZTASA in customs, all channels")) << run.out;
+  const nlohmann::json f = nlohmann::json::parse(ReadFile(base + ".json"));
+  EXPECT_EQ(f["replications"], 3);
+  const size_t items = f["items"].size();
+  EXPECT_GT(items, 1000u);
+  EXPECT_EQ(f["placed"], items);  // goods only: every item placed
+  size_t delivered = 0;
+  for (const nlohmann::json& item : f["items"]) {
+    if (item["p50"].is_null()) continue;
+    ++delivered;
+    EXPECT_LE(item["p10"].get<int64_t>(), item["p50"].get<int64_t>());
+    if (!item["p90"].is_null()) EXPECT_LE(item["p50"].get<int64_t>(), item["p90"].get<int64_t>());
+  }
+  EXPECT_GT(delivered, items * 8 / 10);
+  EXPECT_EQ(f["backlog"]["facilities"][1]["name"], "UZTASA in customs, all channels");
+
+  // A closure of the trunk to Samarkand for the whole forecast delays what goes there.
+  const Result closed =
+      Pochta("forecast --db " + base + ".db --scenario " + SmallScenario() +
+             " --at latest --days 14 --replications 3 --close-link UZTASA:SC-SKD --json " + base + "-closed.json");
+  ASSERT_EQ(closed.exit_code, 0) << closed.err;
+  const nlohmann::json g = nlohmann::json::parse(ReadFile(base + "-closed.json"));
+  EXPECT_GE(g["late"]["all"]["mean"].get<double>(), f["late"]["all"]["mean"].get<double>());
+}
+
+TEST(CliTest, ForecastRefusesBadInputNamingIt) {
+  const std::string db = testing::TempDir() + "forecast-missing-" + std::to_string(getpid()) + ".db";
+  Result run = Pochta("forecast --db " + db);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, db)) << run.err;
+  run = Pochta("forecast --db " + db + " --at yesterday");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(Contains(run.err, "--at \"yesterday\" is not an RFC 3339 time")) << run.err;
+  run = Pochta("forecast --db " + db + " --close-link UZTASA");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "--close-link \"UZTASA\" must be FROM:TO")) << run.err;
+  run = Pochta("forecast --db " + db + " --close-link UZTASA:140105");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "there is no link between them")) << run.err;
+  run = Pochta("forecast --db " + db + " --set customs.officers=many");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "customs.officers")) << run.err;
+}
+
 TEST(CliTest, SimulateOutputsAreByteIdenticalForTheSameSeed) {
   const std::string base = testing::TempDir() + "same-" + std::to_string(getpid());
   std::string files[2];

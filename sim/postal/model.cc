@@ -1,6 +1,10 @@
 #include "sim/postal/model.h"
 
+#include <map>
+#include <tuple>
+
 #include "fmt/format.h"
+#include "sim/postal/forecast.h"
 #include "sim/postal/internal/abroad.h"
 #include "sim/postal/internal/carriers.h"
 #include "sim/postal/internal/context.h"
@@ -9,6 +13,7 @@
 #include "sim/postal/internal/inward.h"
 #include "sim/postal/internal/linehaul.h"
 #include "sim/postal/internal/origin.h"
+#include "sim/postal/internal/placement.h"
 #include "sim/postal/internal/returns.h"
 #include "sim/postal/internal/statistics.h"
 
@@ -20,8 +25,8 @@ using internal::kDay;
 // the next through one call (see internal/context.h).
 class PostalModel::Impl final : public EventHandler {
  public:
-  Impl(const Scenario& s, const core::Network& network, EventSink* sink)
-      : ctx_(s, network, sink),
+  Impl(const Scenario& s, const core::Network& network, EventSink* sink, const ForecastStart* from)
+      : ctx_(s, network, sink, from ? std::optional<Time>(from->now) : std::nullopt),
         statistics_(ctx_),
         returns_(ctx_),
         delivery_(ctx_, statistics_, returns_),
@@ -30,23 +35,29 @@ class PostalModel::Impl final : public EventHandler {
         abroad_(ctx_, statistics_),
         carriers_(ctx_, inward_, abroad_),
         dispatching_(ctx_, carriers_),
-        origin_(ctx_, dispatching_, statistics_) {
+        origin_(ctx_, dispatching_, statistics_),
+        from_(from) {
     statistics_.Observe(inward_);
     statistics_.Observe(carriers_);
     statistics_.Observe(linehaul_);
   }
 
-  RunSummary Run(const std::function<void(int, int)>& progress) {
+  RunSummary Run(const std::function<void(int, int)>& progress, std::optional<Time> until) {
     progress_ = progress;
     origin_.Start();
     for (int64_t day = ctx_.first_day; ctx_.uz.Midnight(day) < ctx_.end; ++day) {
       inward_.ScheduleShifts(day);
-      ctx_.sim.Schedule(ctx_.uz.Midnight(day), this, uint64_t(day - ctx_.first_day));
+      if (ctx_.uz.Midnight(day) >= ctx_.start)
+        ctx_.sim.Schedule(ctx_.uz.Midnight(day), this, uint64_t(day - ctx_.first_day));
     }
     statistics_.Start();
     returns_.Start();
     linehaul_.ScheduleClosures();
-    ctx_.sim.RunUntil(ctx_.end);
+    if (from_) {
+      inward_.Start();
+      Place(from_->items);
+    }
+    ctx_.sim.RunUntil(std::min(ctx_.end, until.value_or(ctx_.end)));
     RunSummary out = statistics_.Summary();
     for (uint32_t op = 0; op < ctx_.s.operators.size(); ++op) {
       const internal::Carriers::Exchange& e = carriers_.exchanged(op);
@@ -69,6 +80,13 @@ class PostalModel::Impl final : public EventHandler {
   }
 
   const std::vector<HourlySample>& hourly() const { return statistics_.hourly(); }
+  std::vector<std::optional<InFlowEnd>> in_flow_ends() const {
+    std::vector<std::optional<InFlowEnd>> out(placed_.size());
+    for (size_t k = 0; k < placed_.size(); ++k) {
+      if (placed_[k] != internal::kNone) out[k] = statistics_.placed_ends()[placed_[k]];
+    }
+    return out;
+  }
   const std::vector<std::string>& facility_names() const { return statistics_.facility_names(); }
 
   void OnEvent(Simulation&, uint64_t day) override {  // a new day
@@ -86,7 +104,51 @@ class PostalModel::Impl final : public EventHandler {
   internal::Carriers carriers_;
   internal::Dispatching dispatching_;
   internal::Origin origin_;
+  // A forecast's items in flow: each one's record, resumed at its stage.
+  // Items of one receptacle whose latest event is the same travel on
+  // together.
+  void Place(std::span<const ItemInFlow> items) {
+    using internal::Stage;
+    placed_.assign(items.size(), internal::kNone);
+    std::map<std::tuple<std::string, core::EventCode, Time>, uint32_t> receptacles;
+    for (size_t k = 0; k < items.size(); ++k) {
+      const ItemInFlow& item = items[k];
+      const absl::StatusOr<internal::Placement> p = internal::Place(ctx_.s, ctx_.network, item);
+      if (!p.ok()) continue;
+      const uint32_t i = placed_[k] = origin_.Place(p->flow, item, p->office);
+      switch (p->stage) {
+        case Stage::kOrigin: origin_.Resume(i); break;
+        case Stage::kOutward: dispatching_.Receive(i); break;
+        case Stage::kCarriers: {
+          const core::EventCode code = item.latest ? item.latest->code : core::EventCode::kEMA;
+          const Time since = item.latest ? internal::ToTime(item.latest->time) : 0;
+          auto [it, added] = receptacles.try_emplace(
+              {item.receptacle_id.empty() ? item.id.ToString() : item.receptacle_id, code, since},
+              uint32_t(ctx_.receptacles.size()));
+          if (added) {
+            ctx_.receptacles.push_back({{},
+                                        uint32_t(ctx_.s.dispatching.receptacle_tare_kg * 1000),
+                                        uint8_t(p->flow),
+                                        ctx_.items[i].registered});
+          }
+          internal::ReceptacleRecord& r = ctx_.receptacles[it->second];
+          r.items.push_back(i);
+          r.gross_g += ctx_.items[i].weight_g;
+          ctx_.items[i].receptacle = it->second;
+          break;
+        }
+        case Stage::kInward: inward_.Resume(i, *item.latest); break;
+        case Stage::kLineHaul: linehaul_.Resume(i, *item.latest, p->facility.value_or(ctx_.exchange)); break;
+        case Stage::kDelivery: delivery_.Resume(i, *item.latest); break;
+      }
+    }
+    for (const auto& [key, r] : receptacles) carriers_.Resume(r, std::get<1>(key), std::get<2>(key));
+    statistics_.TrackPlaced(ctx_.items.size());
+  }
+
   std::function<void(int, int)> progress_;
+  const ForecastStart* from_;
+  std::vector<uint32_t> placed_;  // by item of the forecast start: its index, or kNone
 };
 
 absl::Status CheckAgainstNetwork(const Scenario& s, const core::Network& network) {
@@ -116,14 +178,19 @@ absl::Status CheckAgainstNetwork(const Scenario& s, const core::Network& network
   return absl::OkStatus();
 }
 
-PostalModel::PostalModel(const Scenario& scenario, const core::Network& network, EventSink* sink)
-    : impl_(std::make_unique<Impl>(scenario, network, sink)) {}
+PostalModel::PostalModel(const Scenario& scenario, const core::Network& network, EventSink* sink,
+                         const ForecastStart* from)
+    : impl_(std::make_unique<Impl>(scenario, network, sink, from)) {}
 
 PostalModel::~PostalModel() = default;
 
-RunSummary PostalModel::Run(const std::function<void(int, int)>& progress) { return impl_->Run(progress); }
+RunSummary PostalModel::Run(const std::function<void(int, int)>& progress, std::optional<Time> until) {
+  return impl_->Run(progress, until);
+}
 
 const std::vector<HourlySample>& PostalModel::hourly() const { return impl_->hourly(); }
+
+std::vector<std::optional<InFlowEnd>> PostalModel::in_flow_ends() const { return impl_->in_flow_ends(); }
 
 const std::vector<std::string>& PostalModel::facility_names() const { return impl_->facility_names(); }
 

@@ -28,10 +28,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/routing.h"
+#include "sim/kernel.h"
 #include "sim/postal/event_sink.h"
 #include "sim/postal/scenario.h"
 
@@ -136,6 +138,14 @@ struct HourlySample {
   std::vector<FacilityHour> facilities;  // in the order of PostalModel::facility_names()
 };
 
+struct ForecastStart;  // forecast.h
+
+// How an item a forecast placed ended in one run.
+struct InFlowEnd {
+  Time at = 0;             // 0: still in flow at the end of the run
+  bool delivered = false;  // else returned to its sender
+};
+
 // InvalidArgument when the scenario names what the network lacks: a closed
 // link's facilities, a region prefix.
 absl::Status CheckAgainstNetwork(const Scenario& scenario, const core::Network& network);
@@ -143,16 +153,23 @@ absl::Status CheckAgainstNetwork(const Scenario& scenario, const core::Network& 
 class PostalModel {
  public:
   // REQUIRES: network outlives the model; sink may be null (no records).
-  PostalModel(const Scenario& scenario, const core::Network& network, EventSink* sink);
+  // With `from` (a forecast, forecast.h), the run starts at from->now with
+  // its items placed where they are; REQUIRES: it outlives the model.
+  PostalModel(const Scenario& scenario, const core::Network& network, EventSink* sink,
+              const ForecastStart* from = nullptr);
   ~PostalModel();
 
-  // Runs the scenario to its end (arrival days plus drain days). `progress`
-  // (may be empty) is called once per simulated day with the day number.
-  RunSummary Run(const std::function<void(int day, int days)>& progress = {});
+  // Runs the scenario to its end (arrival days plus drain days), or to
+  // `until` when that comes first. `progress` (may be empty) is called once
+  // per simulated day with the day number.
+  RunSummary Run(const std::function<void(int day, int days)>& progress = {}, std::optional<Time> until = {});
   const std::vector<HourlySample>& hourly() const;
   // The Tashkent stages, then the office of exchange's and the sorting
   // centres' line-haul departures.
   const std::vector<std::string>& facility_names() const;
+  // With a forecast start, after Run: how each of its items ended, as they
+  // were given; nothing for an item not placed.
+  std::vector<std::optional<InFlowEnd>> in_flow_ends() const;
 
  private:
   class Impl;

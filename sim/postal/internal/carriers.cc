@@ -32,6 +32,41 @@ void Carriers::Board(uint32_t r) {
       Payload(ctx_.s.operators[receptacle.op].transit_office.empty() ? kLanded : kAtTransit, r), kg);
 }
 
+void Carriers::Resume(uint32_t r, core::EventCode code, Time since) {
+  const OperatorFlow& f = ctx_.s.operators[ctx_.receptacles[r].op];
+  const Time now = ctx_.sim.now();
+  const bool transit = !f.transit_office.empty();
+  // Draws the time from `from` to the end of a log-normal wait of `mean`
+  // seconds that has lasted until now, and schedules `what` then.
+  const auto after = [&](Time from, double mean, double cv, What what) {
+    const Time left = Time(rng_.LogNormalAbove(mean, cv, double(std::max<Time>(0, now - from))));
+    ctx_.sim.Schedule(std::max(now, from + left), this, Payload(what, r));
+  };
+  switch (code) {
+    case core::EventCode::kEMC: {
+      const Time arrives = since + Time(f.flight_hours * kHour);
+      if (arrives >= now) {
+        ctx_.sim.Schedule(arrives, this, Payload(transit ? kAtTransit : kLanded, r));
+      } else if (transit) {
+        after(arrives, f.transit_hours * kHour, f.transit_cv, kLanded);
+      } else {
+        // Landed; past the ground handling it was missent or left behind.
+        const Time handled = arrives + Time(ctx_.s.dispatching.ground_hours * kHour);
+        if (handled >= now) {
+          ctx_.sim.Schedule(handled, this, Payload(kAtExchange, r));
+        } else {
+          after(handled, ctx_.s.dispatching.missent_days * kDay, 0.5, kAtExchange);
+        }
+      }
+      break;
+    }
+    case core::EventCode::kEMJ: after(since, f.transit_hours * kHour, f.transit_cv, kLanded); break;
+    // Reported half-way through the time at the transit office.
+    case core::EventCode::kEMK: after(since, f.transit_hours * kHour / 2, f.transit_cv, kLanded); break;
+    default: Board(r); break;
+  }
+}
+
 Time Carriers::NextDeparture(uint32_t op, Time t) const { return flights_[op]->NextDeparture(t); }
 
 void Carriers::Departed(uint32_t r, Time at) {

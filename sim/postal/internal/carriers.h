@@ -27,6 +27,10 @@ class Carriers final : public EventHandler, public ObservedStage {
 
   // Receptacle r waits at its outward office of exchange for the next flight.
   void Board(uint32_t r);
+  // Receptacle r of a forecast's placed items, whose latest event was
+  // `code` (EMC, EMJ or EMK) at `since`: it goes on from there, after what
+  // is left of the flight, the transit or the ground handling.
+  void Resume(uint32_t r, core::EventCode code, Time since);
   // The first departure of operator op's flights at or after t.
   Time NextDeparture(uint32_t op, Time t) const;
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,14 +77,16 @@ class ObservedStage {
 };
 
 struct Context {
+  // The run starts at `from` (a forecast), else at the midnight in
+  // Tashkent of the scenario's first day.
   // REQUIRES: the scenario's time zones are known (ParseScenario checks).
-  Context(const Scenario& scenario, const core::Network& network, EventSink* sink)
+  Context(const Scenario& scenario, const core::Network& network, EventSink* sink, std::optional<Time> from)
       : s(scenario),
         network(network),
         sink(sink),
         uz(LocalTime::Load(scenario.time_zone).value()),
-        first_day(scenario.start / kDay),
-        start(uz.Midnight(first_day)),
+        first_day(from ? uz.DayOf(*from) : scenario.start / kDay),
+        start(from ? *from : uz.Midnight(first_day)),
         window_end(uz.Midnight(first_day + scenario.days)),
         end(window_end + Time(scenario.drain_days) * kDay),
         sim(start),
@@ -166,7 +169,7 @@ struct Context {
   std::vector<LocalTime> origin;  // each operator's clock
   std::vector<LocalTime> orders;  // each flow's customers' clock: the sellers' for consolidated goods
   const int64_t first_day;        // of postings, a local day number
-  const Time start;               // its midnight in Tashkent
+  const Time start;               // its midnight in Tashkent, or a forecast's start
   const Time window_end;          // midnight after the last day of postings
   const Time end;                 // the end of the run
   Simulation sim;
@@ -177,6 +180,11 @@ struct Context {
   uint64_t tracking_events = 0;
   std::map<std::string, std::pair<int, int>> dispatch_numbers;  // series -> (year, last number)
 };
+
+// A timestamp as the model's time, seconds since the Unix epoch.
+inline Time ToTime(core::Timestamp t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
 
 // The Gregorian year of instant t (UTC).
 inline int YearOf(Time t) {

@@ -56,9 +56,13 @@ void Delivery::Arrive(uint32_t i) {
 }
 
 void Delivery::Received(uint32_t i) {
+  ctx_.Emit(i, core::EventCode::kEMG, ctx_.sim.now(), ctx_.Code(ctx_.items[i].office));
+  Decide(i, true);
+}
+
+void Delivery::Decide(uint32_t i, bool counter) {
   const Time now = ctx_.sim.now();
   const ItemRecord& item = ctx_.items[i];
-  ctx_.Emit(i, core::EventCode::kEMG, now, ctx_.Code(item.office));
   // No draw where no item goes to a pickup point, so runs without them stay as they were.
   const std::span<const core::PickupPointId> points = ctx_.network.PickupPointsOf(core::FacilityId(item.office));
   const double pickup_share = ctx_.s.pickup_share[size_t(item.mail_class)];
@@ -68,12 +72,39 @@ void Delivery::Received(uint32_t i) {
     ctx_.sim.Schedule(NextRound(now), this, Payload(kPickupRound, i));
     return;
   }
-  if (rng_.Chance(ctx_.s.home_delivery[size_t(item.mail_class)])) {
+  if (rng_.Chance(ctx_.s.home_delivery[size_t(item.mail_class)]) || !counter) {
     ctx_.sim.Schedule(NextRound(now), this, Payload(kRound, i));
     return;
   }
   ctx_.Emit(i, core::EventCode::kEDH, now + 60, ctx_.Code(item.office));  // the notice
   AwaitCollection(i, now + 60, ctx_.s.holding_days);
+}
+
+void Delivery::Resume(uint32_t i, const core::TrackingEvent& e) {
+  const Time now = ctx_.sim.now(), since = ToTime(e.time);
+  switch (e.code) {
+    case core::EventCode::kEMG: Decide(i, now - since <= 60); return;  // the notice follows within a minute
+    case core::EventCode::kEDG:  // out on a round: it ends after what is left of it
+      Attempt(i, std::max(now, since + kHour + Time(rng_.Below(kLongestRound - kHour))));
+      return;
+    case core::EventCode::kEMH:
+      if (e.measure == core::NonDeliveryMeasure::kRedeliver) {
+        ctx_.items[i].attempts = 1;
+        ctx_.sim.Schedule(NextRound(std::max(now, since)), this, Payload(kRound, i));
+      } else {  // held for collection: the notice follows
+        AwaitCollection(i, since + 60, ctx_.s.holding_days);
+      }
+      return;
+    default: break;  // EDH, EDF: waiting for the addressee
+  }
+  for (const core::PickupPointId p : ctx_.network.PickupPointsOf(core::FacilityId(ctx_.items[i].office))) {
+    if (ctx_.network.pickup_point(p).code != e.office) continue;
+    pickup_of_.emplace(i, p);
+    ++occupied_[p.value()];
+    AwaitAtPickup(i, since);
+    return;
+  }
+  AwaitCollection(i, since, ctx_.s.holding_days);
 }
 
 void Delivery::OnEvent(Simulation& sim, uint64_t payload) {
@@ -119,18 +150,24 @@ void Delivery::ToPickup(uint32_t i) {
 }
 
 void Delivery::AtPickup(uint32_t i) {
-  const Time now = ctx_.sim.now();
+  ++pickup_.left;
+  const std::string& point = ctx_.network.pickup_point(pickup_of_.at(i)).code;
+  ctx_.Emit(i, core::EventCode::kEDH, ctx_.sim.now(), point);  // and the addressee gets a code by SMS
+  AwaitAtPickup(i, ctx_.sim.now());
+}
+
+void Delivery::AwaitAtPickup(uint32_t i, Time since) {
   const Scenario& s = ctx_.s;
   const core::PickupPoint& point = ctx_.network.pickup_point(pickup_of_.at(i));
-  ++pickup_.left;
-  ctx_.Emit(i, core::EventCode::kEDH, now, point.code);  // and the addressee gets a code by SMS
-  const double days = rng_.Exponential(s.pickup_collection_days);
-  if (rng_.Chance(s.collection_share) && days < s.pickup_holding_days) {
-    const Time at = now + std::max<Time>(60, Time(days * double(kDay)));
+  const auto [days, collects] =
+      Collection(double(std::max<Time>(0, ctx_.sim.now() - since)) / kDay, s.pickup_collection_days);
+  if (collects && days < s.pickup_holding_days) {
+    const Time at = std::max(ctx_.sim.now(), since + std::max<Time>(60, Time(days * double(kDay))));
     ctx_.sim.Schedule(point.kind == core::PickupKind::kLocker ? at : ctx_.NextOpen(at), this,
                       Payload(kCollectedAtPickup, i));
   } else {
-    ctx_.sim.Schedule(NextRound(now + Time(s.pickup_holding_days) * kDay), this, Payload(kPickupExpired, i));
+    ctx_.sim.Schedule(NextRound(std::max(ctx_.sim.now(), since + Time(s.pickup_holding_days) * kDay)), this,
+                      Payload(kPickupExpired, i));
   }
 }
 
@@ -155,12 +192,15 @@ void Delivery::LeavePickup(uint32_t i, bool collected) {
 }
 
 void Delivery::Round(uint32_t i) {
+  const Time now = ctx_.sim.now();
+  ctx_.Emit(i, core::EventCode::kEDG, now, ctx_.Code(ctx_.items[i].office));
+  Attempt(i, now + kHour + Time(rng_.Below(kLongestRound - kHour)));
+}
+
+void Delivery::Attempt(uint32_t i, Time done) {
   ItemRecord& item = ctx_.items[i];
   const std::string& office = ctx_.Code(item.office);
   const Scenario& s = ctx_.s;
-  const Time now = ctx_.sim.now();
-  ctx_.Emit(i, core::EventCode::kEDG, now, office);
-  const Time done = now + kHour + Time(rng_.Below(kLongestRound - kHour));
   if (rng_.Chance(s.delivery_success)) {
     ctx_.sim.Schedule(done, this, Payload(kDelivered, i));
     return;
@@ -177,17 +217,34 @@ void Delivery::Round(uint32_t i) {
   AwaitCollection(i, done + 60, s.holding_days);
 }
 
+std::pair<double, bool> Delivery::Collection(double waited, double mean_days) {
+  double days = rng_.Exponential(mean_days);
+  double share = ctx_.s.collection_share;
+  if (waited > 0) {
+    // Of the addressees who have not come in `waited` days, the share who
+    // will; the wait is memoryless.
+    const double coming = share * std::exp(-waited / mean_days);
+    share = coming / (coming + 1 - share);
+    days += waited;
+  }
+  return {days, rng_.Chance(share)};
+}
+
 void Delivery::AwaitCollection(uint32_t i, Time since, int holding_days) {
   const Scenario& s = ctx_.s;
+  // Collected on a day of the wait (below): placed by a forecast, the
+  // addressee has not come on the days gone by.
   const int64_t first = ctx_.uz.DayOf(since);
-  const double days = rng_.Exponential(s.collection_days);
-  if (rng_.Chance(s.collection_share) && days < holding_days) {
+  const auto [days, collects] =
+      Collection(ctx_.sim.now() > since ? double(ctx_.uz.DayOf(ctx_.sim.now()) - first) : 0, s.collection_days);
+  if (collects && days < holding_days) {
     // On that day of the holding period, at a time the office is open.
     const int open_seconds = s.office_close - s.office_open;
     const Time at = ctx_.uz.At(first + int64_t(days), s.office_open + int(rng_.Below(uint64_t(open_seconds))));
-    ctx_.sim.Schedule(ctx_.NextOpen(std::max(at, since + 60)), this, Payload(kCollected, i));
+    ctx_.sim.Schedule(ctx_.NextOpen(std::max({at, since + 60, ctx_.sim.now()})), this, Payload(kCollected, i));
   } else {
-    ctx_.sim.Schedule(ctx_.NextOpen(ctx_.uz.Midnight(first + holding_days)), this, Payload(kReturnAfterHold, i));
+    ctx_.sim.Schedule(ctx_.NextOpen(std::max(ctx_.sim.now(), ctx_.uz.Midnight(first + holding_days))), this,
+                      Payload(kReturnAfterHold, i));
   }
 }
 

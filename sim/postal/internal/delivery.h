@@ -34,6 +34,11 @@ class Delivery final : public EventHandler {
 
   // Item i has reached its delivery office.
   void Arrive(uint32_t i);
+  // Item i of a forecast, whose latest event `e` happened at its delivery
+  // office or pickup point: received (EMG), out on a round (EDG), after a
+  // failed attempt (EMH), or waiting for its addressee (EDH, EDF), for what
+  // is left of the wait.
+  void Resume(uint32_t i, const core::TrackingEvent& e);
 
   // Items delivered at the door, collected, and returned uncollected.
   uint64_t delivered_to_door() const { return door_; }
@@ -47,14 +52,25 @@ class Delivery final : public EventHandler {
   // The next round at or after t.
   Time NextRound(Time t) const;
   void Received(uint32_t i);
+  // Where received item i goes: to a pickup point, to the door or, if
+  // `counter`, to wait at the counter.
+  void Decide(uint32_t i, bool counter);
   void Round(uint32_t i);
+  // The delivery attempt of item i on a round, which ends at `done`.
+  void Attempt(uint32_t i, Time done);
+  // A wait for the addressee: the days from its start to collection (mean
+  // `mean_days`), and whether the addressee comes at all; for a wait placed
+  // by a forecast, given that nobody came in the `waited` days so far.
+  std::pair<double, bool> Collection(double waited, double mean_days);
   // The item waits at the office from `since` (a notice, EDH, was issued)
   // for `days`, then goes back to its sender.
   void AwaitCollection(uint32_t i, Time since, int days);
   // The round takes item i to its pickup point, if there is room.
   void ToPickup(uint32_t i);
-  // Item i is in its pickup point's compartment or on its shelf.
+  // Item i is in its pickup point's compartment or on its shelf, since
+  // `since` (AwaitAtPickup): collected there or taken back in time.
   void AtPickup(uint32_t i);
+  void AwaitAtPickup(uint32_t i, Time since);
   // Item i leaves its pickup point: collected, or taken back to its office.
   void LeavePickup(uint32_t i, bool collected);
 

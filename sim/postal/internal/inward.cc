@@ -48,8 +48,61 @@ void Inward::Open(uint32_t r) {
 }
 
 void Inward::ScheduleShifts(int64_t day) {
-  ctx_.sim.Schedule(ctx_.uz.At(day, ctx_.s.shift_start_hour * 3600), this, Payload(kShift, 1));
-  ctx_.sim.Schedule(ctx_.uz.At(day, ctx_.s.shift_end_hour * 3600), this, Payload(kShift, 0));
+  const Time start = ctx_.uz.At(day, ctx_.s.shift_start_hour * 3600);
+  const Time end = ctx_.uz.At(day, ctx_.s.shift_end_hour * 3600);
+  if (start >= ctx_.sim.now()) ctx_.sim.Schedule(start, this, Payload(kShift, 1));
+  if (end >= ctx_.sim.now()) ctx_.sim.Schedule(end, this, Payload(kShift, 0));
+}
+
+void Inward::Start() {
+  const int second = ctx_.uz.SecondOfDay(ctx_.sim.now());
+  if (second > ctx_.s.shift_start_hour * 3600 && second < ctx_.s.shift_end_hour * 3600) {
+    OnEvent(ctx_.sim, Payload(kShift, 1));
+  }
+}
+
+void Inward::Resume(uint32_t i, const core::TrackingEvent& e) {
+  const Scenario::Customs& c = ctx_.s.customs;
+  const Time now = ctx_.sim.now(), since = ToTime(e.time);
+  const double elapsed = double(std::max<Time>(0, now - since));
+  ctx_.items[i].at = ctx_.exchange;
+  // What is left of a log-normal hold of `mean` seconds that has lasted until now.
+  const auto hold = [&](double mean, What then) {
+    ctx_.sim.Schedule(std::max(now, since + Time(rng_.LogNormalAbove(mean, 0.8, elapsed))), this, Payload(then, i));
+  };
+  switch (e.code) {
+    case core::EventCode::kEDC: sort_.Request(this, Payload(kSortStart, i)); return;
+    case core::EventCode::kEDB:
+    case core::EventCode::kEME: break;
+    default: scan_.Request(this, Payload(kScanStart, i)); return;  // EMD, EDA
+  }
+  peak_in_customs_ = std::max(peak_in_customs_, ++in_customs_);
+  if (e.code == core::EventCode::kEDB) {  // presented, no hold: the green channel
+    ctx_.sim.Schedule(now + 1 + Time(rng_.Exponential(c.green_minutes * 60)), this, Payload(kCleared, i));
+    return;
+  }
+  switch (e.reason) {
+    case core::EventReason::kInspection:
+      // Waiting for an officer, unless held longer than the wait ever is
+      // before a stage starts: inspected, then held for documents.
+      if (elapsed < kHour) {
+        customs_.Request(this, Payload(kInspectionStart, i));
+      } else {
+        hold(c.red_hold_hours * kHour, kCleared);
+      }
+      break;
+    case core::EventReason::kDutyPayment: {
+      // Of the addressees who have not paid yet, those who never will.
+      const double paying = (1 - c.unpaid_share) * LogNormalSurvival(c.duty_days * kDay, 0.8, elapsed);
+      if (rng_.Chance(c.unpaid_share / (c.unpaid_share + paying))) {
+        ctx_.sim.Schedule(std::max(now, since + Time(ctx_.s.holding_days) * kDay), this, Payload(kUnpaidReturn, i));
+      } else {
+        hold(c.duty_days * kDay, kDutyPaid);
+      }
+      break;
+    }
+    default: hold(c.yellow_hours * kHour, kCleared); break;  // documents checked
+  }
 }
 
 void Inward::OnEvent(Simulation& sim, uint64_t payload) {

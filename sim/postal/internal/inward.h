@@ -26,8 +26,14 @@ class Inward final : public EventHandler, public ObservedStage {
 
   // Receptacle r has reached the office of exchange: its items are scanned in.
   void Open(uint32_t r);
-  // Schedules the shifts of a local day.
+  // Schedules the shifts of a local day, those still to come.
   void ScheduleShifts(int64_t day);
+  // For a run that starts during a shift: the lines are staffed now.
+  void Start();
+  // Item i of a forecast, whose latest event `e` happened here: it waits
+  // for the arrival scan (EMD, EDA), is in customs (EDB, EME: for what is
+  // left of its hold, by the reason) or waits to be sorted (EDC).
+  void Resume(uint32_t i, const core::TrackingEvent& e);
 
   int64_t in_customs() const { return in_customs_; }
   const RunSummary::CustomsCounts& customs() const { return counts_; }

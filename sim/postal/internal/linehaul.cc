@@ -90,6 +90,32 @@ void LineHaul::Forward(uint32_t i) {
   Transport(item.link).Board(Payload(kArrive, i));
 }
 
+void LineHaul::Resume(uint32_t i, const core::TrackingEvent& e, uint32_t at) {
+  ItemRecord& item = ctx_.items[i];
+  const Time now = ctx_.sim.now(), since = ToTime(e.time);
+  item.at = at;
+  if (e.code == core::EventCode::kEDD) {
+    ctx_.sim.Schedule(std::max(now, since + handling_[at]), this, Payload(kHubDone, i));
+    return;
+  }
+  const core::RouteDecision d = router_.RouteTo(core::FacilityId(at), core::FacilityId(item.office));
+  if (d.outcome != core::RouteOutcome::kForward) {
+    Forward(i);
+    return;
+  }
+  item.link = d.next.value();
+  ScheduledTransport& transport = Transport(item.link);
+  // EMF is scanned as the transport leaves; EDE before it does.
+  const bool scanned_out = e.code == core::EventCode::kEMF;
+  const Time left = scanned_out ? since : transport.NextDeparture(since);
+  if (!scanned_out && left >= now) {
+    transport.Board(Payload(kArrive, i));
+  } else {
+    ctx_.sim.Schedule(std::max(now, left + Time(ctx_.network.links()[item.link].minutes) * 60), this,
+                      Payload(kArrive, i));
+  }
+}
+
 void LineHaul::Arrive(uint32_t i) {
   ItemRecord& item = ctx_.items[i];
   const core::Link& l = ctx_.network.links()[item.link];

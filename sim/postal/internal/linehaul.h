@@ -24,6 +24,11 @@ class LineHaul final : public EventHandler, public ObservedStage {
 
   // Sends item i on towards its office from where it is.
   void Forward(uint32_t i);
+  // Item i of a forecast, whose latest event `e` happened at facility `at`:
+  // on the road from the office of exchange (EMF), handled at a sorting
+  // centre (EDD), or scanned out of one (EDE) and waiting for its departure
+  // or, if that has left, on the road.
+  void Resume(uint32_t i, const core::TrackingEvent& e, uint32_t at);
   // Schedules the scenario's closures and reopenings.
   void ScheduleClosures();
 

@@ -20,7 +20,7 @@ enum What : uint32_t {
 }  // namespace
 
 Origin::Origin(Context& ctx, Dispatching& dispatching, Statistics& statistics)
-    : ctx_(ctx), dispatching_(dispatching), statistics_(statistics) {
+    : ctx_(ctx), dispatching_(dispatching), statistics_(statistics), in_flow_(ctx.streams.Stream("in flow/origin")) {
   const core::Network& network = ctx.network;
   for (const OperatorFlow& f : ctx.s.operators) {
     arrivals_.push_back(ctx.streams.Stream("arrivals/" + Label(f)));
@@ -150,11 +150,10 @@ core::ItemId Origin::NextId(uint32_t o, const std::string& indicator) {
 }
 
 void Origin::Post(uint32_t o) {
-  const Scenario& s = ctx_.s;
-  const OperatorFlow& f = s.operators[o];
+  const OperatorFlow& f = ctx_.s.operators[o];
   const Time now = ctx_.sim.now();
   Rng& rng = arrivals_[o];
-  // Service indicator by the mix, then weight by mail class.
+  // Service indicator by the mix, then the rest.
   double u = rng.Uniform();
   const std::string* indicator = &f.mix.back().first;
   for (const auto& [si, share] : f.mix) {
@@ -165,6 +164,28 @@ void Origin::Post(uint32_t o) {
   }
   const core::MailClass mail_class =
       core::LookupServiceIndicator(*indicator)->mail_class.value_or(core::MailClass::kLetterPost);
+  const core::ItemId id = NextId(o, *indicator);
+  const uint32_t i = uint32_t(ctx_.items.size());
+  ctx_.items.push_back(Draw(o, mail_class, rng));
+  ItemRecord& item = ctx_.items.back();
+  item.key = id.Pack();
+  item.ordered = item.posted = now;
+  item.registered = (*indicator)[0] == 'R' || (*indicator)[0] == 'V';
+  if (f.consolidated_from.empty()) {
+    Accept(i);
+  } else {  // ordered from a seller abroad: it waits for the day's bulk shipment
+    consolidating_[o].push_back(i);
+    if (!shipment_scheduled_[o]) {
+      shipment_scheduled_[o] = true;
+      ctx_.sim.Schedule(NextShipment(o, now), this, Payload(kShipmentLeaves, o));
+    }
+  }
+  ScheduleNextPosting(o, now);
+}
+
+ItemRecord Origin::Draw(uint32_t o, core::MailClass mail_class, Rng& rng) const {
+  const Scenario& s = ctx_.s;
+  const OperatorFlow& f = s.operators[o];
   const bool letters = f.kind != OperatorFlow::Kind::kGoods;
   const double mean = letters                                   ? f.letter_grams
                       : mail_class == core::MailClass::kParcels ? s.parcel_grams
@@ -196,22 +217,40 @@ void Origin::Post(uint32_t o) {
   size_t region = size_t(std::lower_bound(region_weight_.begin(), region_weight_.end(), r) - region_weight_.begin());
   region = std::min(region, region_offices_.size() - 1);
   const uint32_t office = region_offices_[region][rng.Below(region_offices_[region].size())];
+  return ItemRecord{0,          0,     0,     weight,      office,  kNone, kNone, uint8_t(o), 0, uint16_t(region),
+                    mail_class, false, kNone, value_cents, contents};
+}
 
-  const core::ItemId id = NextId(o, *indicator);
-  const uint32_t i = uint32_t(ctx_.items.size());
-  ctx_.items.push_back(ItemRecord{id.Pack(), now, now, weight, office, kNone, kNone, uint8_t(o), 0, uint16_t(region),
-                                  mail_class, (*indicator)[0] == 'R' || (*indicator)[0] == 'V', kNone,
-                                  value_cents, contents});
-  if (f.consolidated_from.empty()) {
-    Accept(i);
-  } else {  // ordered from a seller abroad: it waits for the day's bulk shipment
-    consolidating_[o].push_back(i);
-    if (!shipment_scheduled_[o]) {
-      shipment_scheduled_[o] = true;
-      ctx_.sim.Schedule(NextShipment(o, now), this, Payload(kShipmentLeaves, o));
-    }
+uint32_t Origin::Place(uint32_t o, const ItemInFlow& in_flow, std::optional<uint32_t> office) {
+  const std::array<char, 2> si = in_flow.id.service_indicator();
+  const std::string_view indicator(si.data(), si.size());
+  std::optional<core::MailClass> mail_class = in_flow.mail_class;
+  if (!mail_class) {
+    if (const auto info = core::LookupServiceIndicator(indicator)) mail_class = info->mail_class;
   }
-  ScheduleNextPosting(o, now);
+  ItemRecord item = Draw(o, mail_class.value_or(core::MailClass::kLetterPost), in_flow_);
+  item.key = in_flow.id.Pack();
+  item.ordered = item.posted = ToTime(in_flow.posted);
+  item.registered = indicator[0] == 'R' || indicator[0] == 'V';
+  if (in_flow.weight_grams > 0) item.weight_g = in_flow.weight_grams;
+  if (in_flow.value_cents) item.value_cents = *in_flow.value_cents;
+  if (in_flow.documents) item.contents = kDocuments;
+  if (office) {
+    item.office = *office;
+    item.region = uint16_t(ctx_.network.facilities()[*office].region.value());
+  }
+  const uint32_t i = uint32_t(ctx_.items.size());
+  ctx_.items.push_back(item);
+  statistics_.Posted(i);
+  return i;
+}
+
+void Origin::Resume(uint32_t i) {
+  const ItemRecord& item = ctx_.items[i];
+  const OperatorFlow& f = ctx_.s.operators[item.op];
+  const Time now = ctx_.sim.now(), elapsed = std::max<Time>(0, now - item.posted);
+  const Time to_oe = Time(in_flow_.LogNormalAbove(f.to_exchange_hours * kHour, f.to_exchange_cv, double(elapsed)));
+  ctx_.sim.Schedule(std::max(now, item.posted + to_oe), this, Payload(kAtOutward, i));
 }
 
 Time Origin::NextShipment(uint32_t o, Time t) const {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/item_id.h"
+#include "sim/postal/forecast.h"
 #include "sim/postal/internal/context.h"
 #include "sim/postal/internal/dispatching.h"
 #include "sim/postal/internal/statistics.h"
@@ -33,6 +34,14 @@ class Origin final : public EventHandler {
   // Schedules each operator's first posting.
   void Start();
 
+  // A forecast's item in flow (forecast.h) of flow o, delivered by `office`
+  // when known: its record, with what the store does not know drawn as the
+  // flow draws it. Counted as posted. Returns its index.
+  uint32_t Place(uint32_t o, const ItemInFlow& item, std::optional<uint32_t> office);
+  // Placed item i was posted and is on its way to the outward office of
+  // exchange: it gets there after what is left of the journey.
+  void Resume(uint32_t i);
+
   void OnEvent(Simulation& sim, uint64_t payload) override;
 
  private:
@@ -43,6 +52,9 @@ class Origin final : public EventHandler {
   // The next day's ordinary letters of flow o, at local noon after `from`.
   void ScheduleOrdinary(uint32_t o, Time from);
   core::ItemId NextId(uint32_t o, const std::string& indicator);
+  // An item of flow o and mail class: weight, contents, value, destination
+  // office and region drawn from `rng`; no id or times yet.
+  ItemRecord Draw(uint32_t o, core::MailClass mail_class, Rng& rng) const;
   // A new item of flow o: ordered, or posted at once.
   void Post(uint32_t o);
   // The first bulk shipment of flow o's consolidated goods at or after t.
@@ -54,6 +66,7 @@ class Origin final : public EventHandler {
   Dispatching& dispatching_;
   Statistics& statistics_;
   std::vector<Rng> arrivals_, ordinary_;   // by operator
+  Rng in_flow_;                            // what placed items' records lack
   std::vector<std::string> posting_office_;  // by operator
   std::vector<std::vector<uint32_t>> region_offices_;
   std::vector<double> region_weight_;  // cumulative

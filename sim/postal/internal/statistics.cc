@@ -49,6 +49,7 @@ void Statistics::Finish(uint32_t i, bool delivered) {
   const ItemRecord& item = ctx_.items[i];
   const Time now = ctx_.sim.now();
   const float days = float(double(now - item.posted) / kDay);
+  if (i < placed_ends_.size()) placed_ends_[i] = {now, delivered};
   ++finished_;
   sojourn_days_ += double(now - item.ordered) / kDay;
   const bool goods = Goods(item.op);

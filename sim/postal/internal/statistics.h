@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "sim/postal/forecast.h"
 #include "sim/postal/internal/context.h"
 
 namespace pochta::sim::internal {
@@ -23,6 +24,9 @@ class Statistics final : public EventHandler {
   void Posted(uint32_t i);
   // Item i has left the network: delivered, or returned to sender.
   void Finish(uint32_t i, bool delivered);
+  // A forecast's placed items are the first n; each one's end is kept.
+  void TrackPlaced(size_t n) { placed_ends_.resize(n); }
+  const std::vector<InFlowEnd>& placed_ends() const { return placed_ends_; }
 
   // Operators, regions, Little's law; facilities from the observed stages.
   RunSummary Summary() const;
@@ -42,6 +46,7 @@ class Statistics final : public EventHandler {
   std::vector<uint64_t> on_time_;
   std::vector<RunSummary::Week> weeks_;
   std::vector<HourlySample> hourly_;
+  std::vector<InFlowEnd> placed_ends_;
   uint64_t delivered_this_hour_ = 0, finished_ = 0;
   double sojourn_days_ = 0;
 };
