@@ -47,8 +47,9 @@ class PostalModel::Impl final : public EventHandler {
     origin_.Start();
     for (int64_t day = ctx_.first_day; ctx_.uz.Midnight(day) < ctx_.end; ++day) {
       inward_.ScheduleShifts(day);
-      if (ctx_.uz.Midnight(day) >= ctx_.start)
-        ctx_.sim.Schedule(ctx_.uz.Midnight(day), this, uint64_t(day - ctx_.first_day));
+      if (const Time midnight = ctx_.uz.Midnight(day); midnight >= ctx_.start) {
+        ctx_.sim.Schedule(midnight, this, uint64_t(day - ctx_.first_day));
+      }
     }
     statistics_.Start();
     returns_.Start();
