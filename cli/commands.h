@@ -1,7 +1,7 @@
 // The subcommands of the `pochta` executable. Each Add* registers its options
 // on the app; the matching Run* executes it once parsing succeeded and
 // returns the process exit code (0 success, 1 bad input, 2 usage error,
-// 3 no route).
+// 3 no route, 4 a target missed).
 // Errors go to stderr, results to stdout.
 #pragma once
 
@@ -18,6 +18,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitNoRoute = 3;
+inline constexpr int kExitTargetMissed = 4;  // backtest --check
 
 // The network file used when --network is not given.
 std::string DefaultNetworkFile();
@@ -135,6 +136,21 @@ struct ForecastOptions {
 };
 CLI::App* AddForecastCommand(CLI::App& app, ForecastOptions& options);
 int RunForecast(const ForecastOptions& options);
+
+struct BacktestOptions {
+  std::string scenario = "h1-2025";
+  std::vector<int> days_from = {60};  // the days of the run the forecasts start at
+  int days = 14;
+  int replications = 10;
+  int jobs = 2;
+  std::optional<uint64_t> seed;  // the forecasts' first seed; default the scenario's + 1000
+  std::string json;
+  bool check = false;
+  std::string network_file = DefaultNetworkFile();
+  std::string operators_file = DefaultOperatorsFile();
+};
+CLI::App* AddBacktestCommand(CLI::App& app, BacktestOptions& options);
+int RunBacktest(const BacktestOptions& options);
 
 struct MergeOptions {
   std::vector<std::string> parts;  // simulate --replication-index --json outputs

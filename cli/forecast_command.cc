@@ -6,41 +6,19 @@
 #include "absl/time/time.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/in_flow.h"
 #include "cli/runs.h"
+#include "core/clock.h"
 #include "core/files.h"
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "sim/local_time.h"
 #include "sim/postal/forecast.h"
-#include "storage/tracking_store.h"
 
 namespace pochta::cli {
 namespace {
 
 constexpr sim::Time kDay = 86400;
-
-sim::Time Seconds(core::Timestamp t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-// What the store knows of an item, as the forecast places it.
-sim::ItemInFlow InFlow(const storage::ItemState& state, const core::Item* item) {
-  sim::ItemInFlow in{.id = state.id, .latest = state.latest};
-  in.posted = state.has_preadvice ? state.posted_at : state.first_event.value_or(state.since);
-  in.postcode = state.destination_postcode;
-  if (item) {
-    in.mail_class = item->mail_class;
-    in.weight_grams = item->weight_grams;
-    if (item->currency == "USD" && item->declared_value_minor >= 0 && item->declared_value_minor < (int64_t(1) << 32)) {
-      in.value_cents = uint32_t(item->declared_value_minor);
-    }
-    in.documents = item->contents.empty();
-    if (!item->recipient.postcode.empty()) in.postcode = item->recipient.postcode;
-    in.dispatch_id = item->dispatch_id;
-    in.receptacle_id = item->receptacle_id;
-  }
-  return in;
-}
 
 // "2025-03-01T00:00:00Z", or "latest": the newest event of the items in flow.
 std::optional<sim::Time> ParseAt(const std::string& text) {
@@ -78,36 +56,7 @@ std::optional<sim::Scenario::Closure> ParseClosure(const std::string& spec, doub
   return c;
 }
 
-std::string Date(const sim::LocalTime& clock, sim::Time t) {
-  if (t == sim::kForever) return "-";
-  const absl::Time at = absl::FromUnixSeconds(t);
-  absl::TimeZone zone;
-  absl::LoadTimeZone(clock.zone(), &zone);
-  return absl::FormatTime("%Y-%m-%d %H:%M", at, zone);
-}
-
 nlohmann::ordered_json ToJson(const sim::Estimate& e) { return {{"mean", e.mean}, {"ci95_half_width", e.half_width}}; }
-
-// Where the items are, by the stage their latest event puts them in.
-std::string Where(const sim::ItemInFlow& item) {
-  if (!item.latest) return "pre-advised, not scanned";
-  switch (core::Info(item.latest->code).side) {
-    case core::EventSide::kOrigin: return "at origin";
-    case core::EventSide::kTransit: return "in transit abroad";
-    case core::EventSide::kDestination: break;
-  }
-  switch (item.latest->code) {
-    case core::EventCode::kEMD:
-    case core::EventCode::kEDA: return "UZTASA, waiting for the arrival scan";
-    case core::EventCode::kEDB:
-    case core::EventCode::kEME: return "in customs";
-    case core::EventCode::kEDC: return "UZTASA, waiting to be sorted";
-    case core::EventCode::kEMF:
-    case core::EventCode::kEDD:
-    case core::EventCode::kEDE: return "on the line-haul";
-    default: return "at the delivery office";
-  }
-}
 
 int Run(const ForecastOptions& options) {
   absl::StatusOr<sim::Scenario> loaded = LoadScenarioOrReport(options.scenario, options.operators_file, "forecast");
@@ -150,28 +99,13 @@ int Run(const ForecastOptions& options) {
     return kExitUsage;
   }
 
-  // The items in flow, from a snapshot of a store opened for reading: a
-  // running server goes on writing undisturbed.
-  storage::StoreOptions store_options;
-  store_options.read_only = true;
-  store_options.create_if_missing = false;
-  absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store =
-      storage::TrackingStore::Open(options.db, store_options);
-  if (!store.ok()) {
-    fmt::print(stderr, "pochta forecast: {}\n", std::string(store.status().message()));
-    return kExitBadInput;
-  }
-  std::vector<sim::ItemInFlow> items;
-  const absl::Status read = (*store)->ForEachInFlow([&](const storage::ItemState& state, const core::Item* item) {
-    items.push_back(InFlow(state, item));
-    if (latest && state.latest) *now = std::max(*now, Seconds(state.latest->time));
-    return true;
-  });
-  store->reset();
+  absl::StatusOr<StoreInFlow> read = ReadInFlow(options.db);
   if (!read.ok()) {
-    fmt::print(stderr, "pochta forecast: {}\n", std::string(read.message()));
+    fmt::print(stderr, "pochta forecast: {}\n", std::string(read.status().message()));
     return kExitBadInput;
   }
+  const std::vector<sim::ItemInFlow>& items = read->items;
+  if (latest) *now = read->newest;
   const sim::LocalTime uz = sim::LocalTime::Load(scenario.time_zone).value();
   fmt::print("pochta forecast: {} items in flow in {} at {} ({}); {} demand for {} days, {} replications\n",
              Thousands(items.size()), options.db, Date(uz, *now), scenario.time_zone, scenario.name, options.days,

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   pochta::cli::CompareOptions compare;
   pochta::cli::PlanOptions plan;
   pochta::cli::ForecastOptions forecast;
+  pochta::cli::BacktestOptions backtest;
   pochta::cli::MergeOptions merge;
   CLI::App* network_command = pochta::cli::AddNetworkCommand(app, network);
   CLI::App* route_command = pochta::cli::AddRouteCommand(app, route);
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   CLI::App* compare_command = pochta::cli::AddCompareCommand(app, compare);
   CLI::App* plan_command = pochta::cli::AddPlanCommand(app, plan);
   CLI::App* forecast_command = pochta::cli::AddForecastCommand(app, forecast);
+  CLI::App* backtest_command = pochta::cli::AddBacktestCommand(app, backtest);
   CLI::App* merge_command = pochta::cli::AddMergeCommand(app, merge);
   try {
     app.parse(argc, argv);
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
   if (compare_command->parsed()) return pochta::cli::RunCompare(compare);
   if (plan_command->parsed()) return pochta::cli::RunPlan(plan);
   if (forecast_command->parsed()) return pochta::cli::RunForecast(forecast);
+  if (backtest_command->parsed()) return pochta::cli::RunBacktest(backtest);
   if (merge_command->parsed()) return pochta::cli::RunMerge(merge);
   return pochta::cli::kExitUsage;
 }

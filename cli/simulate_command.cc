@@ -24,30 +24,6 @@
 namespace pochta::cli {
 namespace {
 
-// Hands every record to each of its sinks; with --until, not the events
-// reported after it.
-class TeeSink final : public sim::EventSink {
- public:
-  explicit TeeSink(std::optional<core::Timestamp> until) : until_(until) {}
-  void Add(sim::EventSink* sink) { sinks_.push_back(sink); }
-  bool empty() const { return sinks_.empty(); }
-  void PreAdvice(const core::Item& item) override {
-    for (sim::EventSink* s : sinks_) s->PreAdvice(item);
-  }
-  void Declare(const sim::Dispatch& dispatch) override {
-    for (sim::EventSink* s : sinks_) s->Declare(dispatch);
-  }
-  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
-             core::Timestamp reported_at) override {
-    if (until_ && reported_at > *until_) return;
-    for (sim::EventSink* s : sinks_) s->Event(item, event, by, reported_at);
-  }
-
- private:
-  std::optional<core::Timestamp> until_;
-  std::vector<sim::EventSink*> sinks_;
-};
-
 nlohmann::ordered_json ToJson(const sim::Percentiles& p) {
   std::vector<double> cdf;  // to the hundredth of a day, as floats print otherwise (6.400000095367432)
   for (float days : p.cdf) cdf.push_back(std::round(double(days) * 100) / 100);

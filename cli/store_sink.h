@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "sim/postal/event_sink.h"
@@ -37,6 +39,30 @@ class StoreSink final : public sim::EventSink {
 
  private:
   storage::BulkRecords records_;
+};
+
+// Hands every record to each of its sinks; with `until`, not the events
+// reported after it (a run stopped mid-flow: what a store held then).
+class TeeSink final : public sim::EventSink {
+ public:
+  explicit TeeSink(std::optional<core::Timestamp> until) : until_(until) {}
+  void Add(sim::EventSink* sink) { sinks_.push_back(sink); }
+  bool empty() const { return sinks_.empty(); }
+  void PreAdvice(const core::Item& item) override {
+    for (sim::EventSink* s : sinks_) s->PreAdvice(item);
+  }
+  void Declare(const sim::Dispatch& dispatch) override {
+    for (sim::EventSink* s : sinks_) s->Declare(dispatch);
+  }
+  void Event(core::ItemId item, const core::TrackingEvent& event, core::Operator by,
+             core::Timestamp reported_at) override {
+    if (until_ && reported_at > *until_) return;
+    for (sim::EventSink* s : sinks_) s->Event(item, event, by, reported_at);
+  }
+
+ private:
+  std::optional<core::Timestamp> until_;
+  std::vector<sim::EventSink*> sinks_;
 };
 
 }  // namespace pochta::cli

@@ -171,12 +171,17 @@ TEST(ResourceTest, ShiftsChangeCapacity) {
 TEST(TransportTest, LeavesOnTimetableWithCapacityAndArrivesAfterTransit) {
   Simulation sim;
   Recorder arrivals;
-  ScheduledTransport truck(sim, TransportTimetable{{8 * 3600, 20 * 3600}, 2, 5 * 3600}, &arrivals);
+  std::vector<std::pair<Time, uint64_t>> departed;
+  ScheduledTransport truck(sim, TransportTimetable{{8 * 3600, 20 * 3600}, 2, 5 * 3600}, &arrivals,
+                           [&](uint64_t payload) { departed.emplace_back(sim.now(), payload); });
   for (uint64_t i = 0; i < 5; ++i) truck.Board(i);
   sim.Run();
   const std::vector<std::pair<Time, uint64_t>> expected = {
       {13 * 3600, 0}, {13 * 3600, 1}, {25 * 3600, 2}, {25 * 3600, 3}, {(24 + 13) * 3600, 4}};
   EXPECT_EQ(arrivals.seen, expected);
+  const std::vector<std::pair<Time, uint64_t>> left = {
+      {8 * 3600, 0}, {8 * 3600, 1}, {20 * 3600, 2}, {20 * 3600, 3}, {(24 + 8) * 3600, 4}};
+  EXPECT_EQ(departed, left);
   EXPECT_EQ(truck.departures(), 3u);
   EXPECT_EQ(truck.max_waiting(), 5u);
   EXPECT_EQ(truck.NextDeparture(20 * 3600 + 1), (24 + 8) * 3600);

@@ -5,8 +5,9 @@
 
 namespace pochta::sim {
 
-ScheduledTransport::ScheduledTransport(Simulation& sim, TransportTimetable timetable, EventHandler* arrival)
-    : sim_(sim), timetable_(std::move(timetable)), arrival_(arrival) {
+ScheduledTransport::ScheduledTransport(Simulation& sim, TransportTimetable timetable, EventHandler* arrival,
+                                       std::function<void(uint64_t)> departed)
+    : sim_(sim), timetable_(std::move(timetable)), arrival_(arrival), departed_(std::move(departed)) {
   assert(!timetable_.departures.empty() && timetable_.capacity > 0);
 }
 
@@ -49,6 +50,7 @@ void ScheduledTransport::OnEvent(Simulation& sim, uint64_t) {
   while (!waiting_.empty() && (waiting_.front().size <= room || room == timetable_.capacity)) {
     room -= waiting_.front().size;
     sim.Schedule(sim.now() + timetable_.transit, arrival_, waiting_.front().payload);
+    if (departed_) departed_(waiting_.front().payload);
     waiting_.pop_front();
     ++carried_;
   }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <vector>
 
 #include "sim/kernel.h"
@@ -31,9 +32,11 @@ struct TransportTimetable {
 
 class ScheduledTransport final : public EventHandler {
  public:
-  // `arrival.OnEvent(sim, payload)` runs when an item arrives.
+  // `arrival.OnEvent(sim, payload)` runs when an item arrives, and
+  // `departed(payload)`, when given, as it leaves.
   // REQUIRES: at least one departure; capacity > 0; sim and arrival outlive it.
-  ScheduledTransport(Simulation& sim, TransportTimetable timetable, EventHandler* arrival);
+  ScheduledTransport(Simulation& sim, TransportTimetable timetable, EventHandler* arrival,
+                     std::function<void(uint64_t payload)> departed = {});
 
   void Board(uint64_t payload, uint32_t size = 1);
   // Removes and returns the loads waiting for a departure (a closed road:
@@ -55,6 +58,7 @@ class ScheduledTransport final : public EventHandler {
   Simulation& sim_;
   TransportTimetable timetable_;
   EventHandler* arrival_;
+  std::function<void(uint64_t)> departed_;
   struct Load {
     uint64_t payload;
     uint32_t size;

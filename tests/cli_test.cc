@@ -358,6 +358,36 @@ TEST(CliTest, ForecastRefusesBadInputNamingIt) {
   EXPECT_TRUE(Contains(run.err, "customs.officers")) << run.err;
 }
 
+// The short backtest of the test command: the README's, with its targets.
+TEST(CliTest, BacktestMeetsTheForecastsTargets) {
+  const std::string json = testing::TempDir() + "backtest-" + std::to_string(getpid()) + ".json";
+  const Result run = Pochta("backtest h1-2025 --day 60 --days 14 --replications 10 --check --json " + json);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(Contains(run.out, "targets: p50 error")) << run.out;
+  const nlohmann::json b = nlohmann::json::parse(ReadFile(json));
+  EXPECT_LE(b["targets"]["error_ratio"].get<double>(), 0.5);
+  const nlohmann::json& all = b["rows"].back();
+  ASSERT_EQ(all["name"], "all");
+  EXPECT_GT(all["items"].get<int>(), 20000);
+  EXPECT_GT(all["items_with_route_sum"].get<int>(), 10000);
+  EXPECT_NEAR(all["delivered_by_p90"].get<double>(), 0.9, 0.05);
+  EXPECT_NEAR(all["delivered_before_p10"].get<double>(), 0.1, 0.05);
+  // Every operator of the scenario, and the stages from origin to the delivery office.
+  std::set<std::string> operators, stages;
+  for (const nlohmann::json& row : b["rows"]) (row["group"] == "operator" ? operators : stages).insert(row["name"]);
+  EXPECT_EQ(operators, (std::set<std::string>{"CN", "LV", "VU"}));
+  EXPECT_TRUE(stages.contains("at origin") && stages.contains("in customs") &&
+              stages.contains("at the delivery office"));
+  EXPECT_EQ(b["starts"][0]["start"], "2025-03-01T19:00:00+00:00");  // Tashkent's midnight
+}
+
+TEST(CliTest, BacktestRefusesAForecastPastThePostings) {
+  const Result run = Pochta("backtest " + SmallScenario() + " --day 8 --days 5");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(Contains(run.err, "--day 8: its 5 days of forecast must end within the 10 days of postings of small"))
+      << run.err;
+}
+
 TEST(CliTest, SimulateOutputsAreByteIdenticalForTheSameSeed) {
   const std::string base = testing::TempDir() + "same-" + std::to_string(getpid());
   std::string files[2];

@@ -60,6 +60,7 @@ struct ForecastStart {
 
 // Delivery times over the replications, for one item in flow.
 struct ItemOutlook {
+  bool placed = false;  // else the rest is left as it is
   // The 10th, 50th and 90th percentiles (interpolated between the
   // replications' values); kForever when not delivered by the horizon
   // (returned, or still in flow) in that share of the replications or more.

@@ -152,6 +152,15 @@ struct Context {
       if (t < close) return std::max(t, open);
     }
   }
+  // The last instant at or before t when post offices were open: t itself
+  // while they are.
+  Time LastOpen(Time t) const {
+    for (int64_t day = uz.DayOf(t);; --day) {
+      if (!WorkingDay(day)) continue;
+      const Time open = uz.At(day, s.office_open), close = uz.At(day, s.office_close);
+      if (t >= open) return std::min(t, close);
+    }
+  }
   // t plus `seconds` of post offices' opening hours.
   Time AfterOpenTime(Time t, Time seconds) const {
     for (t = NextOpen(t);; t = NextOpen(t)) {

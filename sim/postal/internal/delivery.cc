@@ -159,8 +159,11 @@ void Delivery::AtPickup(uint32_t i) {
 void Delivery::AwaitAtPickup(uint32_t i, Time since) {
   const Scenario& s = ctx_.s;
   const core::PickupPoint& point = ctx_.network.pickup_point(pickup_of_.at(i));
+  // Placed by a forecast, the addressee has not come while the point was
+  // open: a locker always is, a counter by the offices' hours.
+  const Time open_until = point.kind == core::PickupKind::kLocker ? ctx_.sim.now() : ctx_.LastOpen(ctx_.sim.now());
   const auto [days, collects] =
-      Collection(double(std::max<Time>(0, ctx_.sim.now() - since)) / kDay, s.pickup_collection_days);
+      Collection(double(std::max<Time>(0, open_until - since)) / kDay, s.pickup_collection_days);
   if (collects && days < s.pickup_holding_days) {
     const Time at = std::max(ctx_.sim.now(), since + std::max<Time>(60, Time(days * double(kDay))));
     ctx_.sim.Schedule(point.kind == core::PickupKind::kLocker ? at : ctx_.NextOpen(at), this,
@@ -233,10 +236,19 @@ std::pair<double, bool> Delivery::Collection(double waited, double mean_days) {
 void Delivery::AwaitCollection(uint32_t i, Time since, int holding_days) {
   const Scenario& s = ctx_.s;
   // Collected on a day of the wait (below): placed by a forecast, the
-  // addressee has not come on the days gone by.
+  // addressee has not come on the working days gone by. One who chose a day
+  // the office was shut comes when it opens, so those days are still ahead.
   const int64_t first = ctx_.uz.DayOf(since);
-  const auto [days, collects] =
-      Collection(ctx_.sim.now() > since ? double(ctx_.uz.DayOf(ctx_.sim.now()) - first) : 0, s.collection_days);
+  int64_t waited = 0;
+  if (ctx_.sim.now() > since) {
+    for (int64_t day = ctx_.uz.DayOf(ctx_.sim.now()) - 1; day >= first; --day) {
+      if (ctx_.WorkingDay(day)) {
+        waited = day + 1 - first;
+        break;
+      }
+    }
+  }
+  const auto [days, collects] = Collection(double(waited), s.collection_days);
   if (collects && days < holding_days) {
     // On that day of the holding period, at a time the office is open.
     const int open_seconds = s.office_close - s.office_open;

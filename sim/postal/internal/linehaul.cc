@@ -60,14 +60,19 @@ ScheduledTransport& LineHaul::Transport(uint32_t link) {
     const bool air = l.mode == core::TransportMode::kAir;
     const bool van = l.mode == core::TransportMode::kVan;
     const std::vector<int>& times = air ? s.air_departures : van ? s.van_departures : s.truck_departures;
-    t = std::make_unique<ScheduledTransport>(
-        ctx_.sim,
-        TransportTimetable{std::vector<Time>(times.begin(), times.end()),
-                           air   ? s.air_capacity
-                           : van ? s.van_capacity
-                                 : s.truck_capacity,
-                           Time(l.minutes) * 60, kDay, &ctx_.uz},
-        this);
+    std::function<void(uint64_t)> departed;
+    if (l.from.value() == ctx_.exchange) {  // scanned out of the office of exchange as it leaves
+      departed = [this](uint64_t payload) {
+        ctx_.Emit(uint32_t(payload), core::EventCode::kEMF, ctx_.sim.now(), ctx_.Code(ctx_.exchange));
+      };
+    }
+    t = std::make_unique<ScheduledTransport>(ctx_.sim,
+                                             TransportTimetable{std::vector<Time>(times.begin(), times.end()),
+                                                                air   ? s.air_capacity
+                                                                : van ? s.van_capacity
+                                                                      : s.truck_capacity,
+                                                                Time(l.minutes) * 60, kDay, &ctx_.uz},
+                                             this, std::move(departed));
     std::vector<ScheduledTransport*>& from = by_facility_[l.from.value()].transports;
     if (from.empty()) departing_.push_back(l.from.value());
     from.push_back(t.get());
@@ -120,7 +125,6 @@ void LineHaul::Arrive(uint32_t i) {
   ItemRecord& item = ctx_.items[i];
   const core::Link& l = ctx_.network.links()[item.link];
   const Time now = ctx_.sim.now();
-  if (item.at == ctx_.exchange) ctx_.Emit(i, core::EventCode::kEMF, now - Time(l.minutes) * 60, ctx_.Code(item.at));
   item.at = l.to.value();
   const core::FacilityKind kind = ctx_.network.facilities()[item.at].kind;
   if (kind == core::FacilityKind::kSortingCentre) {
