@@ -69,6 +69,12 @@ struct ServeOptions {
   double alert_late_hours = 24;
   double alert_low_volume_ratio = 0.5;
   int alert_check_seconds = 60;
+  std::string forecast_scenario;  // empty: expected deliveries are the route-sum's
+  double forecast_every_minutes = 60;
+  int forecast_days = 14;
+  int forecast_replications = 10;
+  int forecast_jobs = 1;
+  double forecast_notify_hours = 6;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options);
 int RunServe(const ServeOptions& options);

@@ -3,31 +3,10 @@
 #include <algorithm>
 
 #include "absl/time/time.h"
+#include "services/forecaster.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::cli {
-namespace {
-
-// What the store knows of an item, as the forecast places it.
-sim::ItemInFlow InFlow(const storage::ItemState& state, const core::Item* item) {
-  sim::ItemInFlow in{.id = state.id, .latest = state.latest};
-  in.posted = state.has_preadvice ? state.posted_at : state.first_event.value_or(state.since);
-  in.postcode = state.destination_postcode;
-  if (item) {
-    in.mail_class = item->mail_class;
-    in.weight_grams = item->weight_grams;
-    if (item->currency == "USD" && item->declared_value_minor >= 0 && item->declared_value_minor < (int64_t(1) << 32)) {
-      in.value_cents = uint32_t(item->declared_value_minor);
-    }
-    in.documents = item->contents.empty();
-    if (!item->recipient.postcode.empty()) in.postcode = item->recipient.postcode;
-    in.dispatch_id = item->dispatch_id;
-    in.receptacle_id = item->receptacle_id;
-  }
-  return in;
-}
-
-}  // namespace
 
 sim::Time Seconds(core::Timestamp t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
@@ -48,12 +27,12 @@ absl::StatusOr<StoreInFlow> ReadInFlow(const std::string& db) {
   absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(db, options);
   if (!store.ok()) return store.status();
   StoreInFlow out;
-  const absl::Status read = (*store)->ForEachInFlow([&](const storage::ItemState& state, const core::Item* item) {
-    out.items.push_back(InFlow(state, item));
-    out.expected_delivery.push_back(state.expected_delivery);
-    if (state.latest) out.newest = std::max(out.newest, Seconds(state.latest->time));
-    return true;
-  });
+  const absl::Status read =
+      services::ForEachItemInFlow(**store, [&](const storage::ItemState& state, sim::ItemInFlow in) {
+        out.items.push_back(std::move(in));
+        out.expected_delivery.push_back(state.expected_delivery);
+        if (state.latest) out.newest = std::max(out.newest, Seconds(state.latest->time));
+      });
   if (!read.ok()) return read;
   return out;
 }

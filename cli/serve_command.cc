@@ -4,10 +4,29 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "fmt/format.h"
 #include "services/server.h"
 
 namespace pochta::cli {
+namespace {
+
+// The forecast's scenario, checked against the network; errors reported.
+absl::StatusOr<sim::Scenario> LoadForecastScenario(const ServeOptions& options) {
+  absl::StatusOr<sim::Scenario> scenario =
+      LoadScenarioOrReport(options.forecast_scenario, options.operators_file, "serve");
+  if (!scenario.ok()) return scenario.status();
+  const std::optional<core::Network> network = LoadNetworkOrReport(options.network_file, "serve");
+  if (!network) return absl::InvalidArgumentError("the network");
+  if (absl::Status s = sim::CheckAgainstNetwork(*scenario, *network); !s.ok()) {
+    fmt::print(stderr, "pochta serve: --forecast-scenario {}: {}\n", options.forecast_scenario,
+               std::string(s.message()));
+    return s;
+  }
+  return scenario;
+}
+
+}  // namespace
 
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
   CLI::App* cmd =
@@ -55,6 +74,26 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
                   "How often the alerts that time alone raises are checked")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  cmd->add_option("--forecast-scenario", options.forecast_scenario,
+                  "Serve the load-aware forecast's p50 and p90 as expected_delivery: the scenario (built-in name or "
+                  "file) whose parameters, closures and future demand it runs with; SIGHUP reloads it and forecasts "
+                  "at once. Default: none, the route-sum");
+  cmd->add_option("--forecast-every-minutes", options.forecast_every_minutes, "How often the forecast is run again")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 10080.0));
+  cmd->add_option("--forecast-days", options.forecast_days, "Days the forecast runs forward")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 366));
+  cmd->add_option("--forecast-replications", options.forecast_replications, "Replications of each forecast")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--forecast-jobs", options.forecast_jobs, "Threads a forecast runs on")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--forecast-notify-hours", options.forecast_notify_hours,
+                  "A WatchItem update when a new forecast moves an item's expected delivery by more than this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 8760.0));
   cmd->add_option("--metrics-listen", options.metrics_listen,
                   "Serve Prometheus metrics at http://ADDRESS/metrics (port 0 picks a free port)");
   cmd->add_option("--http", options.http_listen,
@@ -81,6 +120,7 @@ int RunServe(const ServeOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   services::ServerConfig config;
@@ -103,6 +143,17 @@ int RunServe(const ServeOptions& options) {
   config.store.durability = *durability;
   config.store.block_cache_bytes = size_t(options.block_cache_mib) << 20;
   config.store.write_buffer_bytes = size_t(options.write_buffer_mib) << 20;
+  if (!options.forecast_scenario.empty()) {
+    absl::StatusOr<sim::Scenario> scenario = LoadForecastScenario(options);
+    if (!scenario.ok()) return kExitBadInput;
+    config.forecast =
+        services::ForecastOptions{.scenario = *std::move(scenario),
+                                  .days = options.forecast_days,
+                                  .replications = options.forecast_replications,
+                                  .jobs = options.forecast_jobs,
+                                  .every = std::chrono::seconds(int64_t(options.forecast_every_minutes * 60)),
+                                  .notify = std::chrono::seconds(int64_t(options.forecast_notify_hours * 3600))};
+  }
   absl::StatusOr<std::unique_ptr<services::Server>> server = services::Server::Start(config);
   if (!server.ok()) {
     fmt::print(stderr, "pochta serve: {}\n", std::string(server.status().message()));
@@ -121,7 +172,14 @@ int RunServe(const ServeOptions& options) {
   std::fflush(stdout);
 
   int signal = 0;
-  sigwait(&signals, &signal);
+  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    if (options.forecast_scenario.empty()) continue;
+    absl::StatusOr<sim::Scenario> scenario = LoadForecastScenario(options);
+    if (!scenario.ok()) continue;  // reported; the forecast goes on with the scenario it had
+    (*server)->RefreshForecast(*std::move(scenario));
+    fmt::print("pochta serve: SIGHUP received, {} reloaded, forecasting\n", options.forecast_scenario);
+    std::fflush(stdout);
+  }
   fmt::print("pochta serve: {} received, draining\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
   std::fflush(stdout);
   (*server)->Shutdown();

@@ -142,7 +142,14 @@ std::string ItemHtml(const PageText& text, const Places& places, const v1::ItemV
   }
   if (view.has_expected_delivery()) {
     const core::Timestamp at = FromProto(view.expected_delivery());
-    out += fmt::format(R"(<dt>{}</dt><dd id="expected">{}</dd>)", text.expected, TimeHtml(places.Home(at), at));
+    std::string latest;  // the forecast's p90
+    if (view.has_expected_delivery_p90()) {
+      const core::Timestamp p90 = FromProto(view.expected_delivery_p90());
+      latest = fmt::format(R"(; <span id="expected-p90">{} {}</span>)", text.expected_latest,
+                           TimeHtml(places.Home(p90), p90));
+    }
+    out +=
+        fmt::format(R"(<dt>{}</dt><dd id="expected">{}{}</dd>)", text.expected, TimeHtml(places.Home(at), at), latest);
   }
   if (!view.destination_office().empty()) {
     out += fmt::format(R"(<dt>{}</dt><dd id="destination">{}</dd>)", text.destination,

@@ -56,6 +56,7 @@ struct Server::State {
   WatchHub hub;
   std::jthread feed_trimmer;  // while the store is open
   std::unique_ptr<AlertMonitor> alerts;
+  std::unique_ptr<Forecaster> forecaster;
   std::unique_ptr<IntakeServiceImpl> intake;
   std::unique_ptr<TrackingServiceImpl> tracking;
   std::unique_ptr<grpc::Server> server;
@@ -99,8 +100,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
                                                       state->hub, state->metrics, *options.clock);
   state->alerts = std::make_unique<AlertMonitor>(*state->store, *options.clock, config.alerts);
   state->alerts->Start(state->feed_hub);
-  state->tracking = std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub,
-                                                          state->feed_hub, *state->alerts, *options.clock);
+  if (config.forecast) {
+    state->forecaster = std::make_unique<Forecaster>(*state->store, state->network, *options.clock, *config.forecast);
+    state->forecaster->Start(
+        [hub = &state->hub](const std::vector<core::ItemId>& moved) { hub->PublishEstimatesMoved(moved); });
+  }
+  state->tracking =
+      std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub, state->feed_hub,
+                                            *state->alerts, state->forecaster.get(), *options.clock);
   if (config.feed_retention.count() > 0) {
     state->feed_trimmer = std::jthread([store = state->store.get(), clock = options.clock,
                                         retention = config.feed_retention](std::stop_token stop) {
@@ -162,6 +169,10 @@ int Server::port() const { return state_->port; }
 int Server::metrics_port() const { return state_->metrics.port(); }
 int Server::http_port() const { return state_->http ? state_->http->port() : 0; }
 
+void Server::RefreshForecast(sim::Scenario scenario) {
+  if (state_->forecaster) state_->forecaster->Refresh(std::move(scenario));
+}
+
 void Server::Shutdown() {
   if (state_->stopped) return;
   state_->stopped = true;
@@ -175,6 +186,7 @@ void Server::Shutdown() {
   state_->metrics.Unwatch();
   state_->feed_trimmer = {};  // asks it to stop, and waits
   state_->alerts->Stop();
+  if (state_->forecaster) state_->forecaster->Stop();  // lets a forecast under way end
   state_->store.reset();  // fsyncs the write-ahead log
 }
 

@@ -12,11 +12,13 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "services/alert_monitor.h"
 #include "services/auth.h"
+#include "services/forecaster.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::services {
@@ -38,6 +40,8 @@ struct ServerConfig {
   std::chrono::hours feed_retention{24 * 30};
   // The feed-quality alerts' thresholds (ListAlerts).
   AlertOptions alerts;
+  // The forecast behind expected_delivery; none: the route-sum.
+  std::optional<ForecastOptions> forecast;
   // Durability, memory budgets and the clock (which the services use too);
   // the server sets the route predictor.
   storage::StoreOptions store;
@@ -54,6 +58,9 @@ class Server {
   int port() const;          // the port it listens on
   int metrics_port() const;  // where /metrics is served; 0 when it is not
   int http_port() const;     // where the gateway is served; 0 when it is not
+  // Runs the forecast again at once, with this scenario from now on (its
+  // closures, say). Nothing without config.forecast.
+  void RefreshForecast(sim::Scenario scenario);
   // Ends watches, lets calls in flight finish (up to config.drain), then
   // stops; the store is closed, with its write-ahead log fsynced.
   void Shutdown();

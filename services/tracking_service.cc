@@ -34,15 +34,27 @@ grpc::ServerWriteReactor<Message>* Failed(const absl::Status& status) {
   return new Reactor(ToGrpc(status));
 }
 
+// An item's view, with the forecast's expected delivery when it has one.
+void ToView(const storage::ItemState& state, const core::Item* item, bool personal_data, const core::Router& router,
+            const Forecaster* forecaster, v1::ItemView* out) {
+  ToProto(state, item, personal_data, router, out);
+  if (forecaster == nullptr) return;
+  if (const std::optional<Forecaster::Expected> e = forecaster->ExpectedFor(state)) {
+    ToProto(e->p50, out->mutable_expected_delivery());
+    if (e->p90) ToProto(*e->p90, out->mutable_expected_delivery_p90());
+    ToProto(e->forecast_at, out->mutable_forecast_at());
+  }
+}
+
 // One WatchItem call: the current view first, then an update per event the
 // hub publishes, until the client cancels, the deadline passes or the
 // server shuts down. Updates are built on the hub's delivery thread, never
 // on the intake thread that published the event.
 class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, public WatchHub::Watcher {
  public:
-  WatchReactor(storage::TrackingStore& store, const core::Router& router, WatchHub& hub, Principal caller,
-               core::ItemId id)
-      : store_(store), router_(router), hub_(hub), caller_(std::move(caller)), id_(id) {}
+  WatchReactor(storage::TrackingStore& store, const core::Router& router, const Forecaster* forecaster, WatchHub& hub,
+               Principal caller, core::ItemId id)
+      : store_(store), router_(router), forecaster_(forecaster), hub_(hub), caller_(std::move(caller)), id_(id) {}
 
   // Subscribes before the first view is read, so no event falls in between;
   // updates that race in wait behind the first view (and may repeat what it
@@ -67,12 +79,14 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, publ
 
   void OnEvent(const storage::ReportedEvent& event) override {
     v1::ItemUpdate update;
-    absl::StatusOr<storage::ItemState> state = store_.GetState(id_);
-    if (state.ok()) {
-      absl::StatusOr<core::Item> item = store_.GetItem(id_);
-      ToProto(*state, item.ok() ? &*item : nullptr, caller_.SeesPersonalData(), router_, update.mutable_item());
-    }
+    ViewNow(update.mutable_item());
     ToProto(id_, storage::StoredEvent{event.event, event.reported_by, event.reason}, update.mutable_event());
+    Push(std::move(update));
+  }
+
+  void OnEstimateMoved() override {
+    v1::ItemUpdate update;
+    ViewNow(update.mutable_item());
     Push(std::move(update));
   }
 
@@ -105,6 +119,13 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, publ
   }
 
  private:
+  void ViewNow(v1::ItemView* out) {
+    absl::StatusOr<storage::ItemState> state = store_.GetState(id_);
+    if (!state.ok()) return;
+    absl::StatusOr<core::Item> item = store_.GetItem(id_);
+    ToView(*state, item.ok() ? &*item : nullptr, caller_.SeesPersonalData(), router_, forecaster_, out);
+  }
+
   void Push(v1::ItemUpdate update) {
     std::lock_guard lock(mu_);
     if (finished_) return;
@@ -130,6 +151,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::ItemUpdate>, publ
 
   storage::TrackingStore& store_;
   const core::Router& router_;
+  const Forecaster* forecaster_;
   WatchHub& hub_;
   const Principal caller_;
   const core::ItemId id_;
@@ -258,7 +280,7 @@ absl::Status TrackingServiceImpl::View(const Principal& caller, core::ItemId id,
   absl::StatusOr<core::Item> item =
       state->has_preadvice ? store_.GetItem(id) : absl::StatusOr<core::Item>(absl::NotFoundError(""));
   if (!item.ok() && !absl::IsNotFound(item.status())) return item.status();
-  ToProto(*state, item.ok() ? &*item : nullptr, caller.SeesPersonalData(), router_, out);
+  ToView(*state, item.ok() ? &*item : nullptr, caller.SeesPersonalData(), router_, forecaster_, out);
   return absl::OkStatus();
 }
 
@@ -460,7 +482,7 @@ grpc::ServerWriteReactor<v1::ItemUpdate>* TrackingServiceImpl::WatchItem(grpc::C
   if (!read.ok()) return Failed<v1::ItemUpdate>(read.status());
   const Principal& caller = read->first;  // not a structured binding: clang 14 cannot capture those
   const core::ItemId id = read->second;
-  auto* reactor = new WatchReactor(store_, router_, hub_, caller, id);
+  auto* reactor = new WatchReactor(store_, router_, forecaster_, hub_, caller, id);
   reactor->Start([&](v1::ItemView* view) { return View(caller, id, view); });
   return reactor;
 }

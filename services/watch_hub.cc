@@ -37,26 +37,40 @@ void WatchHub::Unsubscribe(core::ItemId item, Watcher* watcher) {
   }
 }
 
+bool WatchHub::QueueLocked(core::ItemId item, Delivery::Kind kind, const storage::ReportedEvent* event) {
+  bool queued = false;
+  auto [first, last] = by_item_.equal_range(item.Pack());
+  for (auto it = first; it != last; ++it) {
+    Subscription& s = subscriptions_.at(it->second);
+    if (s.overflowed) continue;
+    if (s.pending == kMaxPending) {
+      s.overflowed = true;
+      queue_.push_back({Delivery::Kind::kOverflow, it->second, std::nullopt});
+    } else {
+      ++s.pending;
+      queue_.push_back({kind, it->second, event ? std::optional(*event) : std::nullopt});
+    }
+    queued = true;
+  }
+  return queued;
+}
+
 void WatchHub::Publish(std::span<const storage::ReportedEvent> events) {
   bool queued = false;
   {
     std::lock_guard lock(mu_);
     if (by_item_.empty()) return;
-    for (const storage::ReportedEvent& e : events) {
-      auto [first, last] = by_item_.equal_range(e.item.Pack());
-      for (auto it = first; it != last; ++it) {
-        Subscription& s = subscriptions_.at(it->second);
-        if (s.overflowed) continue;
-        if (s.pending == kMaxPending) {
-          s.overflowed = true;
-          queue_.push_back({it->second, std::nullopt});
-        } else {
-          ++s.pending;
-          queue_.push_back({it->second, e});
-        }
-        queued = true;
-      }
-    }
+    for (const storage::ReportedEvent& e : events) queued |= QueueLocked(e.item, Delivery::Kind::kEvent, &e);
+  }
+  if (queued) cv_.notify_all();
+}
+
+void WatchHub::PublishEstimatesMoved(std::span<const core::ItemId> items) {
+  bool queued = false;
+  {
+    std::lock_guard lock(mu_);
+    if (by_item_.empty()) return;
+    for (core::ItemId item : items) queued |= QueueLocked(item, Delivery::Kind::kEstimateMoved, nullptr);
   }
   if (queued) cv_.notify_all();
 }
@@ -94,13 +108,13 @@ void WatchHub::DeliveryLoop() {
       continue;
     }
     Watcher* watcher = it->second.watcher;
-    if (d.event) --it->second.pending;
+    if (d.kind != Delivery::Kind::kOverflow) --it->second.pending;
     delivering_ = watcher;
     lock.unlock();
-    if (d.event) {
-      watcher->OnEvent(*d.event);
-    } else {
-      watcher->OnOverflow();
+    switch (d.kind) {
+      case Delivery::Kind::kEvent: watcher->OnEvent(*d.event); break;
+      case Delivery::Kind::kEstimateMoved: watcher->OnEstimateMoved(); break;
+      case Delivery::Kind::kOverflow: watcher->OnOverflow(); break;
     }
     lock.lock();
     delivering_ = nullptr;

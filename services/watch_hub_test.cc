@@ -13,7 +13,9 @@ struct Counter : WatchHub::Watcher {
   std::atomic<int> events{0};
   std::atomic<int> overflows{0};
   std::atomic<int> closed{0};
+  std::atomic<int> estimates{0};
   void OnEvent(const storage::ReportedEvent&) override { ++events; }
+  void OnEstimateMoved() override { ++estimates; }
   void OnOverflow() override { ++overflows; }
   void OnClose() override { ++closed; }
 };
@@ -51,6 +53,19 @@ TEST(WatchHubTest, WatchersSeeOnlyTheirItemsEvents) {
   hub.Publish(events);
   hub.WaitIdle();
   EXPECT_EQ(a.events, 2);
+}
+
+TEST(WatchHubTest, MovedEstimatesReachTheirItemsWatchers) {
+  WatchHub hub;
+  Counter a, b;
+  ASSERT_TRUE(hub.Subscribe(EventOf(1).item, &a));
+  ASSERT_TRUE(hub.Subscribe(EventOf(2).item, &b));
+  const std::vector<core::ItemId> moved = {EventOf(1).item, EventOf(3).item};
+  hub.PublishEstimatesMoved(moved);
+  hub.WaitIdle();
+  EXPECT_EQ(a.estimates, 1);
+  EXPECT_EQ(a.events, 0);
+  EXPECT_EQ(b.estimates, 0);
 }
 
 TEST(WatchHubTest, PublishingNeverWaitsForAWatcher) {

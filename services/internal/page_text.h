@@ -21,7 +21,7 @@ struct PageText {
   std::string_view title;     // of the tracking page
   std::string_view staff_title;
   std::string_view key, item, track, show;
-  std::string_view status, where, since, expected, hours, minutes, route, timeline;
+  std::string_view status, where, since, expected, expected_latest, hours, minutes, route, timeline;
   std::string_view when, event, place, reason;
   std::string_view sender, addressee, destination;
   std::string_view facility, any_status, older_than_hours, page_size, page, next_page, first_page, no_items;

@@ -11,8 +11,9 @@
 #include "core/clock.h"
 #include "core/routing.h"
 #include "pochta/v1/tracking.grpc.pb.h"
-#include "services/auth.h"
 #include "services/alert_monitor.h"
+#include "services/auth.h"
+#include "services/forecaster.h"
 #include "services/internal/feed_hub.h"
 #include "services/internal/watch_hub.h"
 #include "storage/tracking_store.h"
@@ -22,9 +23,18 @@ namespace pochta::services {
 class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
  public:
   // REQUIRES: all outlive the service.
+  // `forecaster` may be null: expected deliveries are then the route-sum's.
   TrackingServiceImpl(storage::TrackingStore& store, const core::Router& router, const KeyRing& keys, WatchHub& hub,
-                      FeedHub& feed_hub, const AlertMonitor& alerts, const core::Clock& clock)
-      : store_(store), router_(router), keys_(keys), hub_(hub), feed_hub_(feed_hub), alerts_(alerts), clock_(clock) {}
+                      FeedHub& feed_hub, const AlertMonitor& alerts, const Forecaster* forecaster,
+                      const core::Clock& clock)
+      : store_(store),
+        router_(router),
+        keys_(keys),
+        hub_(hub),
+        feed_hub_(feed_hub),
+        alerts_(alerts),
+        forecaster_(forecaster),
+        clock_(clock) {}
 
   grpc::ServerUnaryReactor* GetItem(grpc::CallbackServerContext* context, const v1::GetItemRequest* request,
                                     v1::ItemView* response) override;
@@ -85,6 +95,7 @@ class TrackingServiceImpl final : public v1::TrackingService::CallbackService {
   WatchHub& hub_;
   FeedHub& feed_hub_;
   const AlertMonitor& alerts_;
+  const Forecaster* forecaster_;
   const core::Clock& clock_;
 };
 

@@ -1,16 +1,17 @@
 // WatchHub: tells the watchers of an item about each of its events once the
-// store has made it durable. The intake service publishes; every WatchItem
+// store has made it durable, and when a new forecast moved its expected
+// delivery. The intake service and the forecaster publish; every WatchItem
 // call is a watcher.
 //
 // Publishing only hands events over: under the hub's lock it queues each
 // event for each of its item's watchers and returns, so intake never waits
 // for a watcher. The hub's own delivery thread calls the watchers, outside
 // the lock, one call at a time, in publishing order; a watcher may read the
-// store and build its view there. A watcher more than kMaxPending events
-// behind is told once, through OnOverflow, and gets no more events.
+// store and build its view there. A watcher more than kMaxPending updates
+// behind is told once, through OnOverflow, and gets no more.
 //
-// Thread-safety: all methods may be called concurrently. OnEvent and
-// OnOverflow run on the delivery thread; OnClose runs under the hub's lock
+// Thread-safety: all methods may be called concurrently. OnEvent,
+// OnEstimateMoved and OnOverflow run on the delivery thread; OnClose runs under the hub's lock
 // and must only end the call (queue work, never block or call the hub).
 #pragma once
 
@@ -32,6 +33,8 @@ class WatchHub {
    public:
     virtual ~Watcher() = default;
     virtual void OnEvent(const storage::ReportedEvent& event) = 0;
+    // A new forecast moved the item's expected delivery.
+    virtual void OnEstimateMoved() = 0;
     // Events were dropped: the watcher fell kMaxPending behind.
     virtual void OnOverflow() = 0;
     // The server is shutting down: finish the call.
@@ -51,6 +54,7 @@ class WatchHub {
   // subscription (it waits for a call in progress, unless called from one).
   void Unsubscribe(core::ItemId item, Watcher* watcher);
   void Publish(std::span<const storage::ReportedEvent> events);
+  void PublishEstimatesMoved(std::span<const core::ItemId> items);
   // Subscriptions now.
   size_t watchers() const;
   // Calls OnClose of every watcher, once, and refuses new ones.
@@ -67,10 +71,13 @@ class WatchHub {
     bool overflowed = false;
   };
   struct Delivery {
+    enum class Kind { kEvent, kEstimateMoved, kOverflow } kind;
     uint64_t subscription;
-    std::optional<storage::ReportedEvent> event;  // nothing: the overflow notice
+    std::optional<storage::ReportedEvent> event;  // kEvent's
   };
 
+  // Queues an update for each watcher of `item`. REQUIRES: mu_ held.
+  bool QueueLocked(core::ItemId item, Delivery::Kind kind, const storage::ReportedEvent* event);
   void DeliveryLoop();
 
   mutable std::mutex mu_;
