@@ -11,13 +11,16 @@ pre-advice and nine events, 25 items at the office of exchange and a
 Latvian item through gRPC (Python grpcio), then checks every route and
 error of the gateway against what gRPC answers, looks the parcel up on the
 tracking page in three languages with a reader's and a staff key, and pages
-through a work list. Screenshots of both pages go to the artifacts directory.
+through a work list. The server forecasts (--forecast-scenario h1-2025); a
+SIGHUP after the seeding forecasts again, so the parcel gets the forecast's
+dates. Screenshots of both pages go to the artifacts directory.
 """
 import argparse
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -123,8 +126,15 @@ class GatewayTest(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="pochta_gateway_")
         test_api.compile_protos()
         cls.server, grpc_address, cls.base, cls.metrics = start_server(
-            os.path.join(cls.tmp, "db"), "--metrics-listen", "127.0.0.1:0")
+            os.path.join(cls.tmp, "db"), "--metrics-listen", "127.0.0.1:0", "--forecast-scenario", "h1-2025",
+            "--forecast-days", "7", "--forecast-replications", "3")
         seed(grpc_address)
+        cls.server.send_signal(signal.SIGHUP)  # forecast the items just stored
+        deadline = time.monotonic() + 120
+        while "forecastAt" not in call(cls.base, "/v1/items/" + PARCEL, KEYS["staff"])[2]:
+            if time.monotonic() > deadline:
+                raise RuntimeError("no forecast for " + PARCEL + " within 120 s")
+            time.sleep(0.2)
 
     @classmethod
     def tearDownClass(cls):
@@ -142,7 +152,10 @@ class GatewayTest(unittest.TestCase):
         self.assertEqual(view["eventCount"], 9)
         self.assertEqual(view["destinationOffice"], "140105")
         self.assertEqual(view["route"][-1]["to"], "140105")
-        self.assertIn("expectedDelivery", view)
+        # The forecast's dates: its p50, and its p90 no earlier.
+        self.assertIn("forecastAt", view)
+        self.assertGreaterEqual(view["expectedDeliveryP90"], view["expectedDelivery"])
+        self.assertGreaterEqual(view["expectedDelivery"], view["forecastAt"])
         self.assertEqual(view["preAdvice"]["recipient"]["name"], "")  # no personal data for readers
         self.assertEqual(view["preAdvice"]["recipient"]["phone"], "")
         _, _, staff = call(self.base, "/v1/items/" + PARCEL, KEYS["staff"])
@@ -350,7 +363,11 @@ class GatewayTest(unittest.TestCase):
             self.assertIn("Samarkand regional sorting centre", self.browser.driver.find_element(By.ID, "location").text)
             route = self.browser.js("return [...document.querySelectorAll('#route li')].map((li) => li.dataset.to)")
             self.assertEqual(route[-1], "140105")
-            self.assertTrue(self.browser.driver.find_element(By.ID, "expected").text)
+            _, _, view = call(self.base, "/v1/items/" + PARCEL, KEYS["reader"])
+            expected = self.browser.driver.find_element(By.ID, "expected").text
+            self.assertIn(local(view["expectedDelivery"], "Asia/Tashkent"), expected)
+            p90 = self.browser.driver.find_element(By.ID, "expected-p90").text
+            self.assertIn("in 9 cases in 10 by " + local(view["expectedDeliveryP90"], "Asia/Tashkent"), p90)
             rows = self.timeline()
             events = list(reversed(ORIGIN + DESTINATION))  # the latest first
             self.assertEqual([(r["code"], r["office"]) for r in rows], [(c, o) for c, _, o in events])
