@@ -65,16 +65,7 @@ struct Start {
     now = uz.Midnight(scenario.start / 86400 + FromEnv("POCHTA_BENCH_DAY", 60));
     db = (std::filesystem::temp_directory_path() / "pochta_bench_forecast_XXXXXX").string();
     if (mkdtemp(db.data()) == nullptr) std::abort();
-    const core::ManualClock clock{core::Timestamp(std::chrono::seconds(now))};
-    storage::StoreOptions options;
-    options.durability = storage::Durability::kBuffered;
-    options.clock = &clock;
-    std::unique_ptr<storage::TrackingStore> store = *storage::TrackingStore::Open(db, options);
-    cli::StoreSink sink;
-    cli::TeeSink tee(clock.Now());
-    tee.Add(&sink);
-    sim::PostalModel(scenario, Network(), &tee).Run({}, now);
-    if (!sink.WriteTo(*store).ok()) std::abort();
+    if (!cli::WriteRunUntil(scenario, Network(), now, db).ok()) std::abort();
     scenario.days = kDays;
     scenario.drain_days = 0;
   }

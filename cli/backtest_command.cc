@@ -109,27 +109,6 @@ nlohmann::ordered_json RowJson(const std::string& group, const std::string& name
           {"forecast_error_days_on_them", t.covered ? nlohmann::ordered_json(t.forecast_on_covered()) : nullptr}};
 }
 
-// The scenario run to `until` into a new store at `db`, with the route-sum
-// estimate the server gives; then its items in flow, read back.
-absl::StatusOr<StoreInFlow> StoreAt(const sim::Scenario& scenario, const core::Network& network,
-                                    const storage::RoutePredictor& predictor, sim::Time until, const std::string& db) {
-  const core::ManualClock clock{core::Timestamp(std::chrono::seconds(until))};
-  storage::StoreOptions options;
-  options.durability = storage::Durability::kBuffered;
-  options.clock = &clock;
-  options.route_predictor = &predictor;
-  {
-    absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(db, options);
-    if (!store.ok()) return store.status();
-    StoreSink sink;
-    TeeSink tee(clock.Now());
-    tee.Add(&sink);
-    sim::PostalModel(scenario, network, &tee).Run({}, until);
-    if (absl::Status s = sink.WriteTo(**store).status(); !s.ok()) return s;
-  }
-  return ReadInFlow(db);
-}
-
 int Run(const BacktestOptions& options) {
   absl::StatusOr<sim::Scenario> loaded = LoadScenarioOrReport(options.scenario, options.operators_file, "backtest");
   if (!loaded.ok()) return kExitBadInput;
@@ -171,7 +150,8 @@ int Run(const BacktestOptions& options) {
     const std::string db =
         (std::filesystem::temp_directory_path() / fmt::format("pochta-backtest-{}-day{}", getpid(), day)).string();
     std::filesystem::remove_all(db);
-    absl::StatusOr<StoreInFlow> read = StoreAt(scenario, *network, predictor, now, db);
+    const absl::Status written = WriteRunUntil(scenario, *network, now, db, &predictor);
+    absl::StatusOr<StoreInFlow> read = written.ok() ? ReadInFlow(db) : written;
     std::filesystem::remove_all(db);
     if (!read.ok()) {
       fmt::print(stderr, "pochta backtest: the store at day {}: {}\n", day, std::string(read.status().message()));

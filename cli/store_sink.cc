@@ -3,6 +3,8 @@
 #include <chrono>
 #include <span>
 
+#include "sim/postal/model.h"
+
 namespace pochta::cli {
 
 void StoreSink::Declare(const sim::Dispatch& dispatch) {
@@ -32,6 +34,22 @@ absl::StatusOr<StoreSink::Written> StoreSink::WriteTo(storage::TrackingStore& st
   if (!s.ok()) return s;
   w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return w;
+}
+
+absl::Status WriteRunUntil(const sim::Scenario& scenario, const core::Network& network, sim::Time until,
+                           const std::string& db, const storage::RoutePredictor* predictor) {
+  const core::ManualClock clock{core::Timestamp(std::chrono::seconds(until))};
+  storage::StoreOptions options;
+  options.durability = storage::Durability::kBuffered;
+  options.clock = &clock;
+  options.route_predictor = predictor;
+  absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(db, options);
+  if (!store.ok()) return store.status();
+  StoreSink sink;
+  TeeSink tee(clock.Now());
+  tee.Add(&sink);
+  sim::PostalModel(scenario, network, &tee).Run({}, until);
+  return sink.WriteTo(**store).status();
 }
 
 }  // namespace pochta::cli

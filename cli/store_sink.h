@@ -12,7 +12,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/network.h"
+#include "sim/kernel.h"
 #include "sim/postal/event_sink.h"
+#include "sim/postal/scenario.h"
 #include "storage/tracking_store.h"
 
 namespace pochta::cli {
@@ -64,5 +67,11 @@ class TeeSink final : public sim::EventSink {
   std::optional<core::Timestamp> until_;
   std::vector<sim::EventSink*> sinks_;
 };
+
+// The scenario run to `until` and written into a new tracking store at `db`,
+// as it would have stood then: only the events reported by `until`, and the
+// store's clock at it.
+absl::Status WriteRunUntil(const sim::Scenario& scenario, const core::Network& network, sim::Time until,
+                           const std::string& db, const storage::RoutePredictor* predictor = nullptr);
 
 }  // namespace pochta::cli

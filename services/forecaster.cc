@@ -133,9 +133,9 @@ void Forecaster::Loop() {
 
 absl::Status Forecaster::RunOnce() {
   std::vector<sim::ItemInFlow> items;
-  std::vector<storage::ItemState> states;
+  std::vector<storage::ItemState> states;  // kept only to tell whose estimate moved
   const absl::Status read = ForEachItemInFlow(store_, [&](const storage::ItemState& state, sim::ItemInFlow in) {
-    states.push_back(state);
+    if (moved_) states.push_back(state);
     items.push_back(std::move(in));
   });
   if (!read.ok()) return read;
