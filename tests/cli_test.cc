@@ -325,7 +325,9 @@ TEST(CliTest, ForecastRunsOnFromAStoreStoppedMidFlow) {
     if (item["p50"].is_null()) continue;
     ++delivered;
     EXPECT_LE(item["p10"].get<int64_t>(), item["p50"].get<int64_t>());
-    if (!item["p90"].is_null()) EXPECT_LE(item["p50"].get<int64_t>(), item["p90"].get<int64_t>());
+    if (!item["p90"].is_null()) {
+      EXPECT_LE(item["p50"].get<int64_t>(), item["p90"].get<int64_t>());
+    }
   }
   EXPECT_GT(delivered, items * 8 / 10);
   EXPECT_EQ(f["backlog"]["facilities"][1]["name"], "UZTASA in customs, all channels");
