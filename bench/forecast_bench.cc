@@ -10,8 +10,8 @@
 //   BM_ForecastFromEmpty  the baseline: the same ten replications of the
 //                         same 14 days of postings from an empty network
 //
-// Run: build/release/bench/forecast_bench (about 3 minutes of set-up and
-// 2 GB of store in the temporary directory).
+// Run: build/release/bench/forecast_bench. The set-up takes minutes and
+// about 11 GB of memory (the run's records are held for the bulk load).
 #include <cstdlib>
 #include <filesystem>
 
