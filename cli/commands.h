@@ -135,7 +135,7 @@ struct ForecastOptions {
   std::string at;                        // RFC 3339, "latest", or empty: now
   std::vector<std::string> close_links;  // FROM:TO[:START_DAY:DAYS]
   std::vector<std::string> set;          // SECTION.NAME=VALUE
-  std::string json;
+  std::string json, report;
   int show = 10;
   std::string network_file = DefaultNetworkFile();
   std::string operators_file = DefaultOperatorsFile();

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/in_flow.h"
+#include "cli/reports.h"
 #include "cli/runs.h"
 #include "core/clock.h"
 #include "core/files.h"
@@ -178,14 +179,19 @@ int Run(const ForecastOptions& options) {
     for (const auto& [label, e] : forecast.late) json["late"][label] = ToJson(e);
     nlohmann::ordered_json& backlog = json["backlog"];
     backlog["hours"] = forecast.hours;
-    for (size_t f = 0; f < forecast.facility_names.size(); ++f) {
+    const auto series = [](const std::vector<sim::Estimate>& estimates) {
       std::vector<double> mean, half;
-      for (const sim::Estimate& e : forecast.backlog[f]) {
+      for (const sim::Estimate& e : estimates) {
         mean.push_back(e.mean);
         half.push_back(e.half_width);
       }
-      backlog["facilities"].push_back(
-          {{"name", forecast.facility_names[f]}, {"mean", mean}, {"ci95_half_width", half}});
+      return nlohmann::ordered_json{{"mean", mean}, {"ci95_half_width", half}};
+    };
+    backlog["in_system"] = series(forecast.in_system);
+    for (size_t f = 0; f < forecast.facility_names.size(); ++f) {
+      nlohmann::ordered_json facility{{"name", forecast.facility_names[f]}};
+      facility.update(series(forecast.backlog[f]));
+      backlog["facilities"].push_back(std::move(facility));
     }
     nlohmann::ordered_json& list = json["items"] = nlohmann::ordered_json::array();
     const auto when = [](sim::Time t) {
@@ -194,6 +200,7 @@ int Run(const ForecastOptions& options) {
     for (size_t k = 0; k < items.size(); ++k) {
       const sim::ItemOutlook& o = forecast.items[k];
       list.push_back({{"id", items[k].id.ToString()},
+                      {"where", o.placed ? Where(items[k]) : "not placed"},
                       {"p10", when(o.p10)},
                       {"p50", when(o.p50)},
                       {"p90", when(o.p90)},
@@ -201,6 +208,13 @@ int Run(const ForecastOptions& options) {
                       {"late", o.late}});
     }
     if (absl::Status s = core::WriteFile(options.json, json.dump(1) + "\n"); !s.ok()) {
+      fmt::print(stderr, "pochta forecast: {}\n", std::string(s.message()));
+      return kExitBadInput;
+    }
+  }
+  if (!options.report.empty()) {
+    if (absl::Status s = core::WriteFile(options.report, ForecastReport(scenario, options.db, items, forecast));
+        !s.ok()) {
       fmt::print(stderr, "pochta forecast: {}\n", std::string(s.message()));
       return kExitBadInput;
     }
@@ -235,6 +249,8 @@ CLI::App* AddForecastCommand(CLI::App& app, ForecastOptions& options) {
   cmd->add_option("--set", options.set,
                   "Change a scenario parameter: SECTION.NAME=VALUE (customs.officers=8); repeatable");
   cmd->add_option("--json", options.json, "Write the forecast, with every item's p10/p50/p90, as JSON to this file");
+  cmd->add_option("--report", options.report,
+                  "Write an HTML report with charts to this file (one file; opens offline in any browser)");
   cmd->add_option("--show", options.show, "Items to list on the terminal")->capture_default_str();
   cmd->add_option("--network", options.network_file, "Network file")->capture_default_str();
   cmd->add_option("--operators", options.operators_file, "Operators file")->capture_default_str();

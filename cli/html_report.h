@@ -6,7 +6,10 @@
 //
 //   {"title": "...", "type": "line" | "bar",
 //    "x": {"kind": "time" | "number" | "category", "label": "...",
-//          "categories": [...]},            // category charts
+//          "categories": [...],             // category charts
+//          "origin": T},                    // time: ticks on days from T (a
+//                                           // local midnight), else from
+//                                           // the earliest series start
 //    "y": {"label": "...", "min": 0, "max": 100, "stacked": false},
 //    "y2": {"label": "..."},                // optional right-hand axis
 //    "zoom": true,                          // follows the page's time range

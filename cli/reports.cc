@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "cli/common.h"
 #include "cli/html_report.h"
+#include "cli/in_flow.h"
 #include "core/files.h"
 #include "fmt/chrono.h"
 #include "fmt/format.h"
@@ -83,6 +85,47 @@ Json CdfChart(std::string title, Json series, double standard_days) {
           {"series", std::move(series)}};
 }
 
+// The facilities of PostalModel::facility_names by kind: the Tashkent
+// stages (names with a space; customs inspection among them), the hubs'
+// departures (a facility code), and the count of items in customs.
+struct Kinds {
+  std::vector<size_t> stages, hubs;
+  std::optional<size_t> in_customs, inspection;
+};
+
+Kinds KindsOf(const std::vector<std::string>& names) {
+  Kinds k;
+  for (size_t f = 0; f < names.size(); ++f) {
+    if (names[f].ends_with(" in customs, all channels")) {
+      k.in_customs = f;
+    } else if (names[f].find(' ') != std::string::npos) {
+      if (names[f].ends_with(" customs inspection")) k.inspection = f;
+      k.stages.push_back(f);
+    } else {
+      k.hubs.push_back(f);
+    }
+  }
+  return k;
+}
+
+constexpr const char* kHeldInCustoms = "held in customs, all channels";
+constexpr const char* kWaitingForAnOfficer = "waiting for an officer's inspection";
+constexpr const char* kInCustomsCaption =
+    "Presented (EDB) and not yet released (EDC) or refused (EDX), whatever the channel; and the red items among "
+    "them waiting for an officer.";
+constexpr const char* kHubBacklogTitle = "Backlog at line-haul departures";
+constexpr const char* kHubBacklogAxis = "items waiting for a departure";
+constexpr const char* kHubBacklogCaption =
+    "The office of exchange's and the sorting centres' departures, the five busiest shown: click a name in the "
+    "legend to show or hide it.";
+constexpr size_t kHubsShown = 5;
+
+// The hubs, the highest peak first (ties in their order).
+std::vector<size_t> BusiestFirst(std::vector<size_t> hubs, const std::vector<double>& peak) {
+  std::stable_sort(hubs.begin(), hubs.end(), [&](size_t a, size_t b) { return peak[a] > peak[b]; });
+  return hubs;
+}
+
 void ScenarioFiles(HtmlReport& report, const sim::Scenario& scenario) {
   report.Heading("Parameters");
   report.Paragraph(fmt::format(
@@ -128,10 +171,6 @@ std::string Significance(const Results& a, const Results& b, const sim::Differen
   return d.significant ? "yes" : "no";
 }
 
-namespace {
-
-}  // namespace
-
 std::string RunReport(const sim::Scenario& s, const sim::RunSummary& r, const std::vector<sim::HourlySample>& hourly,
                       const std::vector<std::string>& names) {
   HtmlReport report(fmt::format("pochta simulate {}, seed {}", s.name, s.seed), s.time_zone);
@@ -162,18 +201,7 @@ std::string RunReport(const sim::Scenario& s, const sim::RunSummary& r, const st
                    "(or, for letters sent abroad, dispatched from it) by the end of postings.");
 
   if (!hourly.empty()) {
-    std::vector<size_t> stages, hubs;
-    size_t in_customs = names.size(), inspection = names.size();
-    for (size_t f = 0; f < names.size(); ++f) {
-      if (names[f].ends_with(" in customs, all channels")) {
-        in_customs = f;
-      } else if (names[f].find(' ') != std::string::npos) {
-        if (names[f].ends_with(" customs inspection")) inspection = f;
-        stages.push_back(f);
-      } else {
-        hubs.push_back(f);
-      }
-    }
+    const auto [stages, hubs, in_customs, inspection] = KindsOf(names);
     report.Heading("The network over time");
     std::vector<double> in_system;
     for (const sim::HourlySample& h : hourly) in_system.push_back(double(h.in_system));
@@ -189,37 +217,29 @@ std::string RunReport(const sim::Scenario& s, const sim::RunSummary& r, const st
     }
     report.Chart(TimeChart("Backlog at the Tashkent stages", "items waiting or in process", std::move(backlog)),
                  "Hour by hour, at the end of each hour.");
-    if (in_customs < names.size()) {
-      Json customs = Json::array({Backlog(hourly, in_customs, "held in customs, all channels")});
-      if (inspection < names.size()) customs.push_back(Backlog(hourly, inspection, "waiting for an officer's inspection"));
-      report.Chart(TimeChart("Items in customs", "items", std::move(customs)),
-                   "Presented (EDB) and not yet released (EDC) or refused (EDX), whatever the channel; and the red "
-                   "items among them waiting for an officer.");
-      throughput.push_back(Daily(hourly, in_customs, "released or refused by customs", false));
+    if (in_customs) {
+      Json customs = Json::array({Backlog(hourly, *in_customs, kHeldInCustoms)});
+      if (inspection) customs.push_back(Backlog(hourly, *inspection, kWaitingForAnOfficer));
+      report.Chart(TimeChart("Items in customs", "items", std::move(customs)), kInCustomsCaption);
+      throughput.push_back(Daily(hourly, *in_customs, "released or refused by customs", false));
     }
     report.Chart(TimeChart("Throughput of the Tashkent stages", "items per day", std::move(throughput)));
     Json util_chart = TimeChart("Utilisation of the Tashkent stages", "% of staffed capacity busy", std::move(utilisation));
     util_chart["y"]["max"] = 100;
     report.Chart(std::move(util_chart), "Busy share of the day's staffed hours (shifts for scanning and sorting, "
                                         "officers round the clock).");
-    // The busiest hubs shown, the others a click on the legend away.
-    std::vector<size_t> by_peak = hubs;
-    std::vector<size_t> peak(names.size(), 0);
+    std::vector<double> peak(names.size(), 0);
     for (const sim::HourlySample& h : hourly) {
-      for (size_t f : hubs) peak[f] = std::max(peak[f], h.facilities[f].backlog);
+      for (size_t f : hubs) peak[f] = std::max(peak[f], double(h.facilities[f].backlog));
     }
-    std::stable_sort(by_peak.begin(), by_peak.end(), [&](size_t a, size_t b) { return peak[a] > peak[b]; });
     Json hub_backlog = Json::array(), hub_throughput = Json::array();
-    for (size_t k = 0; k < by_peak.size(); ++k) {
-      const size_t f = by_peak[k];
+    for (size_t f : BusiestFirst(hubs, peak)) {
       const std::string label = names[f] + " departures";
       hub_backlog.push_back(Backlog(hourly, f, label));
       hub_throughput.push_back(Daily(hourly, f, label, false));
-      if (k >= 5) hub_backlog.back()["hidden"] = hub_throughput.back()["hidden"] = true;
+      if (hub_backlog.size() > kHubsShown) hub_backlog.back()["hidden"] = hub_throughput.back()["hidden"] = true;
     }
-    report.Chart(TimeChart("Backlog at line-haul departures", "items waiting for a departure", std::move(hub_backlog)),
-                 "The office of exchange's and the sorting centres' departures, the five busiest shown: click a "
-                 "name in the legend to show or hide it.");
+    report.Chart(TimeChart(kHubBacklogTitle, kHubBacklogAxis, std::move(hub_backlog)), kHubBacklogCaption);
     report.Chart(TimeChart("Items sent on by each hub", "items per day", std::move(hub_throughput)));
   }
 
@@ -302,6 +322,131 @@ std::string RunReport(const sim::Scenario& s, const sim::RunSummary& r, const st
   rows.push_back({"received back at their origin", Thousands(r.returns.home)});
   report.Table({"items", "count"}, rows);
 
+  ScenarioFiles(report, s);
+  return report.Render();
+}
+
+std::string ForecastReport(const sim::Scenario& s, const std::string& db, std::span<const sim::ItemInFlow> items,
+                           const sim::Forecast& f) {
+  const sim::LocalTime clock = sim::LocalTime::Load(s.time_zone).value();
+  HtmlReport report(fmt::format("pochta forecast from {}, {}", db, Date(clock, f.start)), s.time_zone);
+  report.Paragraph(fmt::format(
+      "The {} items in flow in {} at {} ({}), each placed where its latest event puts it, and {}'s demand for "
+      "{} days after; {} replications, seeds {} to {}; pochta {}. Each backlog is the mean over the replications, "
+      "its 95% confidence interval shaded. Late: not delivered within {:g} days of posting.",
+      Thousands(items.size()), db, Date(clock, f.start), s.time_zone, s.name, s.days, f.replications, s.seed,
+      s.seed + uint64_t(f.replications) - 1, Version(), s.service_standard_days));
+  for (const sim::Scenario::Closure& c : s.closures) {
+    report.Paragraph(fmt::format("Closed: the links between {} and {}, from {} for {:g} days.", c.from, c.to,
+                                 Date(clock, f.start + sim::Time(c.start_day * kDay)), c.days));
+  }
+
+  // By where they are now: how many, when they will be delivered, how many late.
+  struct Stage {
+    uint64_t items = 0;
+    double delivered = 0, late = 0;
+    std::vector<sim::Time> p50;
+  };
+  std::map<std::string, Stage> stages;
+  for (size_t k = 0; k < items.size(); ++k) {
+    const sim::ItemOutlook& o = f.items[k];
+    Stage& stage = stages[o.placed ? Where(items[k]) : "not placed"];
+    ++stage.items;
+    stage.delivered += o.delivered;
+    stage.late += o.late;
+    stage.p50.push_back(o.p50);
+  }
+  report.Heading("Items in flow");
+  std::vector<std::vector<std::string>> rows;
+  for (auto& [where, stage] : stages) {
+    std::nth_element(stage.p50.begin(), stage.p50.begin() + ptrdiff_t(stage.p50.size() / 2), stage.p50.end());
+    const bool placed = where != "not placed";
+    rows.push_back({where, Thousands(stage.items), placed ? Date(clock, stage.p50[stage.p50.size() / 2]) : "-",
+                    placed ? fmt::format("{:.1f}%", 100 * stage.delivered / double(stage.items)) : "-",
+                    placed ? Thousands(uint64_t(stage.late + 0.5)) : "-"});
+  }
+  report.Table({"where", "items", "median expected delivery (p50)", "delivered within the forecast", "late"}, rows);
+  std::string why;
+  for (const auto& [reason, count] : f.not_placed) why += fmt::format("; {}: {}", reason, Thousands(count));
+  report.Paragraph(
+      fmt::format("Where: the stage the latest event puts the item in. Placed in the model: {}{}. "
+                  "Delivered within the forecast: the mean share of the replications; late: the "
+                  "expected number.",
+                  Thousands(f.placed), why));
+
+  // Time charts ticked on local midnights, whatever the hour of the start.
+  const sim::Time midnight = clock.Midnight(clock.DayOf(f.start));
+  const auto time_chart = [&](std::string title, std::string y_label, Json series) {
+    Json chart = TimeChart(std::move(title), std::move(y_label), std::move(series));
+    chart["x"]["origin"] = midnight;
+    return chart;
+  };
+
+  report.Heading("The backlog ahead");
+  const auto band = [&](std::string label, const std::vector<sim::Estimate>& e) {
+    std::vector<double> mean, lower, upper;
+    for (const sim::Estimate& x : e) {
+      mean.push_back(Round(x.mean, 0.1));
+      lower.push_back(Round(std::max(0.0, x.mean - x.half_width), 0.1));
+      upper.push_back(Round(x.mean + x.half_width, 0.1));
+    }
+    Json series = TimeSeries(std::move(label), f.start, kHour, std::move(mean));
+    series["lower"] = std::move(lower);
+    series["upper"] = std::move(upper);
+    return series;
+  };
+  report.Chart(time_chart("Items in the network", "items", Json::array({band("in flow", f.in_system)})),
+               "The items in flow and those posted since, not yet delivered or returned; hour by hour. Drag across "
+               "any time chart, or use the range above, to zoom all of them.");
+  const Kinds kinds = KindsOf(f.facility_names);
+  Json backlog = Json::array();
+  for (size_t k : kinds.stages) backlog.push_back(band(f.facility_names[k], f.backlog[k]));
+  report.Chart(time_chart("Backlog at the Tashkent stages", "items waiting or in process", std::move(backlog)),
+               "At the end of each hour.");
+  if (kinds.in_customs) {
+    Json customs = Json::array({band(kHeldInCustoms, f.backlog[*kinds.in_customs])});
+    if (kinds.inspection) customs.push_back(band(kWaitingForAnOfficer, f.backlog[*kinds.inspection]));
+    report.Chart(time_chart("Items in customs", "items", std::move(customs)), kInCustomsCaption);
+  }
+  std::vector<double> peak(f.facility_names.size(), 0);
+  for (size_t k : kinds.hubs) {
+    for (const sim::Estimate& e : f.backlog[k]) peak[k] = std::max(peak[k], e.mean);
+  }
+  Json hub_backlog = Json::array();
+  for (size_t k : BusiestFirst(kinds.hubs, peak)) {
+    hub_backlog.push_back(band(f.facility_names[k] + " departures", f.backlog[k]));
+    if (hub_backlog.size() > kHubsShown) hub_backlog.back()["hidden"] = true;
+  }
+  report.Chart(time_chart(kHubBacklogTitle, kHubBacklogAxis, std::move(hub_backlog)), kHubBacklogCaption);
+
+  report.Heading("Deliveries ahead");
+  // How many of the items in flow each hour's end finds delivered, by each
+  // item's p10, p50 and p90.
+  Json deliveries = Json::array();
+  for (const auto& [label, quantile] :
+       {std::pair{"by their p10 (early)", &sim::ItemOutlook::p10}, std::pair{"by their p50", &sim::ItemOutlook::p50},
+        std::pair{"by their p90 (late)", &sim::ItemOutlook::p90}}) {
+    std::vector<sim::Time> when;
+    for (const sim::ItemOutlook& o : f.items) {
+      if (o.placed) when.push_back(o.*quantile);
+    }
+    std::sort(when.begin(), when.end());
+    std::vector<double> delivered;
+    for (sim::Time h : f.hours)
+      delivered.push_back(double(std::upper_bound(when.begin(), when.end(), h) - when.begin()));
+    deliveries.push_back(TimeSeries(label, f.start, kHour, std::move(delivered)));
+  }
+  deliveries[0]["dashed"] = deliveries[2]["dashed"] = true;
+  report.Chart(time_chart("The items in flow delivered", "items delivered", std::move(deliveries)),
+               "Cumulative, hour by hour. Each item's delivery time over the replications has a 10th, 50th and "
+               "90th percentile: the middle line counts the items delivered by their median, the others by the "
+               "early and the late ends of their range.");
+  rows.clear();
+  for (const auto& [label, e] : f.late) rows.push_back({label, PlusMinus(e.mean, e.half_width)});
+  report.Table({"flow", "items in flow that will be late"}, rows);
+  report.Paragraph(
+      "Delivered more than the service standard after posting, or not delivered by the time the "
+      "standard runs out within the forecast; mean over the replications ± its 95% confidence interval.");
   ScenarioFiles(report, s);
   return report.Render();
 }

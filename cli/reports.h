@@ -3,11 +3,13 @@
 // what the run computed only, so the same inputs give the same bytes.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "sim/postal/forecast.h"
 #include "sim/postal/model.h"
 #include "sim/postal/replications.h"
 
@@ -19,6 +21,14 @@ namespace pochta::cli {
 // peak backlogs, and the scenario's files, seed and pochta's version.
 std::string RunReport(const sim::Scenario& scenario, const sim::RunSummary& summary,
                       const std::vector<sim::HourlySample>& hourly, const std::vector<std::string>& facility_names);
+
+// A forecast from the tracking store `db` (pochta forecast --report): the
+// items in flow by where they are, with their median expected delivery;
+// the backlog ahead at every stage and hub with its 95% band; the items in
+// flow delivered hour by hour by their p10, p50 and p90; the items that
+// will be late by flow; the closures; and the scenario's files.
+std::string ForecastReport(const sim::Scenario& scenario, const std::string& db, std::span<const sim::ItemInFlow> items,
+                           const sim::Forecast& forecast);
 
 // Replications or a sweep, from the results `pochta simulate --replications
 // --json` writes: each key figure with its 95% confidence interval, and for

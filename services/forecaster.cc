@@ -83,8 +83,8 @@ struct Forecaster::Table {
 };
 
 Forecaster::Forecaster(const storage::TrackingStore& store, const core::Network& network, const core::Clock& clock,
-                       ForecastOptions options)
-    : store_(store), network_(network), clock_(clock), options_(std::move(options)) {}
+                       ForecastOptions options, ForecastObserver* observer)
+    : store_(store), network_(network), clock_(clock), options_(std::move(options)), observer_(observer) {}
 
 Forecaster::~Forecaster() { Stop(); }
 
@@ -132,6 +132,15 @@ void Forecaster::Loop() {
 }
 
 absl::Status Forecaster::RunOnce() {
+  ForecastObserver::Run run;
+  const auto began = std::chrono::steady_clock::now();
+  run.status = Run(run);
+  run.took = std::chrono::steady_clock::now() - began;
+  if (observer_) observer_->OnForecast(run);
+  return run.status;
+}
+
+absl::Status Forecaster::Run(ForecastObserver::Run& run) {
   std::vector<sim::ItemInFlow> items;
   std::vector<storage::ItemState> states;  // kept only to tell whose estimate moved
   const absl::Status read = ForEachItemInFlow(store_, [&](const storage::ItemState& state, sim::ItemInFlow in) {
@@ -147,6 +156,8 @@ absl::Status Forecaster::RunOnce() {
   scenario.days = options_.days;
   scenario.drain_days = 0;
   const sim::Time now = Seconds(clock_.Now());
+  run.in_flow = items.size();
+  run.start = At(now);
   const sim::Forecast forecast =
       sim::RunForecast(scenario, network_, sim::ForecastStart{now, items}, options_.replications, options_.jobs);
 
@@ -157,6 +168,7 @@ absl::Status Forecaster::RunOnce() {
     const sim::ItemOutlook& o = forecast.items[k];
     if (!o.placed) continue;
     table->items.emplace(items[k].id.Pack(), Table::Entry{o.p50, o.p90, items[k].latest});
+    if (o.p50 != sim::kForever) ++run.dated;
     if (!items[k].latest) continue;
     const size_t code = size_t(items[k].latest->code);
     p50_left[code].push_back(o.p50 == sim::kForever ? sim::kForever : o.p50 - now);

@@ -48,6 +48,19 @@ struct ForecastOptions {
 absl::Status ForEachItemInFlow(const storage::TrackingStore& store,
                                const std::function<void(const storage::ItemState&, sim::ItemInFlow)>& visit);
 
+// Told of each forecast the server runs, on the forecaster's thread.
+class ForecastObserver {
+ public:
+  struct Run {
+    absl::Status status;
+    std::chrono::nanoseconds took{};
+    uint64_t in_flow = 0, dated = 0;  // items read from the store; those given an expected delivery
+    core::Timestamp start{};          // the forecast's start
+  };
+  virtual ~ForecastObserver() = default;
+  virtual void OnForecast(const Run& run) = 0;
+};
+
 class Forecaster {
  public:
   struct Expected {
@@ -56,8 +69,9 @@ class Forecaster {
     core::Timestamp forecast_at;         // the start of the forecast it comes from
   };
 
+  // `observer`, when given, must outlive the forecaster.
   Forecaster(const storage::TrackingStore& store, const core::Network& network, const core::Clock& clock,
-             ForecastOptions options);
+             ForecastOptions options, ForecastObserver* observer = nullptr);
   ~Forecaster();  // stops
   Forecaster(const Forecaster&) = delete;
   Forecaster& operator=(const Forecaster&) = delete;
@@ -76,17 +90,19 @@ class Forecaster {
 
   // Forecasts completed; for tests and metrics.
   uint64_t runs() const { return runs_.load(); }
-  // Runs one forecast on the calling thread. For tests.
+  // Runs one forecast on the calling thread, and tells the observer. For tests.
   absl::Status RunOnce();
 
  private:
   struct Table;
   void Loop();
+  absl::Status Run(ForecastObserver::Run& run);
 
   const storage::TrackingStore& store_;
   const core::Network& network_;
   const core::Clock& clock_;
   ForecastOptions options_;  // its scenario under mu_
+  ForecastObserver* const observer_;
   std::function<void(const std::vector<core::ItemId>&)> moved_;
 
   mutable std::mutex mu_;

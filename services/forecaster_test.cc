@@ -74,8 +74,14 @@ class ForecasterTest : public ::testing::Test {
   ForecastOptions options_;
 };
 
+struct LastRun final : ForecastObserver {
+  void OnForecast(const Run& r) override { run = r; }
+  std::optional<Run> run;
+};
+
 TEST_F(ForecasterTest, EveryItemInFlowGetsALoadAwareDate) {
-  Forecaster forecaster(*store_, ShippedNetwork(), clock_, options_);
+  LastRun observer;
+  Forecaster forecaster(*store_, ShippedNetwork(), clock_, options_, &observer);
   const std::vector<storage::ItemState> states = InFlow();
   ASSERT_GT(states.size(), 5000u);
   EXPECT_FALSE(forecaster.ExpectedFor(states[0]));  // before the first forecast
@@ -94,6 +100,13 @@ TEST_F(ForecasterTest, EveryItemInFlowGetsALoadAwareDate) {
   }
   EXPECT_GT(dated, states.size() * 8 / 10);
   EXPECT_GT(with_p90, dated / 2);
+  // The observer (the server's metrics) is told what the run did.
+  ASSERT_TRUE(observer.run);
+  EXPECT_TRUE(observer.run->status.ok());
+  EXPECT_EQ(observer.run->in_flow, states.size());
+  EXPECT_EQ(observer.run->dated, dated);
+  EXPECT_EQ(Seconds(observer.run->start), now_);
+  EXPECT_GT(observer.run->took, std::chrono::nanoseconds(0));
 }
 
 TEST_F(ForecasterTest, ANewEventMovesTheEstimateAndADeliveryEndsIt) {

@@ -29,6 +29,8 @@ using prometheus::MetricType;
 const prometheus::Histogram::BucketBoundaries kSecondsBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60};
 const prometheus::Histogram::BucketBoundaries kBatchBuckets = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+// A forecast in the server: seconds on a small store, minutes on a large one.
+const prometheus::Histogram::BucketBoundaries kForecastBuckets = {1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800};
 
 // go-grpc-prometheus's names of the status codes (Go's codes.Code.String()).
 constexpr std::array<const char*, 17> kCodeNames = {
@@ -110,7 +112,25 @@ struct Metrics::Families {
         http_seconds(prometheus::BuildHistogram()
                          .Name("pochta_http_request_seconds")
                          .Help("Time to answer a request to the JSON gateway or a page, by route")
-                         .Register(r)) {}
+                         .Register(r)),
+        forecasts(prometheus::BuildCounter()
+                      .Name("pochta_forecasts_total")
+                      .Help("Forecasts of the items in flow run by the server, by outcome (ok, failed)")
+                      .Register(r)),
+        forecast_seconds(prometheus::BuildHistogram()
+                             .Name("pochta_forecast_seconds")
+                             .Help("Time of one forecast: the store read, the replications, the new estimates")
+                             .Register(r)
+                             .Add({}, kForecastBuckets)),
+        forecast_items(prometheus::BuildGauge()
+                           .Name("pochta_forecast_items")
+                           .Help("Items in flow the last forecast read (read), and those it dated (dated)")
+                           .Register(r)),
+        forecast_start(prometheus::BuildGauge()
+                           .Name("pochta_forecast_start_timestamp_seconds")
+                           .Help("The start of the forecast the expected deliveries come from, Unix time")
+                           .Register(r)
+                           .Add({})) {}
 
   prometheus::Family<prometheus::Counter>& started;
   prometheus::Family<prometheus::Counter>& handled;
@@ -123,6 +143,10 @@ struct Metrics::Families {
   prometheus::Histogram& sync_seconds;
   prometheus::Family<prometheus::Counter>& http_requests;
   prometheus::Family<prometheus::Histogram>& http_seconds;
+  prometheus::Family<prometheus::Counter>& forecasts;
+  prometheus::Histogram& forecast_seconds;
+  prometheus::Family<prometheus::Gauge>& forecast_items;
+  prometheus::Gauge& forecast_start;
 };
 
 // The figures read at scrape time: the store's, the watch hub's and the
@@ -334,6 +358,16 @@ void Metrics::CountPreAdvice(core::Operator by, storage::WriteOutcome outcome, u
   families_->preadvice
       .Add({{"operator", std::string(core::Code(by))}, {"outcome", std::string(storage::Name(outcome))}})
       .Increment(double(n));
+}
+
+void Metrics::OnForecast(const Run& run) {
+  families_->forecasts.Add({{"outcome", run.status.ok() ? "ok" : "failed"}}).Increment();
+  if (!run.status.ok()) return;
+  families_->forecast_seconds.Observe(Seconds(run.took));
+  families_->forecast_items.Add({{"kind", "read"}}).Set(double(run.in_flow));
+  families_->forecast_items.Add({{"kind", "dated"}}).Set(double(run.dated));
+  families_->forecast_start.Set(
+      double(std::chrono::duration_cast<std::chrono::seconds>(run.start.time_since_epoch()).count()));
 }
 
 void Metrics::ObserveReportBatch(std::chrono::nanoseconds took) { families_->report_batch.Observe(Seconds(took)); }

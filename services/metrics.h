@@ -19,6 +19,10 @@
 //   pochta_alerts{kind,operator}               open feed-quality alerts (ListAlerts)
 //   pochta_alerts_evaluated_cursor             the feed cursor the alerts are as of
 //   pochta_items{status}                       items by status (kept by the store)
+//   pochta_forecasts_total{outcome}            the server's forecasts: ok, failed
+//   pochta_forecast_seconds                    histogram, one forecast's time
+//   pochta_forecast_items{kind}                items the last forecast read, and dated
+//   pochta_forecast_start_timestamp_seconds    the start of the forecast served
 //   pochta_store_*                             RocksDB: stalls, compaction debt,
 //                                              level-0 files, block cache, memtables
 //
@@ -32,6 +36,7 @@
 #include "absl/status/status.h"
 #include "core/operators.h"
 #include "grpcpp/support/server_interceptor.h"
+#include "services/forecaster.h"
 #include "storage/tracking_store.h"
 
 namespace prometheus {
@@ -44,7 +49,7 @@ namespace pochta::services {
 class AlertMonitor;
 class WatchHub;
 
-class Metrics final : public storage::SyncObserver {
+class Metrics final : public storage::SyncObserver, public ForecastObserver {
  public:
   Metrics();
   ~Metrics() override;
@@ -71,6 +76,7 @@ class Metrics final : public storage::SyncObserver {
   // `route`: one of the gateway's few fixed route names ("item", "worklist"...).
   void ObserveHttp(const char* route, int status, std::chrono::nanoseconds took);
   void OnSync(uint64_t batches, std::chrono::nanoseconds took) override;
+  void OnForecast(const Run& run) override;
 
   // The exposition text, as a scrape gets it. For tests.
   std::string Scrape() const;

@@ -32,6 +32,23 @@ TEST(MetricsTest, CountsAndHistogramsAppearInTheExposition) {
   EXPECT_EQ(text.find("pochta_store_level0_files"), std::string::npos) << "no store watched";
 }
 
+TEST(MetricsTest, ForecastsAreCountedTimedAndTheLastOnesItemsKept) {
+  Metrics metrics;
+  const core::Timestamp start(std::chrono::seconds(1'740'000'000));
+  metrics.OnForecast({absl::OkStatus(), std::chrono::seconds(42), 600'000, 590'000, start});
+  metrics.OnForecast(
+      {absl::UnavailableError("store closed"), std::chrono::seconds(1), 0, 0, start + std::chrono::hours(1)});
+  const std::string text = metrics.Scrape();
+  EXPECT_TRUE(Has(text, R"(pochta_forecasts_total{outcome="ok"} 1)")) << text;
+  EXPECT_TRUE(Has(text, R"(pochta_forecasts_total{outcome="failed"} 1)"));
+  EXPECT_TRUE(Has(text, R"(pochta_forecast_seconds_bucket{le="30"} 0)"));
+  EXPECT_TRUE(Has(text, R"(pochta_forecast_seconds_bucket{le="60"} 1)"));
+  EXPECT_TRUE(Has(text, "pochta_forecast_seconds_count 1"));  // a failed one is not timed
+  EXPECT_TRUE(Has(text, R"(pochta_forecast_items{kind="read"} 600000)"));
+  EXPECT_TRUE(Has(text, R"(pochta_forecast_items{kind="dated"} 590000)"));
+  EXPECT_TRUE(Has(text, "pochta_forecast_start_timestamp_seconds 1740000000"));  // the last that worked
+}
+
 TEST(MetricsTest, TheWatchedStoreIsReadAtEachScrapeUntilUnwatched) {
   std::string dir = ::testing::TempDir() + "pochta_metrics_XXXXXX";
   ASSERT_NE(mkdtemp(dir.data()), nullptr);

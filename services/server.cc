@@ -101,7 +101,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   state->alerts = std::make_unique<AlertMonitor>(*state->store, *options.clock, config.alerts);
   state->alerts->Start(state->feed_hub);
   if (config.forecast) {
-    state->forecaster = std::make_unique<Forecaster>(*state->store, state->network, *options.clock, *config.forecast);
+    state->forecaster =
+        std::make_unique<Forecaster>(*state->store, state->network, *options.clock, *config.forecast, &state->metrics);
     state->forecaster->Start(
         [hub = &state->hub](const std::vector<core::ItemId>& moved) { hub->PublishEstimatesMoved(moved); });
   }

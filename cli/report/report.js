@@ -45,8 +45,8 @@
     return out;
   }
 
-  // Ticks on whole hours or days from `origin` (the run's first local
-  // midnight), about a dozen over the range shown.
+  // Ticks on whole hours or days from `origin` (the spec's x.origin, else
+  // the run's first local midnight), about a dozen over the range shown.
   function timeTicks(scale, origin) {
     const span = scale.max - scale.min;
     const step = [3600, 3 * 3600, 6 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400]
@@ -75,10 +75,10 @@
   specs.forEach((spec, n) => {
     const canvas = document.querySelector('canvas[data-chart="' + n + '"]');
     const scales = {
-      x: axis(spec.x.kind, spec.x.label + (spec.x.kind === 'time' ? ' (' + zone + ')' : ''), {},
-              Math.min(...spec.series.map((s) => s.start))),
-      y: axis('number', spec.y.label, {min: spec.y.min, max: spec.y.max, stacked: !!spec.y.stacked,
-                                       beginAtZero: true}),
+      x: axis(
+          spec.x.kind, spec.x.label + (spec.x.kind === 'time' ? ' (' + zone + ')' : ''), {},
+          spec.x.origin ?? Math.min(...spec.series.map((s) => s.start))),
+      y: axis('number', spec.y.label, {min: spec.y.min, max: spec.y.max, stacked: !!spec.y.stacked, beginAtZero: true}),
     };
     if (spec.y2) {
       scales.y2 = axis('number', spec.y2.label, {position: 'right', min: spec.y2.min, max: spec.y2.max,

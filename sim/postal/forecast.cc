@@ -68,7 +68,8 @@ Forecast RunForecast(const Scenario& scenario, const core::Network& network, con
   }
   for (std::thread& t : threads) t.join();
   const LocalTime uz = LocalTime::Load(scenario.time_zone).value();
-  out.end = uz.Midnight(uz.DayOf(start.now) + scenario.days) + Time(scenario.drain_days) * internal::kDay;
+  out.end = internal::WindowEnd(uz, uz.DayOf(start.now), start.now, scenario.days) +
+            Time(scenario.drain_days) * internal::kDay;
 
   // Each item's delivery over the replications, and whether it is late.
   const Time standard = Time(scenario.service_standard_days * double(internal::kDay));

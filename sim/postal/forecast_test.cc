@@ -202,6 +202,19 @@ TEST_F(ForecastTest, SaysWhyItemsAreNotPlaced) {
   EXPECT_EQ(f.items[1].p50, kForever);
 }
 
+TEST_F(ForecastTest, AStartAfterMidnightStillRunsItsWholeDays) {
+  // From 23:00 on the start day: no postings that day (the store has them),
+  // and the forecast's days counted from the midnight after.
+  const Time late_evening = now_ + 23 * 3600;
+  const Forecast f = RunForecast(*forecast_, ShippedNetwork(), ForecastStart{late_evening, {}}, 1, 1);
+  EXPECT_EQ(f.end, now_ + Time(forecast_->days + 1) * 86400);
+  ASSERT_FALSE(f.hours.empty());
+  EXPECT_GE(f.hours.back() - f.start, Time(forecast_->days) * 86400);
+  // From midnight exactly, the days from it.
+  EXPECT_EQ(RunForecast(*forecast_, ShippedNetwork(), ForecastStart{now_, {}}, 1, 1).end,
+            now_ + Time(forecast_->days) * 86400);
+}
+
 TEST(RandomTest, LogNormalAboveIsTheTailOfLogNormal) {
   Rng rng(7);
   const double mean = 10, cv = 0.8, floor = 15;

@@ -4,7 +4,7 @@ prometheus package):
 
     /usr/bin/python3 tests/e2e/test_metrics.py --pochta build/release/pochta
 
-It starts a server on a fresh store and a Prometheus that scrapes it every
+It starts a server on a fresh store, forecasting three days ahead, and a Prometheus that scrapes it every
 second with the alerting rules of docs/prometheus/pochta-alerts.yml, drives
 calls through Python grpcio, and asks Prometheus's HTTP API for the series
 the README documents, with the values the calls must have produced.
@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -65,7 +66,8 @@ class MetricsTest(unittest.TestCase):
         from pochta.v1 import intake_pb2_grpc, tracking_pb2_grpc
         cls.server = subprocess.Popen(
             [ARGS.pochta, "serve", "--db", os.path.join(cls.tmp, "db"), "--listen", "127.0.0.1:0",
-             "--keys", os.path.join(REPO, "data", "example-keys.txt"), "--metrics-listen", "127.0.0.1:0"],
+             "--keys", os.path.join(REPO, "data", "example-keys.txt"), "--metrics-listen", "127.0.0.1:0",
+             "--forecast-scenario", "h1-2025", "--forecast-days", "3", "--forecast-replications", "2"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         listening = cls.server.stdout.readline()
         metrics = cls.server.stdout.readline()
@@ -136,6 +138,9 @@ class MetricsTest(unittest.TestCase):
     def test_prometheus_scrapes_what_the_calls_did(self):
         from pochta.v1 import tracking_pb2
         self.scalar_once('up{job="pochta"}', 1)
+        # The forecast at the start found an empty store.
+        self.scalar_once('pochta_forecasts_total{outcome="ok"}', 1)
+        self.scalar_once('pochta_forecast_items{kind="read"}', 0)
 
         # Pre-advice and events from China Post: 20 items, 20 accepted
         # events, 5 duplicates, 3 rejected (an office China Post does not run).
@@ -183,6 +188,16 @@ class MetricsTest(unittest.TestCase):
                      "pochta_store_block_cache_bytes", "pochta_store_sync_seconds_count",
                      "pochta_report_batch_seconds_count"):
             self.assertEqual(len(self.query(name)), 1, name)
+
+        # The forecast a SIGHUP asks for reads the 20 items in flow.
+        self.server.send_signal(signal.SIGHUP)
+        self.scalar_once('pochta_forecasts_total{outcome="ok"}', 2)
+        self.scalar_once('pochta_forecast_items{kind="read"}', 20)
+        self.scalar_once('pochta_forecast_seconds_count', 2)
+        dated = self.query('pochta_forecast_items{kind="dated"}')
+        self.assertTrue(0 <= list(dated.values())[0] <= 20, dated)
+        start = list(self.query('pochta_forecast_start_timestamp_seconds').values())[0]
+        self.assertLess(abs(start - time.time()), 60)
 
         watch.cancel()
         self.scalar_once('grpc_server_open_streams{grpc_method="WatchItem"}', 0)

@@ -7,8 +7,10 @@ real browser, Debian's headless Chromium driven through chromedriver
         --artifacts build/release/test-artifacts
 
 It runs `pochta simulate` into a report of one run and of a sweep with
-replications, and `pochta compare` into a report of two scenarios; opens each from disk with networking of no use (everything
-must be inlined), and checks through the page's DOM: no console errors,
+replications, `pochta compare` into a report of two scenarios, and `pochta
+forecast` from a store stopped mid-run (with a closure) into a forecast
+report; opens each from disk with networking of no use (everything must be
+inlined), and checks through the page's DOM: no console errors,
 nothing fetched, every chart drawn with data points, the tables agreeing
 with the run's JSON, and the time range zooming every time chart. A
 screenshot of each report is kept in the artifacts directory.
@@ -117,6 +119,14 @@ class ReportTest(unittest.TestCase):
             pochta("simulate", os.path.join(cls.dir, name + ".scenario"), "--replications", "3", "--json", runs[-1])
         cls.compare_html = os.path.join(cls.dir, "compare.html")
         pochta("compare", *runs, "--report", cls.compare_html)
+        # Four weeks in, a forecast of a week with the trunk to Samarkand closed.
+        db = os.path.join(cls.dir, "store.db")
+        pochta("simulate", cls.scenario, "--until", "28", "--db", db)
+        cls.forecast_html = os.path.join(cls.dir, "forecast.html")
+        cls.forecast_json = os.path.join(cls.dir, "forecast.json")
+        pochta("forecast", "--db", db, "--scenario", cls.scenario, "--at", "latest", "--days", "7",
+               "--replications", "3", "--close-link", "UZTASA:SC-SKD", "--report", cls.forecast_html,
+               "--json", cls.forecast_json)
         cls.browser = ReportBrowser()
 
     @classmethod
@@ -246,6 +256,61 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(rows["peak backlog, UZTASA customs inspection"][5], "yes")
         method = self.browser.js("return document.querySelectorAll('main p')[1].textContent")
         self.assertIn("Paired over 3 replications", method)
+
+    def test_the_forecast_report_shows_the_items_in_flow_and_the_backlog_ahead(self):
+        charts = self.open_report(self.forecast_html, "forecast report", "report-forecast.png")
+        with open(self.forecast_json) as f:
+            forecast = json.load(f)
+        titles = [c["title"] for c in charts]
+        self.assertEqual(titles, ["Items in the network", "Backlog at the Tashkent stages", "Items in customs",
+                                  "Backlog at line-haul departures", "The items in flow delivered"])
+        # The table counts every item of the JSON by where it is.
+        where = {}
+        for item in forecast["items"]:
+            where[item["where"]] = where.get(item["where"], 0) + 1
+        rows = {row[0]: row for row in table(self.browser, "Items in flow")}
+        self.assertEqual({k: number(r[1]) for k, r in rows.items()}, where)
+        self.assertIn("in customs", rows)
+        # The backlog ahead is the forecast's, its band the 95% interval.
+        hours = len(forecast["backlog"]["hours"])
+        stages = next(c for c in charts if c["title"] == "Backlog at the Tashkent stages")
+        names = [f["name"] for f in forecast["backlog"]["facilities"]]
+        for d in stages["datasets"]:
+            if d["band"]:
+                continue
+            facility = forecast["backlog"]["facilities"][names.index(d["label"])]
+            self.assertEqual(d["points"], hours, d["label"])
+            for got, mean in zip(d["values"], facility["mean"]):
+                self.assertAlmostEqual(got, mean, delta=0.051, msg=d["label"])
+        bands = [d for d in stages["datasets"] if d["band"]]
+        self.assertEqual(len(bands), 2 * len([d for d in stages["datasets"] if not d["band"]]))
+        # The deliveries ahead rise to the items delivered by their p50, the
+        # early line above the median, the median above the late.
+        delivered = next(c for c in charts if c["title"] == "The items in flow delivered")
+        lines = {d["label"]: d["values"] for d in delivered["datasets"]}
+        end = forecast["backlog"]["hours"][-1]
+        self.assertEqual(lines["by their p50"][-1],
+                         sum(1 for i in forecast["items"] if i["p50"] is not None and i["p50"] <= end))
+        for early, median, late in zip(lines["by their p10 (early)"], lines["by their p50"],
+                                       lines["by their p90 (late)"]):
+            self.assertGreaterEqual(early, median)
+            self.assertGreaterEqual(median, late)
+        self.assertGreater(lines["by their p50"][-1], lines["by their p50"][0])
+        # Days are ticked at Tashkent midnights (UTC+5), though the forecast
+        # starts at 23:59.
+        ticks = self.browser.js("""
+          return [...document.querySelectorAll('canvas[data-chart]')].map((c) => Chart.getChart(c))
+              .map((c) => c.scales.x.ticks.map((t) => t.value));
+        """)
+        for values in ticks:
+            self.assertTrue(values)
+            self.assertEqual([t for t in values if (t + 5 * 3600) % 86400], [], values)
+        # The closure is stated, and the late items are the forecast's.
+        text = self.browser.js("return document.querySelector('main').textContent")
+        self.assertIn("Closed: the links between UZTASA and SC-SKD", text)
+        late = {row[0]: row[1] for row in table(self.browser, "Deliveries ahead")}
+        self.assertEqual(set(late), set(forecast["late"]))
+        self.assertAlmostEqual(number(late["all"].split(" ± ")[0]), forecast["late"]["all"]["mean"], delta=0.5)
 
 
 if __name__ == "__main__":

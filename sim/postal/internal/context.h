@@ -76,6 +76,14 @@ class ObservedStage {
   virtual void Report(std::vector<FacilityLoad>& out) const = 0;
 };
 
+// The midnight after the last day of postings of a run from `start` on
+// local day `first_day`: `days` days on. A forecast that starts after that
+// day's midnight (its postings already in the store) has none that day, and
+// runs on to the midnight after `days` whole days.
+inline Time WindowEnd(const LocalTime& uz, int64_t first_day, Time start, int days) {
+  return uz.Midnight(first_day + days + (start > uz.Midnight(first_day) ? 1 : 0));
+}
+
 struct Context {
   // The run starts at `from` (a forecast), else at the midnight in
   // Tashkent of the scenario's first day.
@@ -87,7 +95,7 @@ struct Context {
         uz(LocalTime::Load(scenario.time_zone).value()),
         first_day(from ? uz.DayOf(*from) : scenario.start / kDay),
         start(from ? *from : uz.Midnight(first_day)),
-        window_end(uz.Midnight(first_day + scenario.days)),
+        window_end(WindowEnd(uz, first_day, start, scenario.days)),
         end(window_end + Time(scenario.drain_days) * kDay),
         sim(start),
         streams(scenario.seed),
