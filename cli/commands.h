@@ -20,7 +20,14 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitNoRoute = 3;
 inline constexpr int kExitTargetMissed = 4;  // backtest --check
 
-// The network file used when --network is not given.
+// The directory of pochta's shipped data (the network, the operators, the
+// scenarios), found at run time, never through a path compiled in:
+// $POCHTA_DATA_DIR when set; else ../share/pochta from the executable, as
+// installed (/usr/bin/pochta, /usr/share/pochta); else the data/ directory
+// beside the build tree the executable runs from (build/release/pochta
+// finds data/ two levels up); else /usr/share/pochta.
+std::string DataDir();
+// The network file used when --network is not given: DataDir()/uz-network.txt.
 std::string DefaultNetworkFile();
 // The operators file used when --operators is not given.
 std::string DefaultOperatorsFile();

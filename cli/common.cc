@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "cli/commands.h"
@@ -8,8 +9,27 @@
 
 namespace pochta::cli {
 
-std::string DefaultNetworkFile() { return POCHTA_NETWORK_FILE; }
-std::string DefaultOperatorsFile() { return POCHTA_OPERATORS_FILE; }
+std::string DataDir() {
+  namespace fs = std::filesystem;
+  static const std::string dir = [] {
+    if (const char* env = std::getenv("POCHTA_DATA_DIR"); env != nullptr && *env != '\0') return std::string(env);
+    std::error_code error;
+    const fs::path executable = fs::read_symlink("/proc/self/exe", error);
+    if (!error) {
+      const fs::path installed = (executable.parent_path() / "../share/pochta").lexically_normal();
+      if (fs::exists(installed / "uz-network.txt")) return installed.string();
+      fs::path tree = executable.parent_path();
+      for (int up = 0; up < 3 && tree.has_relative_path(); ++up, tree = tree.parent_path()) {
+        if (fs::exists(tree / "data" / "uz-network.txt")) return (tree / "data").string();
+      }
+    }
+    return std::string("/usr/share/pochta");
+  }();
+  return dir;
+}
+
+std::string DefaultNetworkFile() { return DataDir() + "/uz-network.txt"; }
+std::string DefaultOperatorsFile() { return DataDir() + "/operators.txt"; }
 
 std::optional<core::Network> LoadNetworkOrReport(const std::string& path, std::string_view command) {
   absl::StatusOr<core::Network> network = core::Network::Load(path);
@@ -22,7 +42,7 @@ std::optional<core::Network> LoadNetworkOrReport(const std::string& path, std::s
 
 std::string ScenarioPath(const std::string& name) {
   if (std::filesystem::exists(name)) return name;
-  return fmt::format("{}/{}.scenario", POCHTA_SCENARIO_DIR, name);
+  return fmt::format("{}/scenarios/{}.scenario", DataDir(), name);
 }
 
 absl::StatusOr<sim::Scenario> LoadScenarioOrReport(const std::string& scenario, const std::string& operators_file,

@@ -55,6 +55,19 @@ Result Pochta(const std::string& args) {
 
 bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+TEST(CliTest, FindsItsDataBesideTheBuildTreeOrWhereTheEnvironmentSays) {
+  const Result help = Pochta("route --help");
+  EXPECT_TRUE(Contains(help.out, "/data/uz-network.txt")) << help.out;
+  ASSERT_EQ(setenv("POCHTA_DATA_DIR", "/nonexistent-pochta-data", 1), 0);
+  const Result route = Pochta("route 140105");
+  const Result simulate = Pochta("simulate h1-2025 --no-store");
+  unsetenv("POCHTA_DATA_DIR");
+  EXPECT_EQ(route.exit_code, 1);
+  EXPECT_TRUE(Contains(route.err, "cannot open network file /nonexistent-pochta-data/uz-network.txt")) << route.err;
+  EXPECT_EQ(simulate.exit_code, 1);
+  EXPECT_TRUE(Contains(simulate.err, "/nonexistent-pochta-data/operators.txt")) << simulate.err;
+}
+
 TEST(CliTest, RoutesAPostcodeFromTheOfficeOfExchange) {
   const Result run = Pochta("route 140105");
   EXPECT_EQ(run.exit_code, 0) << run.err;
