@@ -7,6 +7,13 @@ int main(int argc, char** argv) {
   CLI::App app{"pochta: tracking and simulation of inbound international mail for Uzbekiston Pochtasi"};
   app.require_subcommand(1);
   app.failure_message(CLI::FailureMessage::help);  // a usage error shows the subcommands and options
+  // Options from a file too, a [SUBCOMMAND] section each: the service's
+  // /etc/pochta/pochta.conf. The command line overrides it; a name no
+  // option has is an error.
+  app.set_config("--config", "",
+                 "Read options from this TOML file, one [SUBCOMMAND] section each (/etc/pochta/pochta.conf); the "
+                 "command line overrides it");
+  app.allow_config_extras(CLI::config_extras_mode::error);
   pochta::cli::NetworkOptions network;
   pochta::cli::RouteOptions route;
   pochta::cli::StoreOptions store;

@@ -6,7 +6,9 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "fmt/format.h"
+#include "services/log.h"
 #include "services/server.h"
+#include "systemd/sd-daemon.h"
 
 namespace pochta::cli {
 namespace {
@@ -99,8 +101,11 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
   cmd->add_option("--http", options.http_listen,
                   "Serve the JSON gateway, the tracking page (/) and the work-list page (/staff) at "
                   "http://ADDRESS (port 0 picks a free port)");
+  cmd->fallthrough();  // pochta serve --config FILE: the file's [serve] section
   cmd->footer(
-      "Prints \"listening on ADDRESS\" once ready. SIGINT or SIGTERM drains calls, closes the store and exits 0.");
+      "Prints \"listening on ADDRESS\" once ready, and tells systemd (Type=notify) when NOTIFY_SOCKET is set. "
+      "SIGHUP reloads the keys file (and the forecast's scenario). SIGINT or SIGTERM drains calls, closes the store "
+      "and exits 0.");
   return cmd;
 }
 
@@ -170,16 +175,26 @@ int RunServe(const ServeOptions& options) {
     fmt::print("pochta serve: pages and JSON on http://{}:{}/\n", host_of(options.http_listen), (*server)->http_port());
   }
   std::fflush(stdout);
+  sd_notifyf(0, "READY=1\nSTATUS=listening on %s:%d", host_of(options.listen).c_str(), (*server)->port());
 
   int signal = 0;
   while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
-    if (options.forecast_scenario.empty()) continue;
-    absl::StatusOr<sim::Scenario> scenario = LoadForecastScenario(options);
-    if (!scenario.ok()) continue;  // reported; the forecast goes on with the scenario it had
-    (*server)->RefreshForecast(*std::move(scenario));
-    fmt::print("pochta serve: SIGHUP received, {} reloaded, forecasting\n", options.forecast_scenario);
-    std::fflush(stdout);
+    sd_notify(0, "RELOADING=1");
+    if (const absl::StatusOr<size_t> keys = (*server)->ReloadKeys(); keys.ok()) {
+      services::Log().info("pochta serve: SIGHUP received, {} keys in force from {}", *keys, options.keys);
+    } else {
+      services::Log().error("pochta serve: SIGHUP received, keys not reloaded, those before stay in force: {}",
+                            std::string(keys.status().message()));
+    }
+    if (!options.forecast_scenario.empty()) {
+      if (absl::StatusOr<sim::Scenario> scenario = LoadForecastScenario(options); scenario.ok()) {
+        (*server)->RefreshForecast(*std::move(scenario));
+        services::Log().info("pochta serve: {} reloaded, forecasting", options.forecast_scenario);
+      }  // else reported; the forecast goes on with the scenario it had
+    }
+    sd_notify(0, "READY=1");
   }
+  sd_notify(0, "STOPPING=1");
   fmt::print("pochta serve: {} received, draining\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
   std::fflush(stdout);
   (*server)->Shutdown();

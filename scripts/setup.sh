@@ -16,7 +16,7 @@ packages=(
   clang libclang-rt-14-dev
   libjs-chart.js chromium chromium-driver python3-selenium
   openmpi-bin libopenmpi-dev
-  prometheus-cpp-dev prometheus libssl-dev
+  prometheus-cpp-dev prometheus libssl-dev libsystemd-dev libspdlog-dev systemd
   wrk
 )
 

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "fmt/format.h"
 #include "services/internal/feed_hub.h"
+#include "services/log.h"
 
 namespace pochta::services {
 namespace {
@@ -107,7 +108,7 @@ void AlertMonitor::Start(FeedHub& hub) {
       woken_ = false;
       lock.unlock();
       if (absl::Status s = Poll(); !s.ok()) {
-        fmt::print(stderr, "pochta serve: feed-quality alerts: {}\n", std::string(s.message()));
+        Log().error("pochta serve: feed-quality alerts: {}", std::string(s.message()));
       }
       lock.lock();
       wake_cv_.wait_for(lock, options_.check_every, [&] { return woken_ || stopping_; });

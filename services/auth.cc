@@ -181,6 +181,23 @@ void KeyRing::SetRateLimit(double per_second) {
   limiter_ = per_second > 0 ? std::make_unique<RateLimiter>(per_second, 2 * per_second) : nullptr;
 }
 
+KeyRing::KeyRing(KeyRing&& other) noexcept : entries_(other.entries_.load()), limiter_(std::move(other.limiter_)) {}
+
+KeyRing& KeyRing::operator=(KeyRing&& other) noexcept {
+  entries_.store(other.entries_.load());
+  limiter_ = std::move(other.limiter_);
+  return *this;
+}
+
+void KeyRing::Replace(KeyRing&& fresh) { entries_.store(fresh.entries_.load()); }
+
+size_t KeyRing::size() const {
+  const std::shared_ptr<const Entries> e = entries_.load();
+  return e->hashed.size() + e->plain.size();
+}
+
+size_t KeyRing::plain_size() const { return entries_.load()->plain.size(); }
+
 absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path, const core::Operators& operators) {
   absl::StatusOr<std::string> text = core::ReadFile(path, "keys file");
   if (!text.ok()) return text.status();
@@ -189,7 +206,7 @@ absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path, const core::Opera
 
 absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view source,
                                        const core::Operators& operators) {
-  KeyRing ring;
+  auto entries = std::make_shared<Entries>();
   std::istringstream lines{std::string(text)};
   std::string line;
   for (int number = 1; std::getline(lines, line); ++number) {
@@ -245,21 +262,27 @@ absl::StatusOr<KeyRing> KeyRing::Parse(std::string_view text, std::string_view s
     if (hashed) {
       p.key_id = key;
       hashed->principal = std::move(p);
-      if (!ring.hashed_.emplace(key, *std::move(hashed)).second) return fail(fmt::format("duplicate key ID {}", key));
+      if (!entries->hashed.emplace(key, *std::move(hashed)).second) {
+        return fail(fmt::format("duplicate key ID {}", key));
+      }
     } else {
       const std::string digest = Sha256({}, key);
       p.key_id = absl::BytesToHexString(digest).substr(0, kIdDigits);
-      if (!ring.plain_.emplace(digest, Plain{key, std::move(p)}).second) return fail("duplicate key");
+      if (!entries->plain.emplace(digest, Plain{key, std::move(p)}).second) return fail("duplicate key");
     }
   }
-  if (ring.size() == 0) return absl::InvalidArgumentError(fmt::format("{}: no keys", source));
+  if (entries->hashed.empty() && entries->plain.empty()) {
+    return absl::InvalidArgumentError(fmt::format("{}: no keys", source));
+  }
+  KeyRing ring;
+  ring.entries_.store(std::move(entries));
   ring.SetRateLimit(kDefaultRateLimit);
   return ring;
 }
 
 std::optional<std::string> KeyRing::KeyFor(Role role, core::Operator op) const {
   std::optional<std::string> found;
-  for (const auto& [digest, plain] : plain_) {
+  for (const auto& [digest, plain] : entries_.load()->plain) {
     const Principal& p = plain.principal;
     if (p.role == role && (role != Role::kOperator || p.op == op) && (!found || plain.key < *found)) found = plain.key;
   }
@@ -272,17 +295,18 @@ absl::StatusOr<Principal> KeyRing::Authenticate(std::optional<std::string_view> 
         fmt::format("missing API key: send it in the \"{}\" metadata entry (HTTP: header)", kApiKeyHeader));
   }
   // Compared by digest: how long a lookup takes says nothing of the secret.
+  const std::shared_ptr<const Entries> entries = entries_.load();
   const Principal* found = nullptr;
   if (const std::optional<std::string_view> id = KeyId(*key)) {
-    const auto it = hashed_.find(std::string(*id));
-    if (it != hashed_.end()) {
+    const auto it = entries->hashed.find(std::string(*id));
+    if (it != entries->hashed.end()) {
       const std::string digest = Sha256(it->second.salt, *key);
       if (CRYPTO_memcmp(digest.data(), it->second.digest.data(), kDigestBytes) == 0) found = &it->second.principal;
     }
   }
   if (!found) {
-    const auto it = plain_.find(Sha256({}, *key));
-    if (it != plain_.end()) found = &it->second.principal;
+    const auto it = entries->plain.find(Sha256({}, *key));
+    if (it != entries->plain.end()) found = &it->second.principal;
   }
   if (!found) return absl::UnauthenticatedError("unknown API key");
   if (limiter_) {

@@ -18,10 +18,12 @@
 //   reader            read-only, without personal data
 // e.g. "cn-7f3a9c2e41d84b06 operator CN China Post EDI gateway".
 //
-// Thread-safety: Authenticate may be called concurrently; the rest of a
-// KeyRing is immutable after loading.
+// Thread-safety: Authenticate, KeyFor and Replace may be called
+// concurrently: Replace swaps the keys whole, and a call sees the old keys
+// or the new. SetRateLimit before the first Authenticate.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -113,12 +115,19 @@ class KeyRing {
   static absl::StatusOr<KeyRing> Load(const std::string& path, const core::Operators& operators);
   static absl::StatusOr<KeyRing> Parse(std::string_view text, std::string_view source,
                                        const core::Operators& operators);
+  KeyRing() = default;
+  KeyRing(KeyRing&& other) noexcept;
+  KeyRing& operator=(KeyRing&& other) noexcept;
+
+  // Takes `fresh`'s keys in place of these (a keys file reloaded), at once
+  // for every caller. The rate limit and what each key has used of it stay.
+  void Replace(KeyRing&& fresh);
 
   // UNAUTHENTICATED when the key is missing or unknown; RESOURCE_EXHAUSTED,
   // with the time to wait, when it is over its rate limit.
   absl::StatusOr<Principal> Authenticate(std::optional<std::string_view> key) const;
-  size_t size() const { return hashed_.size() + plain_.size(); }
-  size_t plain_size() const { return plain_.size(); }
+  size_t size() const;
+  size_t plain_size() const;
   // Calls per second per key, twice that at once; 0: no limit. Default:
   // kDefaultRateLimit. Call before the first Authenticate.
   void SetRateLimit(double per_second);
@@ -144,9 +153,12 @@ class KeyRing {
     std::string key;
     Principal principal;
   };
-  absl::flat_hash_map<std::string, Hashed> hashed_;  // by ID
-  absl::flat_hash_map<std::string, Plain> plain_;    // by the key's SHA-256 (raw bytes)
-  std::unique_ptr<RateLimiter> limiter_;             // null: no limit
+  struct Entries {
+    absl::flat_hash_map<std::string, Hashed> hashed;  // by ID
+    absl::flat_hash_map<std::string, Plain> plain;    // by the key's SHA-256 (raw bytes)
+  };
+  std::atomic<std::shared_ptr<const Entries>> entries_{std::make_shared<const Entries>()};  // swapped whole
+  std::unique_ptr<RateLimiter> limiter_;                                                    // null: no limit
 };
 
 // The payload of Authenticate's RESOURCE_EXHAUSTED: milliseconds to wait,

@@ -1,5 +1,8 @@
 #include "services/auth.h"
 
+#include <atomic>
+#include <thread>
+
 #include "gtest/gtest.h"
 
 namespace pochta::services {
@@ -62,6 +65,37 @@ TEST(KeyRingTest, AKeyOverItsLimitIsToldHowLongToWait) {
       << over;
   ring->SetRateLimit(0);
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(ring->Authenticate("plain-key-0123456789").ok());
+}
+
+// Under ThreadSanitizer too: calls authenticate while the keys are replaced.
+TEST(KeyRingTest, AKeyInBothFilesWorksThroughEveryReplace) {
+  absl::StatusOr<KeyRing> ring =
+      KeyRing::Parse("old-key-0123456789 staff A\nkept-key-0123456789 reader B\n", "keys", TestOperators());
+  ASSERT_TRUE(ring.ok());
+  ring->SetRateLimit(0);
+  std::atomic<bool> done = false;
+  std::atomic<int> calls = 0, refused = 0;
+  std::thread caller([&] {
+    while (!done) {
+      if (!ring->Authenticate("kept-key-0123456789").ok()) ++refused;
+      ++calls;
+    }
+  });
+  for (int i = 0; i < 200; ++i) {
+    const bool even = i % 2 == 0;
+    absl::StatusOr<KeyRing> fresh =
+        KeyRing::Parse(std::string(even ? "new" : "old") + "-key-0123456789 staff A\nkept-key-0123456789 reader B\n",
+                       "keys", TestOperators());
+    ASSERT_TRUE(fresh.ok());
+    ring->Replace(*std::move(fresh));
+  }
+  while (calls < 100) std::this_thread::yield();
+  done = true;
+  caller.join();
+  EXPECT_EQ(refused, 0);
+  EXPECT_TRUE(ring->Authenticate("old-key-0123456789").ok());  // the last Replace, i = 199
+  EXPECT_FALSE(ring->Authenticate("new-key-0123456789").ok());
+  EXPECT_EQ(ring->size(), 2u);
 }
 
 TEST(KeyRingTest, AMalformedHashedKeyNamesItsLine) {

@@ -4,7 +4,7 @@
 #include <array>
 #include <unordered_map>
 
-#include "fmt/format.h"
+#include "services/log.h"
 
 namespace pochta::services {
 namespace {
@@ -124,7 +124,7 @@ void Forecaster::Loop() {
     refresh_ = false;
     lock.unlock();
     if (absl::Status s = RunOnce(); !s.ok()) {
-      fmt::print(stderr, "pochta serve: the forecast failed: {}\n", std::string(s.message()));
+      Log().error("pochta serve: the forecast failed: {}", std::string(s.message()));
     }
     lock.lock();
     cv_.wait_for(lock, options_.every, [&] { return stopping_ || refresh_; });

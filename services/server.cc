@@ -19,6 +19,7 @@
 #include "services/internal/intake_service.h"
 #include "services/internal/tracking_service.h"
 #include "services/internal/watch_hub.h"
+#include "services/log.h"
 #include "services/metrics.h"
 #include "storage/network_route_predictor.h"
 
@@ -36,7 +37,8 @@ void TrimFeedHourly(storage::TrackingStore& store, const core::Clock& clock, std
   std::unique_lock lock(mu);
   while (!stop.stop_requested()) {
     const absl::StatusOr<uint64_t> trimmed = store.TrimFeed(clock.Now() - retention);
-    if (!trimmed.ok()) fmt::print(stderr, "pochta serve: trimming the event feed: {}\n", std::string(trimmed.status().message()));
+    if (!trimmed.ok())
+      Log().error("pochta serve: trimming the event feed: {}", std::string(trimmed.status().message()));
     cv.wait_for(lock, stop, std::chrono::hours(1), [] { return false; });
   }
 }
@@ -49,6 +51,7 @@ struct Server::State {
   std::unique_ptr<core::Router> router;
   std::unique_ptr<storage::NetworkRoutePredictor> predictor;
   KeyRing keys;
+  std::string keys_file;
   core::Operators operators;
   Metrics metrics;  // before the store, which reports its fsyncs to it until closed
   FeedHub feed_hub;  // before the store too, which tells it of new feed entries
@@ -79,8 +82,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   state->network = *std::move(network);
   state->keys = *std::move(keys);
   state->keys.SetRateLimit(config.rate_limit);
+  state->keys_file = config.keys_file;
   if (state->keys.plain_size() > 0) {
-    fmt::print(stderr, "pochta serve: {} of the {} keys in {} are in plain text; pochta keys add stores hashes\n",
+    Log().warn("pochta serve: {} of the {} keys in {} are in plain text; pochta keys add stores hashes",
                state->keys.plain_size(), state->keys.size(), config.keys_file);
   }
   state->operators = *std::move(operators);
@@ -172,6 +176,13 @@ int Server::http_port() const { return state_->http ? state_->http->port() : 0; 
 
 void Server::RefreshForecast(sim::Scenario scenario) {
   if (state_->forecaster) state_->forecaster->Refresh(std::move(scenario));
+}
+
+absl::StatusOr<size_t> Server::ReloadKeys() {
+  absl::StatusOr<KeyRing> fresh = KeyRing::Load(state_->keys_file, state_->operators);
+  if (!fresh.ok()) return fresh.status();
+  state_->keys.Replace(*std::move(fresh));
+  return state_->keys.size();
 }
 
 void Server::Shutdown() {

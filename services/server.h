@@ -61,6 +61,10 @@ class Server {
   // Runs the forecast again at once, with this scenario from now on (its
   // closures, say). Nothing without config.forecast.
   void RefreshForecast(sim::Scenario scenario);
+  // Reads config.keys_file again and puts its keys in force for every call
+  // from now on; calls in flight go on. A file that does not load changes
+  // nothing: the error names it and the line. The number of keys now.
+  absl::StatusOr<size_t> ReloadKeys();
   // Ends watches, lets calls in flight finish (up to config.drain), then
   // stops; the store is closed, with its write-ahead log fsynced.
   void Shutdown();

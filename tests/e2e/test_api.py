@@ -13,6 +13,7 @@ import argparse
 import os
 import queue
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -930,6 +931,142 @@ class KeysAndLimitsTest(unittest.TestCase):
                 self.assertEqual(code_of(key)[0], grpc.StatusCode.NOT_FOUND, "the bucket refills")
             finally:
                 stop(self, server)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_sighup_reloads_the_keys_and_keeps_calls_open(self):
+        compile_protos()
+        from pochta.v1 import intake_pb2, intake_pb2_grpc, tracking_pb2, tracking_pb2_grpc
+        tmp = tempfile.mkdtemp(prefix="pochta_reload_")
+        keys = os.path.join(tmp, "keys.txt")
+        old_staff, new_staff = "old-staff-0123456789", "new-staff-0123456789"
+
+        def write_keys(*lines):
+            with open(keys + ".new", "w") as f:
+                f.write("".join(line + "\n" for line in lines))
+            os.replace(keys + ".new", keys)
+
+        write_keys(f"{KEYS['CN']} operator CN China Post", f"{old_staff} staff Tashkent OE")
+        server = subprocess.Popen(
+            [ARGS.pochta, "serve", "--db", os.path.join(tmp, "db"), "--keys", keys, "--listen", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            address = server.stdout.readline().split("listening on ")[1].split()[0]
+            channel = grpc.insecure_channel(address)
+            stub = tracking_pb2_grpc.TrackingServiceStub(channel)
+            intake = intake_pb2_grpc.IntakeServiceStub(channel)
+            item_id = s10(4100)
+            intake.SubmitItems(iter([intake_pb2.SubmitItemsRequest(items=[PochtaApiTest.item(self, item_id)])]),
+                               metadata=(("x-api-key", KEYS["CN"]),), timeout=10)
+
+            def code_of(key):
+                try:
+                    stub.GetItem(tracking_pb2.GetItemRequest(item_id=item_id), metadata=(("x-api-key", key),),
+                                 timeout=5)
+                except grpc.RpcError as e:
+                    return e.code()
+                return grpc.StatusCode.OK
+
+            # A watch opened with the old key stays open across the reload.
+            updates = into_queue(stub.WatchItem(tracking_pb2.WatchItemRequest(item_id=item_id),
+                                                metadata=(("x-api-key", old_staff),), timeout=30))
+            self.assertEqual(updates.get(timeout=5).item.item_id, item_id)
+            self.assertEqual(code_of(new_staff), grpc.StatusCode.UNAUTHENTICATED)
+            write_keys(f"{KEYS['CN']} operator CN China Post", f"{new_staff} staff Tashkent OE")
+            server.send_signal(signal.SIGHUP)
+            def logged(fragment):
+                """The next line of the server's log that has `fragment`."""
+                while True:
+                    line = server.stderr.readline()
+                    if not line or fragment in line:
+                        return line
+
+            reloaded = logged("SIGHUP")  # the log: a time, a level, the message
+            self.assertRegex(reloaded, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info pochta serve: SIGHUP "
+                                       r"received, 2 keys in force from ")
+            self.assertEqual(code_of(new_staff), grpc.StatusCode.OK)
+            self.assertEqual(code_of(old_staff), grpc.StatusCode.UNAUTHENTICATED)
+            event = PochtaApiTest.event(self, item_id, "EMA", 1, "CN518000")
+            intake.ReportEvents(iter([intake_pb2.ReportEventsRequest(batch_id=1, events=[event])]),
+                                metadata=(("x-api-key", KEYS["CN"]),), timeout=10).next()
+            self.assertEqual(updates.get(timeout=5).event.code, "EMA", "the watch was not dropped")
+
+            # A bad file is refused, naming the line; the keys in force stay.
+            write_keys(f"{KEYS['CN']} operator CN China Post", "short staff Nobody")
+            server.send_signal(signal.SIGHUP)
+            refused = logged("SIGHUP")
+            self.assertIn(f" error pochta serve: SIGHUP received, keys not reloaded, those before stay in force: "
+                          f"{keys}:2: a key is", refused)
+            self.assertEqual(code_of(new_staff), grpc.StatusCode.OK)
+        finally:
+            stop(self, server)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class ServiceTest(unittest.TestCase):
+    """pochta serve as pochta.service runs it: options from the shipped
+    /etc/pochta/pochta.conf, readiness and reloads told to systemd through
+    NOTIFY_SOCKET (Type=notify), as systemd would hear them."""
+
+    CONF = os.path.join(REPO, "packaging", "pochta.conf")
+
+    def test_the_shipped_config_names_every_option(self):
+        help_text = subprocess.run([ARGS.pochta, "serve", "--help"], capture_output=True, text=True).stdout
+        options = set(re.findall(r"^\s+--([a-z][a-z0-9-]*)", help_text, re.M)) - {"help"}
+        self.assertGreater(len(options), 20)
+        with open(self.CONF) as f:
+            named = set(re.findall(r"^#? ?([a-z][a-z0-9-]*) = ", f.read(), re.M))
+        self.assertEqual(options - named, set(), "options the shipped pochta.conf does not show")
+        self.assertEqual(named - options, set(), "names in pochta.conf that are no option")
+
+    def test_it_runs_from_the_config_and_tells_systemd_when_ready_reloading_and_stopping(self):
+        import socket
+        compile_protos()
+        tmp = tempfile.mkdtemp(prefix="pochta_service_")
+        try:
+            with open(self.CONF) as f:
+                conf = f.read()
+            for name, value in (("db", os.path.join(tmp, "db")),
+                                ("keys", os.path.join(REPO, "data", "example-keys.txt")),
+                                ("listen", "127.0.0.1:0"), ("metrics-listen", "127.0.0.1:0")):
+                conf, n = re.subn(rf"^{name} = .*$", f'{name} = "{value}"', conf, flags=re.M)
+                self.assertEqual(n, 1, name)
+            config = os.path.join(tmp, "pochta.conf")
+            with open(config, "w") as f:
+                f.write(conf)
+            notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            notify.bind(os.path.join(tmp, "notify"))
+            notify.settimeout(20)
+            server = subprocess.Popen([ARGS.pochta, "serve", "--config", config],
+                                      env={**os.environ, "NOTIFY_SOCKET": os.path.join(tmp, "notify")},
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                listening = server.stdout.readline()
+                self.assertIn(f"store {tmp}/db, durability group", listening)
+                ready = notify.recv(4096).decode()
+                port = listening.split("listening on ")[1].split()[0].rsplit(":", 1)[1]
+                self.assertEqual(ready, f"READY=1\nSTATUS=listening on 127.0.0.1:{port}")
+                import health_pb2
+                import health_pb2_grpc
+                channel = grpc.insecure_channel("127.0.0.1:" + port)
+                self.assertEqual(health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(),
+                                                                           timeout=10).status,
+                                 health_pb2.HealthCheckResponse.SERVING)
+                server.send_signal(signal.SIGHUP)
+                self.assertEqual(notify.recv(4096).decode(), "RELOADING=1")
+                self.assertEqual(notify.recv(4096).decode(), "READY=1")
+            finally:
+                stop(self, server)
+            self.assertEqual(notify.recv(4096).decode(), "STOPPING=1")
+            notify.close()
+
+            # A name no option has stops it before it starts, naming the name.
+            with open(config, "a") as f:
+                f.write("block-cache = 64\n")
+            refused = subprocess.run([ARGS.pochta, "serve", "--config", config], capture_output=True, text=True,
+                                     timeout=20)
+            self.assertEqual(refused.returncode, 2)
+            self.assertIn("serve.block-cache", refused.stderr)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
