@@ -35,7 +35,11 @@ for f in usr/bin/pochta usr/share/pochta/uz-network.txt usr/share/pochta/operato
   etc/pochta/pochta.conf lib/systemd/system/pochta.service; do
   [[ -f $root/$f ]] || fail "$f not installed"
 done
-if grep -q -F "$source" "$root/usr/bin/pochta"; then fail "the program holds the source tree's path $source"; fi
+# AddressSanitizer names each instrumented file by the path it was compiled
+# from, whatever the prefix map says; a sanitizer build is never shipped.
+if ! grep -q -F __asan_init "$root/usr/bin/pochta" && grep -q -F "$source" "$root/usr/bin/pochta"; then
+  fail "the program holds the source tree's path $source"
+fi
 
 run() {  # the sanitizer builds' options kept
   (cd "$dir" && env -i PATH=/usr/bin:/bin ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
