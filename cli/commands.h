@@ -50,9 +50,12 @@ CLI::App* AddRouteCommand(CLI::App& app, RouteOptions& options);
 int RunRoute(const RouteOptions& options);
 
 struct StoreOptions {
-  std::string action;  // "verify", "stats" or "dump"
+  std::string action;  // "verify", "stats", "dump", "backup", "restore" or "backups"
   std::string db;
-  std::string item;  // dump: only this item's records
+  std::string item;                   // dump: only this item's records
+  std::string backup_dir;             // backup, restore, backups
+  uint32_t keep = 0;                  // backup: the newest kept (0: all)
+  std::optional<uint32_t> backup_id;  // restore: which (default: the newest)
 };
 CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options);
 int RunStore(const StoreOptions& options);
@@ -82,6 +85,9 @@ struct ServeOptions {
   int forecast_replications = 10;
   int forecast_jobs = 1;
   double forecast_notify_hours = 6;
+  std::string backup_dir;
+  double backup_every_hours = 0;
+  uint32_t backup_keep = 7;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options);
 int RunServe(const ServeOptions& options);

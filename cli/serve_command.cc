@@ -96,6 +96,13 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& options) {
                   "A WatchItem update when a new forecast moves an item's expected delivery by more than this")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 8760.0));
+  cmd->add_option("--backup-dir", options.backup_dir,
+                  "Back the store up into this directory while serving (RocksDB's BackupEngine: incremental, "
+                  "verified); SIGUSR1 makes one at once");
+  cmd->add_option("--backup-every-hours", options.backup_every_hours, "Make a backup this often (0: only on SIGUSR1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 8760.0));
+  cmd->add_option("--backup-keep", options.backup_keep, "Keep the newest N backups (0: all)")->capture_default_str();
   cmd->add_option("--metrics-listen", options.metrics_listen,
                   "Serve Prometheus metrics at http://ADDRESS/metrics (port 0 picks a free port)");
   cmd->add_option("--http", options.http_listen,
@@ -126,6 +133,7 @@ int RunServe(const ServeOptions& options) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   services::ServerConfig config;
@@ -145,6 +153,9 @@ int RunServe(const ServeOptions& options) {
   config.alerts.late_after = hours(options.alert_late_hours);
   config.alerts.low_volume_ratio = options.alert_low_volume_ratio;
   config.alerts.check_every = std::chrono::seconds(options.alert_check_seconds);
+  config.backup_dir = options.backup_dir;
+  config.backup_every = std::chrono::seconds(int64_t(options.backup_every_hours * 3600));
+  config.backup_keep = options.backup_keep;
   config.store.durability = *durability;
   config.store.block_cache_bytes = size_t(options.block_cache_mib) << 20;
   config.store.write_buffer_bytes = size_t(options.write_buffer_mib) << 20;
@@ -178,7 +189,13 @@ int RunServe(const ServeOptions& options) {
   sd_notifyf(0, "READY=1\nSTATUS=listening on %s:%d", host_of(options.listen).c_str(), (*server)->port());
 
   int signal = 0;
-  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+  while (sigwait(&signals, &signal) == 0 && (signal == SIGHUP || signal == SIGUSR1)) {
+    if (signal == SIGUSR1) {
+      if (absl::Status s = (*server)->BackupNow(); !s.ok()) {
+        services::Log().error("pochta serve: SIGUSR1 received: {}", std::string(s.message()));
+      }
+      continue;
+    }
     sd_notify(0, "RELOADING=1");
     if (const absl::StatusOr<size_t> keys = (*server)->ReloadKeys(); keys.ok()) {
       services::Log().info("pochta serve: SIGHUP received, {} keys in force from {}", *keys, options.keys);

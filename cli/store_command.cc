@@ -1,9 +1,12 @@
-// pochta store verify|stats|dump DB: check, summarise and print a tracking store.
+// pochta store verify|stats|dump DB: check, summarise and print a tracking
+// store; backup DB DIR, restore DIR DB and backups DIR: keep copies of it.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include "cli/commands.h"
+#include "cli/common.h"
+#include "fmt/chrono.h"
 #include "fmt/format.h"
 #include "storage/tracking_store.h"
 
@@ -89,10 +92,60 @@ int RunDump(const std::string& path, const std::string& item_text) {
   return kExitOk;
 }
 
+std::string Describe(const storage::BackupInfo& b) {
+  return fmt::format("backup {}, made {:%Y-%m-%dT%H:%M:%SZ}, {} files, {} bytes", b.id,
+                     std::chrono::time_point_cast<std::chrono::seconds>(b.made), b.files, Thousands(b.bytes));
+}
+
+int RunBackup(const StoreOptions& options) {
+  storage::StoreOptions open;
+  open.durability = storage::Durability::kSync;
+  absl::StatusOr<std::unique_ptr<storage::TrackingStore>> store = storage::TrackingStore::Open(options.db, open);
+  if (!store.ok()) {
+    const std::string why(store.status().message());
+    fmt::print(stderr, "pochta store backup: {}\n", why);
+    if (why.find("LOCK") != std::string::npos) {
+      fmt::print(stderr,
+                 "pochta store backup: {} is open in a running pochta serve, which backs it up itself: "
+                 "--backup-dir DIR with --backup-every-hours, and one at once on SIGUSR1 "
+                 "(systemctl kill -s USR1 pochta)\n",
+                 options.db);
+    }
+    return kExitBadInput;
+  }
+  const absl::StatusOr<storage::BackupInfo> made = (*store)->Backup(options.backup_dir, options.keep);
+  if (!made.ok()) {
+    fmt::print(stderr, "pochta store backup: {}\n", std::string(made.status().message()));
+    return kExitBadInput;
+  }
+  fmt::print("{}: {} of {}, verified; {} bytes copied, {} shared with earlier backups\n", options.backup_dir,
+             Describe(*made), options.db, Thousands(made->new_bytes), Thousands(made->bytes - made->new_bytes));
+  return kExitOk;
+}
+
+int RunRestore(const StoreOptions& options) {
+  if (absl::Status s = storage::RestoreBackup(options.backup_dir, options.db, options.backup_id); !s.ok()) {
+    fmt::print(stderr, "pochta store restore: {}\n", std::string(s.message()));
+    return kExitBadInput;
+  }
+  fmt::print("{}: restored from {}, verified\n", options.db, options.backup_dir);
+  return kExitOk;
+}
+
+int RunBackups(const StoreOptions& options) {
+  const absl::StatusOr<std::vector<storage::BackupInfo>> backups = storage::ListBackups(options.backup_dir);
+  if (!backups.ok()) {
+    fmt::print(stderr, "pochta store backups: {}\n", std::string(backups.status().message()));
+    return kExitBadInput;
+  }
+  for (const storage::BackupInfo& b : *backups) fmt::print("{}\n", Describe(b));
+  return kExitOk;
+}
+
 }  // namespace
 
 CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options) {
-  CLI::App* cmd = app.add_subcommand("store", "Inspect a tracking store");
+  CLI::App* cmd = app.add_subcommand("store", "Inspect a tracking store, back it up and restore it");
   cmd->require_subcommand(1);
   CLI::App* verify =
       cmd->add_subcommand("verify", "Recompute every item's state from its events and check it and every index entry");
@@ -106,12 +159,34 @@ CLI::App* AddStoreCommand(CLI::App& app, StoreOptions& options) {
   dump->add_option("db", options.db, "Tracking store directory")->required();
   dump->add_option("--item", options.item, "Only the records of this S10 item");
   dump->callback([&options] { options.action = "dump"; });
+  CLI::App* backup = cmd->add_subcommand(
+      "backup",
+      "Back the store up into DIR with RocksDB's BackupEngine: incremental, verified (a store a running "
+      "server holds is backed up by the server: pochta serve --backup-dir)");
+  backup->add_option("db", options.db, "Tracking store directory")->required();
+  backup->add_option("dir", options.backup_dir, "Backup directory (created when missing)")->required();
+  backup->add_option("--keep", options.keep, "Keep only the newest N backups (0: all)")->capture_default_str();
+  backup->callback([&options] { options.action = "backup"; });
+  CLI::App* restore = cmd->add_subcommand(
+      "restore",
+      "Restore a backup from DIR into DB, a new directory, after verifying it; nothing is left at DB "
+      "when it fails");
+  restore->add_option("dir", options.backup_dir, "Backup directory")->required();
+  restore->add_option("db", options.db, "Tracking store directory to make")->required();
+  restore->add_option("--backup", options.backup_id, "Which backup (default: the newest)");
+  restore->callback([&options] { options.action = "restore"; });
+  CLI::App* backups = cmd->add_subcommand("backups", "List the backups in DIR");
+  backups->add_option("dir", options.backup_dir, "Backup directory")->required();
+  backups->callback([&options] { options.action = "backups"; });
   cmd->footer("Exit status: 0 success, 1 the store cannot be read or verify found problems, 2 usage error.");
   return cmd;
 }
 
 int RunStore(const StoreOptions& options) {
   if (options.action == "dump") return RunDump(options.db, options.item);
+  if (options.action == "backup") return RunBackup(options);
+  if (options.action == "restore") return RunRestore(options);
+  if (options.action == "backups") return RunBackups(options);
   return options.action == "verify" ? RunVerify(options.db) : RunStats(options.db);
 }
 

@@ -43,6 +43,56 @@ void TrimFeedHourly(storage::TrackingStore& store, const core::Clock& clock, std
   }
 }
 
+// Backs the store up into a directory on its own thread: every `every`
+// (0: only when asked), and at once when Now is called.
+class Backups {
+ public:
+  Backups(storage::TrackingStore& store, std::string dir, std::chrono::seconds every, uint32_t keep)
+      : store_(store), dir_(std::move(dir)), every_(every), keep_(keep) {
+    thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
+  }
+  void Now() {
+    std::lock_guard lock(mu_);
+    asked_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  void Loop(const std::stop_token& stop) {
+    std::unique_lock lock(mu_);
+    while (true) {
+      const auto due = [&] { return asked_; };
+      if (every_.count() > 0) {
+        cv_.wait_for(lock, stop, every_, due);
+      } else {
+        cv_.wait(lock, stop, due);
+      }
+      if (stop.stop_requested()) return;
+      asked_ = false;
+      lock.unlock();
+      const auto began = std::chrono::steady_clock::now();
+      const absl::StatusOr<storage::BackupInfo> made = store_.Backup(dir_, keep_);
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      if (made.ok()) {
+        Log().info("pochta serve: backup {} made in {}, verified, in {:.1f} s: {} files, {} bytes, {} of them new",
+                   made->id, dir_, seconds, made->files, made->bytes, made->new_bytes);
+      } else {
+        Log().error("pochta serve: the backup into {} failed: {}", dir_, std::string(made.status().message()));
+      }
+      lock.lock();
+    }
+  }
+
+  storage::TrackingStore& store_;
+  const std::string dir_;
+  const std::chrono::seconds every_;
+  const uint32_t keep_;
+  std::mutex mu_;
+  std::condition_variable_any cv_;
+  bool asked_ = false;   // under mu_
+  std::jthread thread_;  // last: stopped and joined before the members above go
+};
+
 }  // namespace
 
 struct Server::State {
@@ -58,6 +108,7 @@ struct Server::State {
   std::unique_ptr<storage::TrackingStore> store;
   WatchHub hub;
   std::jthread feed_trimmer;  // while the store is open
+  std::unique_ptr<Backups> backups;  // likewise
   std::unique_ptr<AlertMonitor> alerts;
   std::unique_ptr<Forecaster> forecaster;
   std::unique_ptr<IntakeServiceImpl> intake;
@@ -113,6 +164,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   state->tracking =
       std::make_unique<TrackingServiceImpl>(*state->store, *state->router, state->keys, state->hub, state->feed_hub,
                                             *state->alerts, state->forecaster.get(), *options.clock);
+  if (!config.backup_dir.empty()) {
+    state->backups =
+        std::make_unique<Backups>(*state->store, config.backup_dir, config.backup_every, config.backup_keep);
+  }
   if (config.feed_retention.count() > 0) {
     state->feed_trimmer = std::jthread([store = state->store.get(), clock = options.clock,
                                         retention = config.feed_retention](std::stop_token stop) {
@@ -185,6 +240,12 @@ absl::StatusOr<size_t> Server::ReloadKeys() {
   return state_->keys.size();
 }
 
+absl::Status Server::BackupNow() {
+  if (!state_->backups) return absl::FailedPreconditionError("no --backup-dir: the server makes no backups");
+  state_->backups->Now();
+  return absl::OkStatus();
+}
+
 void Server::Shutdown() {
   if (state_->stopped) return;
   state_->stopped = true;
@@ -197,6 +258,7 @@ void Server::Shutdown() {
   state_->http.reset();  // its requests read the store
   state_->metrics.Unwatch();
   state_->feed_trimmer = {};  // asks it to stop, and waits
+  state_->backups.reset();    // lets a backup under way end
   state_->alerts->Stop();
   if (state_->forecaster) state_->forecaster->Stop();  // lets a forecast under way end
   state_->store.reset();  // fsyncs the write-ahead log

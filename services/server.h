@@ -38,6 +38,12 @@ struct ServerConfig {
   // How long the event feed keeps an event (by when it was received):
   // trimmed at the start and hourly. 0: kept for good. Default: 30 days.
   std::chrono::hours feed_retention{24 * 30};
+  // Backups of the store (storage/backup.h) into backup_dir, made by the
+  // server while it writes: every backup_every (0: only when BackupNow
+  // asks), the newest backup_keep kept (0: all). Empty: none.
+  std::string backup_dir;
+  std::chrono::seconds backup_every{0};
+  uint32_t backup_keep = 0;
   // The feed-quality alerts' thresholds (ListAlerts).
   AlertOptions alerts;
   // The forecast behind expected_delivery; none: the route-sum.
@@ -65,6 +71,9 @@ class Server {
   // from now on; calls in flight go on. A file that does not load changes
   // nothing: the error names it and the line. The number of keys now.
   absl::StatusOr<size_t> ReloadKeys();
+  // Asks for a backup at once, on the backups' thread; the log says how it
+  // went. FailedPrecondition without config.backup_dir.
+  absl::Status BackupNow();
   // Ends watches, lets calls in flight finish (up to config.drain), then
   // stops; the store is closed, with its write-ahead log fsynced.
   void Shutdown();

@@ -41,6 +41,7 @@
 #include "core/item.h"
 #include "core/operators.h"
 #include "core/tracking.h"
+#include "storage/backup.h"
 
 namespace pochta::storage {
 
@@ -382,6 +383,13 @@ class TrackingStore {
   absl::StatusOr<VerifyReport> Verify() const;
   absl::StatusOr<StoreStats> Stats() const;
   StoreMetrics Metrics() const;
+
+  // Backs the store up into `dir` (storage/backup.h) while writes go on.
+  // The memtables are flushed first, so the backup holds every write
+  // acknowledged before the call. The new backup is verified, then all but
+  // the newest `keep` are deleted (0: none is). FailedPrecondition for a
+  // store opened for reading only.
+  absl::StatusOr<BackupInfo> Backup(const std::string& dir, uint32_t keep = 0);
 
   // Every record, decoded, as one JSON object per line, handed to `line` in
   // key order, family by family (the order of the key-layout table in the

@@ -1003,6 +1003,83 @@ class KeysAndLimitsTest(unittest.TestCase):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+class BackupTest(unittest.TestCase):
+    """A backup made by the running server under a write load holds every
+    event acknowledged before it was asked for, and restores into a store
+    that verifies, after the server is killed."""
+
+    def test_a_backup_under_load_restores_every_acknowledged_event(self):
+        import json
+        compile_protos()
+        from pochta.v1 import intake_pb2, intake_pb2_grpc
+        tmp = tempfile.mkdtemp(prefix="pochta_backup_")
+        backups = os.path.join(tmp, "backups")
+        server = subprocess.Popen(
+            [ARGS.pochta, "serve", "--db", os.path.join(tmp, "db"), "--keys", os.path.join(REPO, "data",
+             "example-keys.txt"), "--listen", "127.0.0.1:0", "--durability", "group", "--backup-dir", backups],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            address = server.stdout.readline().split("listening on ")[1].split()[0]
+            intake = intake_pb2_grpc.IntakeServiceStub(grpc.insecure_channel(address))
+            md = (("x-api-key", KEYS["CN"]),)
+            acknowledged = []  # (item, code) of every event acknowledged, in order
+            stop_writing = threading.Event()
+
+            def write():
+                serial = 0
+                while not stop_writing.is_set():
+                    events = []
+                    for _ in range(50):
+                        serial += 1
+                        events.append(PochtaApiTest.event(self, s10(500000 + serial), "EMA", 1, "CN518000"))
+                    try:
+                        response = next(intake.ReportEvents(
+                            iter([intake_pb2.ReportEventsRequest(batch_id=serial, events=events)]), metadata=md,
+                            timeout=10))
+                    except grpc.RpcError:
+                        return  # the server was killed
+                    assert all(r.outcome == 1 for r in response.results), response
+                    acknowledged.extend(e.item_id for e in events)
+
+            writer = threading.Thread(target=write)
+            writer.start()
+            while len(acknowledged) < 2000:
+                time.sleep(0.05)
+            before = set(acknowledged)  # acknowledged before the backup was asked for
+            server.send_signal(signal.SIGUSR1)
+            while True:
+                line = server.stderr.readline()
+                self.assertTrue(line, "the server's log ended before the backup")
+                if "backup" in line:
+                    break
+            self.assertIn("info pochta serve: backup 1 made in", line)
+            time.sleep(0.5)  # more writes after it, then the server dies
+            server.kill()
+            server.wait()
+            stop_writing.set()
+            writer.join(timeout=20)
+
+            restored = os.path.join(tmp, "restored")
+            done = subprocess.run([ARGS.pochta, "store", "restore", backups, restored], capture_output=True,
+                                  text=True)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            verify = subprocess.run([ARGS.pochta, "store", "verify", restored], capture_output=True, text=True)
+            self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
+            self.assertIn(" 0 problems", verify.stdout)
+            dump = subprocess.run([ARGS.pochta, "store", "dump", restored], capture_output=True, text=True,
+                                  check=True).stdout
+            stored = {r["item"] for r in map(json.loads, dump.splitlines()) if r["family"] == "events"}
+            self.assertEqual(before - stored, set(), "events acknowledged before the backup, not in it")
+            self.assertGreater(len(stored), len(before) - 1)
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+            server.stdout.close()
+            server.stderr.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 class ServiceTest(unittest.TestCase):
     """pochta serve as pochta.service runs it: options from the shipped
     /etc/pochta/pochta.conf, readiness and reloads told to systemd through
@@ -1028,7 +1105,8 @@ class ServiceTest(unittest.TestCase):
                 conf = f.read()
             for name, value in (("db", os.path.join(tmp, "db")),
                                 ("keys", os.path.join(REPO, "data", "example-keys.txt")),
-                                ("listen", "127.0.0.1:0"), ("metrics-listen", "127.0.0.1:0")):
+                                ("listen", "127.0.0.1:0"), ("metrics-listen", "127.0.0.1:0"),
+                                ("backup-dir", os.path.join(tmp, "backups"))):
                 conf, n = re.subn(rf"^{name} = .*$", f'{name} = "{value}"', conf, flags=re.M)
                 self.assertEqual(n, 1, name)
             config = os.path.join(tmp, "pochta.conf")
