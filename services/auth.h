@@ -23,7 +23,6 @@
 // or the new. SetRateLimit before the first Authenticate.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -157,8 +156,28 @@ class KeyRing {
     absl::flat_hash_map<std::string, Hashed> hashed;  // by ID
     absl::flat_hash_map<std::string, Plain> plain;    // by the key's SHA-256 (raw bytes)
   };
-  std::atomic<std::shared_ptr<const Entries>> entries_{std::make_shared<const Entries>()};  // swapped whole
-  std::unique_ptr<RateLimiter> limiter_;                                                    // null: no limit
+  // The entries in force, swapped whole. Behind a mutex, not in a
+  // std::atomic<std::shared_ptr>: ThreadSanitizer reports GCC 12's
+  // lock-bit implementation of that as a data race.
+  class Current {
+   public:
+    Current() = default;
+    explicit Current(std::shared_ptr<const Entries> p) : p_(std::move(p)) {}
+    std::shared_ptr<const Entries> load() const {
+      std::lock_guard lock(mu_);
+      return p_;
+    }
+    void store(std::shared_ptr<const Entries> p) {  // the old entries go after the lock is released
+      std::lock_guard lock(mu_);
+      p_.swap(p);
+    }
+
+   private:
+    mutable std::mutex mu_;
+    std::shared_ptr<const Entries> p_ = std::make_shared<const Entries>();
+  };
+  Current entries_;
+  std::unique_ptr<RateLimiter> limiter_;  // null: no limit
 };
 
 // The payload of Authenticate's RESOURCE_EXHAUSTED: milliseconds to wait,
