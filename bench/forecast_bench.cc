@@ -15,10 +15,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "bench/h1_2025.h"
 #include "benchmark/benchmark.h"
 #include "cli/in_flow.h"
 #include "cli/store_sink.h"
-#include "core/network.h"
 #include "sim/local_time.h"
 #include "sim/postal/forecast.h"
 
@@ -27,45 +27,18 @@ namespace {
 
 constexpr int kDays = 14, kReplications = 10, kJobs = 2;
 
-int FromEnv(const char* name, int otherwise) {
-  const char* value = std::getenv(name);
-  return value ? std::atoi(value) : otherwise;
-}
-
-const core::Network& Network() {
-  static const core::Network network = *core::Network::Load(POCHTA_NETWORK_FILE);
-  return network;
-}
-
-// h1-2025 with `scale` times the mail and the means to carry it.
-sim::Scenario Scaled(int scale) {
-  auto operators = std::make_shared<const core::Operators>(*core::Operators::Load(POCHTA_OPERATORS_FILE));
-  sim::Scenario s = *sim::LoadScenario(std::string(POCHTA_SCENARIO_DIR) + "/h1-2025.scenario", std::move(operators));
-  for (sim::OperatorFlow& f : s.operators) {
-    f.items_per_day *= scale;
-    f.flight_capacity_kg *= scale;
-  }
-  s.scan_per_hour *= scale;
-  s.sort_per_hour *= scale;
-  s.customs.officers *= scale;
-  s.truck_capacity *= scale;
-  s.air_capacity *= scale;
-  s.van_capacity *= scale;
-  return s;
-}
-
 // The store at the forecast's start, written once for both cases.
 struct Start {
   sim::Scenario scenario;
   sim::Time now = 0;
   std::string db;
 
-  Start() : scenario(Scaled(FromEnv("POCHTA_BENCH_SCALE", 24))) {
+  Start() : scenario(bench::H1(bench::FromEnv("POCHTA_BENCH_SCALE", 24))) {
     const sim::LocalTime uz = sim::LocalTime::Load(scenario.time_zone).value();
-    now = uz.Midnight(scenario.start / 86400 + FromEnv("POCHTA_BENCH_DAY", 60));
+    now = uz.Midnight(scenario.start / 86400 + bench::FromEnv("POCHTA_BENCH_DAY", 60));
     db = (std::filesystem::temp_directory_path() / "pochta_bench_forecast_XXXXXX").string();
     if (mkdtemp(db.data()) == nullptr) std::abort();
-    if (!cli::WriteRunUntil(scenario, Network(), now, db).ok()) std::abort();
+    if (!cli::WriteRunUntil(scenario, bench::Network(), now, db).ok()) std::abort();
     scenario.days = kDays;
     scenario.drain_days = 0;
   }
@@ -84,7 +57,8 @@ void BM_ForecastFromStore(benchmark::State& state) {
     const absl::StatusOr<cli::StoreInFlow> read = cli::ReadInFlow(start.db);
     if (!read.ok()) state.SkipWithError("reading the store failed");
     items = read->items.size();
-    const sim::Forecast f = sim::RunForecast(start.scenario, Network(), {start.now, read->items}, kReplications, kJobs);
+    const sim::Forecast f =
+        sim::RunForecast(start.scenario, bench::Network(), {start.now, read->items}, kReplications, kJobs);
     benchmark::DoNotOptimize(f.items.data());
   }
   state.counters["items_in_flow"] = double(items);
@@ -94,7 +68,7 @@ BENCHMARK(BM_ForecastFromStore)->Unit(benchmark::kSecond)->UseRealTime()->Iterat
 void BM_ForecastFromEmpty(benchmark::State& state) {
   const Start& start = TheStart();
   for (auto _ : state) {
-    const sim::Forecast f = sim::RunForecast(start.scenario, Network(), {start.now, {}}, kReplications, kJobs);
+    const sim::Forecast f = sim::RunForecast(start.scenario, bench::Network(), {start.now, {}}, kReplications, kJobs);
     benchmark::DoNotOptimize(f.hours.data());
   }
 }

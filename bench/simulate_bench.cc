@@ -11,23 +11,17 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "bench/h1_2025.h"
 #include "benchmark/benchmark.h"
 #include "cli/store_sink.h"
-#include "core/network.h"
 #include "sim/postal/model.h"
 
 namespace pochta {
 namespace {
 
-const core::Network& Network() {
-  static const core::Network network = *core::Network::Load(POCHTA_NETWORK_FILE);
-  return network;
-}
-
 sim::Scenario H1() {
-  auto operators = std::make_shared<const core::Operators>(*core::Operators::Load(POCHTA_OPERATORS_FILE));
-  sim::Scenario s = *sim::LoadScenario(std::string(POCHTA_SCENARIO_DIR) + "/h1-2025.scenario", std::move(operators));
-  if (const char* days = std::getenv("POCHTA_BENCH_DAYS")) s.days = std::atoi(days);
+  sim::Scenario s = bench::H1();
+  s.days = bench::FromEnv("POCHTA_BENCH_DAYS", s.days);
   return s;
 }
 
@@ -35,7 +29,7 @@ void BM_ScenarioInMemory(benchmark::State& state) {
   const sim::Scenario s = H1();
   uint64_t events = 0;
   for (auto _ : state) {
-    sim::PostalModel model(s, Network(), nullptr);
+    sim::PostalModel model(s, bench::Network(), nullptr);
     events += model.Run().tracking_events;
   }
   state.SetItemsProcessed(int64_t(events));
@@ -53,7 +47,7 @@ void BM_ScenarioIntoStore(benchmark::State& state) {
     options.durability = storage::Durability::kBuffered;
     std::unique_ptr<storage::TrackingStore> store = *storage::TrackingStore::Open(dir, options);
     cli::StoreSink sink;
-    sim::PostalModel(s, Network(), &sink).Run();
+    sim::PostalModel(s, bench::Network(), &sink).Run();
     state.ResumeTiming();
     const absl::StatusOr<cli::StoreSink::Written> written = sink.WriteTo(*store);
     if (!written.ok() || !written->bulk) state.SkipWithError("the bulk load failed");

@@ -19,21 +19,26 @@ absl::StatusOr<StoreSink::Written> StoreSink::WriteTo(storage::TrackingStore& st
   absl::Status s = store.BulkLoad(records_).status();
   if (absl::IsFailedPrecondition(s)) {
     w.bulk = false;
-    s = absl::OkStatus();
-    constexpr size_t kBatch = 20000;
-    const std::vector<core::Item>& items = records_.items;
-    const std::vector<storage::ReportedEvent>& events = records_.events;
-    for (size_t i = 0; i < items.size() && s.ok(); i += kBatch) {
-      s = store.PutItems(std::span(items).subspan(i, std::min(kBatch, items.size() - i))).status();
-    }
-    for (size_t i = 0; i < records_.dispatches.size() && s.ok(); ++i) s = store.DeclareDispatch(records_.dispatches[i]);
-    for (size_t i = 0; i < events.size() && s.ok(); i += kBatch) {
-      s = store.AppendEvents(std::span(events).subspan(i, std::min(kBatch, events.size() - i))).status();
-    }
+    s = WriteInBatches(store, records_);
   }
   if (!s.ok()) return s;
   w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return w;
+}
+
+absl::Status WriteInBatches(storage::TrackingStore& store, const storage::BulkRecords& records) {
+  constexpr size_t kBatch = 20000;
+  absl::Status s;
+  const std::vector<core::Item>& items = records.items;
+  const std::vector<storage::ReportedEvent>& events = records.events;
+  for (size_t i = 0; i < items.size() && s.ok(); i += kBatch) {
+    s = store.PutItems(std::span(items).subspan(i, std::min(kBatch, items.size() - i))).status();
+  }
+  for (size_t i = 0; i < records.dispatches.size() && s.ok(); ++i) s = store.DeclareDispatch(records.dispatches[i]);
+  for (size_t i = 0; i < events.size() && s.ok(); i += kBatch) {
+    s = store.AppendEvents(std::span(events).subspan(i, std::min(kBatch, events.size() - i))).status();
+  }
+  return s;
 }
 
 absl::Status WriteRunUntil(const sim::Scenario& scenario, const core::Network& network, sim::Time until,

@@ -44,6 +44,11 @@ class StoreSink final : public sim::EventSink {
   storage::BulkRecords records_;
 };
 
+// Writes `records` through the store's ordinary write path, as the server
+// takes them: the items' pre-advice, then the dispatches, then the events,
+// in batches of 20,000.
+absl::Status WriteInBatches(storage::TrackingStore& store, const storage::BulkRecords& records);
+
 // Hands every record to each of its sinks; with `until`, not the events
 // reported after it (a run stopped mid-flow: what a store held then).
 class TeeSink final : public sim::EventSink {

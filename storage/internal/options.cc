@@ -34,6 +34,15 @@ RocksOptions MakeRocksOptions(const StoreOptions& options) {
   table.pin_l0_filter_and_index_blocks_in_cache = true;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.whole_key_filtering = true;
+  // Index and filters cut into partitions of a data block's size, under a
+  // small top level that stays in the cache: a table's whole filter runs to
+  // megabytes, more than a shard of the cache holds, and was read from disk
+  // again at every seek once the store outgrew a few hundred megabytes
+  // (bench/scale_bench). RocksDB wiki, Partitioned Index Filters.
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.pin_top_level_index_and_filter = true;
   rocksdb::ColumnFamilyOptions base;
   base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // A family's memtable takes at most a quarter of the budget.

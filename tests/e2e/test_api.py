@@ -1006,12 +1006,13 @@ class KeysAndLimitsTest(unittest.TestCase):
 class BackupTest(unittest.TestCase):
     """A backup made by the running server under a write load holds every
     event acknowledged before it was asked for, and restores into a store
-    that verifies, after the server is killed."""
+    that verifies, after the server is killed. Shipped to a standby, it is
+    served there: the second node's takeover of the README."""
 
-    def test_a_backup_under_load_restores_every_acknowledged_event(self):
+    def test_a_standby_takes_over_from_a_backup_made_under_load(self):
         import json
         compile_protos()
-        from pochta.v1 import intake_pb2, intake_pb2_grpc
+        from pochta.v1 import intake_pb2, intake_pb2_grpc, tracking_pb2, tracking_pb2_grpc, types_pb2
         tmp = tempfile.mkdtemp(prefix="pochta_backup_")
         backups = os.path.join(tmp, "backups")
         server = subprocess.Popen(
@@ -1059,8 +1060,12 @@ class BackupTest(unittest.TestCase):
             stop_writing.set()
             writer.join(timeout=20)
 
+            # Shipped to the standby's disk, as rsync would; the primary's directory is gone with it.
+            shipped = os.path.join(tmp, "standby-backups")
+            shutil.copytree(backups, shipped)
+            shutil.rmtree(backups)
             restored = os.path.join(tmp, "restored")
-            done = subprocess.run([ARGS.pochta, "store", "restore", backups, restored], capture_output=True,
+            done = subprocess.run([ARGS.pochta, "store", "restore", shipped, restored], capture_output=True,
                                   text=True)
             self.assertEqual(done.returncode, 0, done.stderr)
             verify = subprocess.run([ARGS.pochta, "store", "verify", restored], capture_output=True, text=True)
@@ -1071,6 +1076,31 @@ class BackupTest(unittest.TestCase):
             stored = {r["item"] for r in map(json.loads, dump.splitlines()) if r["family"] == "events"}
             self.assertEqual(before - stored, set(), "events acknowledged before the backup, not in it")
             self.assertGreater(len(stored), len(before) - 1)
+
+            # The standby serves the restored store: the items are there over the API, and it takes new events.
+            standby = subprocess.Popen(
+                [ARGS.pochta, "serve", "--db", restored, "--keys", os.path.join(REPO, "data", "example-keys.txt"),
+                 "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            try:
+                channel = grpc.insecure_channel(standby.stdout.readline().split("listening on ")[1].split()[0])
+                tracking = tracking_pb2_grpc.TrackingServiceStub(channel)
+                staff = (("x-api-key", KEYS["staff"]),)
+                sample = sorted(before)[::100]
+                got = tracking.BatchGetItems(tracking_pb2.BatchGetItemsRequest(item_ids=sample), metadata=staff,
+                                             timeout=10)
+                self.assertEqual([r.found for r in got.results], [True] * len(sample))
+                self.assertEqual({r.item.status for r in got.results}, {types_pb2.IN_TRANSIT})
+                newer = PochtaApiTest.event(self, sample[0], "EMB", 2, "CNSHAA")
+                response = next(intake_pb2_grpc.IntakeServiceStub(channel).ReportEvents(
+                    iter([intake_pb2.ReportEventsRequest(batch_id=1, events=[newer])]), metadata=md, timeout=10))
+                self.assertEqual(response.results[0].outcome, 1)
+                history = tracking.ListEvents(tracking_pb2.ListEventsRequest(item_id=sample[0]), metadata=staff,
+                                              timeout=10)
+                self.assertEqual([e.code for e in history.events], ["EMA", "EMB"])
+            finally:
+                standby.terminate()
+                standby.wait()
+                standby.stdout.close()
         finally:
             if server.poll() is None:
                 server.kill()
