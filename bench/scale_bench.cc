@@ -22,8 +22,8 @@
 //                     share of the time as a counter
 //
 // POCHTA_BENCH_DAYS shortens the days of postings (default: the scenario's).
-// Run: build/release/bench/scale_bench. At 10x the set-up writes about 60
-// million events and takes 15 minutes or more; the stores are removed at exit.
+// Run: build/release/bench/scale_bench. At 10x the set-up writes about 68
+// million events and takes 25 minutes or more; the stores are removed at exit.
 #include <filesystem>
 #include <random>
 
