@@ -180,6 +180,10 @@ void BM_ListEvents(benchmark::State& state, int scale) {
   size_t events = 0;
   for (auto _ : state) {
     absl::StatusOr<std::vector<storage::StoredEvent>> history = f.store->ListEvents(f.ids[rng() % f.ids.size()]);
+    if (!history.ok()) {
+      state.SkipWithError("ListEvents failed");
+      break;
+    }
     events += history->size();
   }
   state.SetItemsProcessed(int64_t(state.iterations()));
@@ -194,6 +198,10 @@ void BM_WorkListPage(benchmark::State& state, int scale) {
   size_t items = 0;
   for (auto _ : state) {
     absl::StatusOr<storage::WorkListPage> page = f.store->ListItems(q);
+    if (!page.ok()) {
+      state.SkipWithError("ListItems failed");
+      break;
+    }
     items += page->items.size();
     q.page_token = page->next_page_token;  // page through, then start again
   }
